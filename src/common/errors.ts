@@ -1,0 +1,56 @@
+/**
+ * Typed domain errors. Services throw these; src/graphql/errors.ts maps them to
+ * client errors in one place. Anything that is not a DomainError is unexpected
+ * and is masked as INTERNAL_SERVER_ERROR.
+ */
+export enum ErrorCode {
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  FORBIDDEN = "FORBIDDEN",
+  NOT_FOUND = "NOT_FOUND",
+  BAD_USER_INPUT = "BAD_USER_INPUT",
+  CONFLICT = "CONFLICT",
+  PLAN_LOCKED = "PLAN_LOCKED",
+  INVALID_STATUS_TRANSITION = "INVALID_STATUS_TRANSITION",
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string, id: string | number) =>
+  new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { id: String(id) });
+export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
+export const badInput = (field: string, message: string) =>
+  new DomainError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
+export const conflict = (message: string) => new DomainError(ErrorCode.CONFLICT, message);
+export const planLocked = (message: string) => new DomainError(ErrorCode.PLAN_LOCKED, message);
+export const invalidTransition = (message: string) =>
+  new DomainError(ErrorCode.INVALID_STATUS_TRANSITION, message);
+export const unauthenticated = (message = "Missing or unknown bearer token") =>
+  new DomainError(ErrorCode.UNAUTHENTICATED, message);
+
+/** HTTP status for each code, used where the transport reports it (401 for UNAUTHENTICATED). */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.UNAUTHENTICATED:
+      return 401;
+    case ErrorCode.FORBIDDEN:
+    case ErrorCode.NOT_FOUND:
+    case ErrorCode.BAD_USER_INPUT:
+    case ErrorCode.CONFLICT:
+    case ErrorCode.PLAN_LOCKED:
+    case ErrorCode.INVALID_STATUS_TRANSITION:
+      return 200;
+    default: {
+      const never: never = code;
+      throw new Error(`unmapped error code ${String(never)}`);
+    }
+  }
+}

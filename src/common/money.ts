@@ -1,0 +1,72 @@
+import { badInput } from "./errors";
+
+/**
+ * Money is held as integer minor units (cents) in a JS bigint and stored as a
+ * SQL BIGINT, so that sums are exact in SQL and in code. It is exposed as the
+ * contract's Decimal: a string with exactly two decimals.
+ */
+export type Cents = bigint;
+
+/** Largest amount we accept: fits a signed 64-bit integer of cents with room for sums. */
+export const MAX_CENTS = 10n ** 15n * 100n; // 1 quadrillion currency units
+
+const DECIMAL_RE = /^(\d{1,18})(?:\.(\d{1,2}))?$/;
+
+/** Parses a user-supplied decimal (string or number) into cents, or throws BAD_USER_INPUT. */
+export function parseDecimal(value: unknown, field = "amount"): Cents {
+  let text: string;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw badInput(field, "must be a finite number");
+    // Numbers arrive already rounded by JSON; their shortest round-trip form is what the client wrote.
+    text = String(value);
+    if (/e/i.test(text)) throw badInput(field, "must be a plain decimal with at most 2 decimal places");
+  } else if (typeof value === "string") {
+    text = value.trim();
+  } else {
+    throw badInput(field, "must be a decimal number given as a string or a number");
+  }
+  if (text.startsWith("-")) throw badInput(field, "must not be negative");
+  const m = DECIMAL_RE.exec(text);
+  if (!m) {
+    if (/^\d+\.\d{3,}$/.test(text)) throw badInput(field, "must have at most 2 decimal places");
+    throw badInput(field, `must be a decimal number such as "1250.00", got "${text.slice(0, 40)}"`);
+  }
+  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
+  if (cents > MAX_CENTS) throw badInput(field, "is too large");
+  return cents;
+}
+
+/** Formats cents as "1250000.00". */
+export function formatCents(cents: Cents): string {
+  const neg = cents < 0n;
+  const abs = neg ? -cents : cents;
+  const units = abs / 100n;
+  const frac = (abs % 100n).toString().padStart(2, "0");
+  return `${neg ? "-" : ""}${units}.${frac}`;
+}
+
+/** Converts what a driver returns for a BIGINT / SUM (number, string, bigint, null) to cents. */
+export function toCents(raw: unknown): Cents {
+  if (raw === null || raw === undefined) return 0n;
+  if (typeof raw === "bigint") return raw;
+  if (typeof raw === "number") {
+    if (!Number.isSafeInteger(raw)) throw new Error(`unsafe integer amount from the database: ${raw}`);
+    return BigInt(raw);
+  }
+  if (typeof raw === "string") return BigInt(raw.includes(".") ? raw.slice(0, raw.indexOf(".")) : raw);
+  throw new Error(`unexpected amount from the database: ${typeof raw}`);
+}
+
+/** TypeORM transformer for nullable BIGINT cents columns. */
+export const centsTransformer = {
+  to: (value: Cents | null | undefined): string | null | undefined =>
+    value === null || value === undefined ? value : value.toString(),
+  from: (value: unknown): Cents | null => (value === null || value === undefined ? null : toCents(value)),
+};
+
+/** ratio a/b as a float, or null when b is null/0 */
+export function ratio(a: Cents, b: Cents | null): number | null {
+  if (b === null || b === 0n) return null;
+  // scale to keep 6 significant decimals exactly before the float conversion
+  return Number((a * 1_000_000n) / b) / 1_000_000;
+}

@@ -1,0 +1,30 @@
+import { Account } from "../modules/accounts/account.entity";
+import { Activity } from "../modules/activities/activity.entity";
+import { Contact } from "../modules/contacts/contact.entity";
+import { Objective } from "../modules/objectives/objective.entity";
+import { Opportunity } from "../modules/opportunities/opportunity.entity";
+import { PlanOpportunity } from "../modules/opportunities/plan-opportunity.entity";
+import { Period } from "../modules/periods/period.entity";
+import { BusinessPlan } from "../modules/plans/business-plan.entity";
+import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
+import { PlanContact } from "../modules/plans/plan-contact.entity";
+import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
+import { ApiToken } from "../modules/users/api-token.entity";
+import { User } from "../modules/users/user.entity";
+
+/** Every persisted entity, in dependency order (used by copy/verification tools too). */
+export const entities = [
+  User,
+  ApiToken,
+  Account,
+  Contact,
+  Period,
+  BusinessPlan,
+  PlanContact,
+  PlanStatusChange,
+  PlanAuditEntry,
+  Objective,
+  Activity,
+  Opportunity,
+  PlanOpportunity,
+];

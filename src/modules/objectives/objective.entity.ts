@@ -1,0 +1,96 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from "typeorm";
+import { ObjectiveUnit } from "../../common/enums";
+import { type Cents, centsTransformer } from "../../common/money";
+import { DecimalScalar } from "../../graphql/scalars";
+import { Account } from "../accounts/account.entity";
+import { Contact } from "../contacts/contact.entity";
+import { Period } from "../periods/period.entity";
+import { BusinessPlan } from "../plans/business-plan.entity";
+
+@ObjectType()
+@Entity("objective")
+export class Objective {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Field()
+  @Column({ type: "varchar", length: 200 })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "text", nullable: true })
+  description: string | null;
+
+  @Index()
+  @Column({ type: "integer" })
+  periodId: number;
+
+  @ManyToOne(() => Period, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "period_id" })
+  periodRef?: Period;
+
+  @Index()
+  @Column({ type: "integer", nullable: true })
+  planId: number | null;
+
+  @ManyToOne(() => BusinessPlan, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "plan_id" })
+  planRef?: BusinessPlan;
+
+  @Index()
+  @Column({ type: "integer", nullable: true })
+  accountId: number | null;
+
+  @ManyToOne(() => Account, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "account_id" })
+  accountRef?: Account;
+
+  @Index()
+  @Column({ type: "integer", nullable: true })
+  contactId: number | null;
+
+  @ManyToOne(() => Contact, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "contact_id" })
+  contactRef?: Contact;
+
+  @Index()
+  @Column({ type: "integer", nullable: true })
+  parentId: number | null;
+
+  @ManyToOne(() => Objective, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "parent_id" })
+  parentRef?: Objective;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  @Column({ type: "bigint", name: "target_revenue_cents", nullable: true, transformer: centsTransformer })
+  targetRevenue: Cents | null;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ type: "integer", nullable: true })
+  targetQuantity: number | null;
+
+  @Field(() => ObjectiveUnit, { nullable: true })
+  @Column({ type: "varchar", length: 16, nullable: true })
+  unit: ObjectiveUnit | null;
+
+  /** Progress entered by hand for UNITS objectives. */
+  @Column({ type: "integer", nullable: true })
+  manualQuantity: number | null;
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+}

@@ -1,0 +1,27 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { Role } from "../../common/enums";
+
+@ObjectType()
+@Entity("app_user")
+export class User {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Field()
+  @Column({ type: "varchar", length: 200 })
+  name: string;
+
+  @Field()
+  @Index({ unique: true })
+  @Column({ type: "varchar", length: 320 })
+  email: string;
+
+  @Field(() => Role)
+  @Column({ type: "varchar", length: 32 })
+  role: Role;
+
+  @CreateDateColumn()
+  createdAt: Date;
+}
