@@ -1,0 +1,58 @@
+import type { Server } from "node:http";
+import type { AppConfig } from "./config";
+import { type Database, openDatabase } from "./db/data-source";
+import { seedDemo } from "./db/seed/demo";
+import { createApolloServer, type AppDeps } from "./graphql/server";
+import { createHttpApp } from "./http/app";
+import { type AppLogger, createLogger } from "./logger";
+import { createServices } from "./services";
+
+export interface RunningApp {
+  deps: AppDeps;
+  server: Server;
+  url: string;
+  /** Demo users' tokens when the demo was loaded at this start. */
+  demoTokens: Record<string, string> | null;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (running migrations), seeds, and builds the services. */
+export async function initApp(config: AppConfig, logger: AppLogger = createLogger(config.logLevel), db?: Database) {
+  const database = db ?? (await openDatabase(config));
+  const services = createServices(database);
+  let demoTokens: Record<string, string> | null = null;
+  if (config.seedDemo) demoTokens = await seedDemo(database, services);
+  if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
+  const deps: AppDeps = { config, db: database, services, logger };
+  return { deps, demoTokens };
+}
+
+/** Starts the HTTP server; resolves once it listens. */
+export async function startApp(config: AppConfig, logger?: AppLogger): Promise<RunningApp> {
+  const { deps, demoTokens } = await initApp(config, logger);
+  const apollo = createApolloServer(deps);
+  await apollo.start();
+  const app = createHttpApp(deps, apollo);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  const url = `http://${config.host}:${port}/graphql`;
+  let stopping: Promise<void> | null = null;
+  return {
+    deps,
+    server,
+    url,
+    demoTokens,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await apollo.stop();
+        await deps.db.close();
+      })();
+      return stopping;
+    },
+  };
+}

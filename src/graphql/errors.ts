@@ -1,0 +1,70 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ArgumentValidationError } from "type-graphql";
+import type { ValidationError } from "class-validator";
+import { DomainError, ErrorCode, httpStatusFor } from "../common/errors";
+
+export interface ErrorLogger {
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** Codes that Apollo / graphql-js / our scalars produce for bad requests: passed through as they are. */
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+function flatten(errors: ValidationError[], prefix = ""): string[] {
+  const out: string[] = [];
+  for (const e of errors) {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const msg of Object.values(e.constraints ?? {})) out.push(`${path}: ${msg}`);
+    if (e.children?.length) out.push(...flatten(e.children, path));
+  }
+  return out;
+}
+
+/**
+ * The one error formatter. Domain errors keep their code and message;
+ * validation errors become BAD_USER_INPUT naming field and rule; anything else
+ * is masked as INTERNAL_SERVER_ERROR with the request id, and logged in full.
+ */
+export function makeFormatError(log: ErrorLogger, requestIdOf: () => string | undefined) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { locations: formatted.locations, path: formatted.path };
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ?? {}) } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const rules = flatten(original.extensions.validationErrors);
+      return {
+        ...base,
+        message: `Invalid input: ${rules.join("; ")}`,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, rules },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && CLIENT_CODES.has(code)) {
+      const message = formatted.message.replace(/^Context creation failed: /, "");
+      return { ...base, message, extensions: { code } };
+    }
+    if (original instanceof GraphQLError && code === undefined && !original.originalError) {
+      // graphql-js execution errors without an underlying exception (e.g. a non-null field got null)
+    }
+    const requestId = requestIdOf();
+    log.error({ err: original, requestId, path: formatted.path }, "unexpected error");
+    return {
+      ...base,
+      message: "Internal server error",
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+    };
+  };
+}
+
+export { httpStatusFor };

@@ -1,0 +1,71 @@
+import { expressMiddleware } from "@as-integrations/express5";
+import cors from "cors";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import type { ApolloServer } from "@apollo/server";
+import type { Context } from "../graphql/context";
+import { newRequestId } from "../graphql/context";
+import { requestScope } from "../graphql/request-scope";
+import { type AppDeps, buildContext } from "../graphql/server";
+
+export const BODY_LIMIT = "1mb";
+
+/** The HTTP surface: /graphql, /health, /ready. */
+export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+
+  app.use((req, res, next) => {
+    const requestId = newRequestId();
+    res.setHeader("x-request-id", requestId);
+    requestScope.run({ requestId }, next);
+  });
+
+  app.get("/health", async (_req, res) => {
+    try {
+      await deps.db.query("SELECT 1");
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable" });
+    }
+  });
+
+  app.get("/ready", async (_req, res) => {
+    try {
+      const pending = await deps.db.dataSource.showMigrations();
+      if (pending) return void res.status(503).json({ status: "migrations pending" });
+      res.json({ status: "ready" });
+    } catch {
+      res.status(503).json({ status: "database unreachable" });
+    }
+  });
+
+  app.use(
+    "/graphql",
+    helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }),
+    cors({ origin: deps.config.corsOrigins.length ? deps.config.corsOrigins : false }),
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => buildContext(deps, req.headers.authorization),
+    }),
+  );
+
+  // Body-parser failures (malformed JSON, too large) as clear 4xx answers.
+  app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const message =
+      err.type === "entity.parse.failed"
+        ? "Malformed JSON in request body"
+        : err.type === "entity.too.large"
+          ? `Request body larger than ${BODY_LIMIT}`
+          : status === 500
+            ? "Internal server error"
+            : (err.message ?? "Bad request");
+    if (status === 500) deps.logger.error({ err }, "unhandled HTTP error");
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
+  });
+
+  return app;
+}

@@ -1,0 +1,89 @@
+import DataLoader from "dataloader";
+
+export interface LoaderOptions {
+  /** false: one key per batch (the naive N+1 baseline, for benchmarks only). */
+  batching: boolean;
+}
+
+function options<K, V>(o: LoaderOptions): DataLoader.Options<K, V, K> {
+  return o.batching ? {} : { maxBatchSize: 1 };
+}
+
+/** One row (or null) per key; rows come back in key order through a map. */
+export function oneLoader<V>(
+  o: LoaderOptions,
+  fetch: (keys: readonly number[]) => Promise<V[]>,
+  keyOf: (row: V) => number,
+): DataLoader<number, V | null> {
+  return new DataLoader<number, V | null>(async (keys) => {
+    const rows = await fetch(keys);
+    const map = new Map<number, V>();
+    for (const r of rows) map.set(keyOf(r), r);
+    return keys.map((k) => map.get(k) ?? null);
+  }, options(o));
+}
+
+/** Many rows per key (`[]` for a key without rows), in the order the fetch returned them. */
+export function manyLoader<V>(
+  o: LoaderOptions,
+  fetch: (keys: readonly number[]) => Promise<V[]>,
+  keyOf: (row: V) => number,
+): DataLoader<number, V[]> {
+  return new DataLoader<number, V[]>(async (keys) => {
+    const rows = await fetch(keys);
+    const map = new Map<number, V[]>();
+    for (const r of rows) {
+      const k = keyOf(r);
+      const list = map.get(k);
+      if (list) list.push(r);
+      else map.set(k, [r]);
+    }
+    return keys.map((k) => map.get(k) ?? []);
+  }, options(o));
+}
+
+/** A value computed per key (e.g. a rollup), batched. */
+export function valueLoader<V>(
+  o: LoaderOptions,
+  fetch: (keys: readonly number[]) => Promise<Map<number, V>>,
+  fallback: (key: number) => V,
+): DataLoader<number, V> {
+  return new DataLoader<number, V>(async (keys) => {
+    const map = await fetch(keys);
+    return keys.map((k) => map.get(k) ?? fallback(k));
+  }, options(o));
+}
+
+/**
+ * Loaders for list fields that take arguments (status filters etc.): one
+ * loader per distinct argument set, created on first use within the request.
+ */
+export function family<A, L>(make: (args: A) => L): (args: A) => L {
+  const cache = new Map<string, L>();
+  return (args: A) => {
+    const key = JSON.stringify(args ?? null);
+    let l = cache.get(key);
+    if (!l) {
+      l = make(args);
+      cache.set(key, l);
+    }
+    return l;
+  };
+}
+
+/** Many values per key where the fetch returns (key, value) pairs, e.g. through a link table. */
+export function pairLoader<V>(
+  o: LoaderOptions,
+  fetch: (keys: readonly number[]) => Promise<Array<[number, V]>>,
+): DataLoader<number, V[]> {
+  return new DataLoader<number, V[]>(async (keys) => {
+    const pairs = await fetch(keys);
+    const map = new Map<number, V[]>();
+    for (const [k, v] of pairs) {
+      const list = map.get(k);
+      if (list) list.push(v);
+      else map.set(k, [v]);
+    }
+    return keys.map((k) => map.get(k) ?? []);
+  }, options(o));
+}

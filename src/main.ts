@@ -1,0 +1,44 @@
+import "reflect-metadata";
+import { startApp } from "./app";
+import { loadConfig } from "./config";
+import { createLogger } from "./logger";
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const app = await startApp(config, logger);
+  logger.info({ url: app.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, "//***@") }, "Account Planning API listening");
+  if (!config.isProduction) {
+    process.stdout.write(`\nAccount Planning API: ${app.url}\n`);
+    if (app.demoTokens) {
+      process.stdout.write("Demo users (send Authorization: Bearer <token>):\n");
+      for (const [who, token] of Object.entries(app.demoTokens)) process.stdout.write(`  ${who.padEnd(40)} ${token}\n`);
+    }
+    process.stdout.write("\n");
+  }
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      logger.error("shutdown took longer than 10 s; exiting");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

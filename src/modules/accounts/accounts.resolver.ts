@@ -1,0 +1,192 @@
+import { IsOptional, Length, MaxLength } from "class-validator";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
+import { parseId } from "../../common/ids";
+import { notFound } from "../../common/errors";
+import type { Context } from "../../graphql/context";
+import { LIMITS, PageInfo } from "../../graphql/common-types";
+import { Activity } from "../activities/activity.entity";
+import { Contact } from "../contacts/contact.entity";
+import { Objective } from "../objectives/objective.entity";
+import { Opportunity } from "../opportunities/opportunity.entity";
+import { BusinessPlan } from "../plans/business-plan.entity";
+import { User } from "../users/user.entity";
+import { Account } from "./account.entity";
+
+@InputType()
+export class CreateAccountInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  industry?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+}
+
+@InputType()
+export class UpdateAccountInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, LIMITS.name)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  industry?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+}
+
+@ObjectType()
+export class AccountEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => Account)
+  node: Account;
+}
+
+@ObjectType()
+export class AccountConnection {
+  @Field(() => [AccountEdge])
+  edges: AccountEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  /** The search the page was taken from; totalCount counts it only when asked for. */
+  search: string | null;
+}
+
+/** An id that cannot exist still gets NOT_FOUND for writes; for references we resolve it to -1 (matches nothing). */
+const refId = (raw: string | null | undefined, label: string): number | null | undefined => {
+  if (raw === undefined) return undefined;
+  if (raw === null) return null;
+  const id = parseId(raw);
+  if (id === null) throw notFound(label, raw);
+  return id;
+};
+
+@Resolver(() => AccountConnection)
+export class AccountConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() conn: AccountConnection, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.accounts.count(conn.search);
+  }
+}
+
+@Resolver(() => Account)
+export class AccountsResolver {
+  @Query(() => Account, { nullable: true })
+  account(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Account | null> {
+    const n = parseId(id);
+    return n === null ? Promise.resolve(null) : ctx.loaders.account.load(n);
+  }
+
+  @Query(() => AccountConnection)
+  async accounts(
+    @Ctx() ctx: Context,
+    @Arg("search", () => String, { nullable: true }) search?: string | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<AccountConnection> {
+    const s = search ? search.slice(0, LIMITS.search) : null;
+    const page = await ctx.services.accounts.page(s, first, after);
+    return {
+      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+      search: s,
+    };
+  }
+
+  @Mutation(() => Account)
+  createAccount(@Arg("input", () => CreateAccountInput) input: CreateAccountInput, @Ctx() ctx: Context): Promise<Account> {
+    return ctx.services.accounts.create(ctx.user, { ...input, ownerId: refId(input.ownerId, "User") });
+  }
+
+  @Mutation(() => Account)
+  updateAccount(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateAccountInput) input: UpdateAccountInput,
+    @Ctx() ctx: Context,
+  ): Promise<Account> {
+    if (input.name === null) input.name = undefined;
+    return ctx.services.accounts.update(ctx.user, parseId(id), {
+      name: input.name ?? undefined,
+      industry: input.industry,
+      ownerId: refId(input.ownerId, "User"),
+    });
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  owner(@Root() a: Account, @Ctx() ctx: Context) {
+    return a.ownerId == null ? null : ctx.loaders.user.load(a.ownerId);
+  }
+
+  @FieldResolver(() => [Contact])
+  contacts(@Root() a: Account, @Ctx() ctx: Context) {
+    return ctx.loaders.contactsByAccount.load(a.id);
+  }
+
+  @FieldResolver(() => [BusinessPlan])
+  businessPlans(
+    @Root() a: Account,
+    @Ctx() ctx: Context,
+    @Arg("status", () => [PlanStatus], { nullable: true }) status?: PlanStatus[] | null,
+    @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
+    @Arg("ownerId", () => ID, { nullable: true }) ownerId?: string | null,
+    @Arg("topLevelOnly", () => Boolean, { nullable: true }) topLevelOnly?: boolean | null,
+  ) {
+    const args = {
+      status: status ?? null,
+      periodId: periodId == null ? null : (parseId(periodId) ?? -1),
+      ownerId: ownerId == null ? null : (parseId(ownerId) ?? -1),
+      topLevelOnly: topLevelOnly ?? false,
+    };
+    return ctx.loaders.plansByAccount(args).load(a.id);
+  }
+
+  @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
+  objectives(@Root() a: Account, @Ctx() ctx: Context) {
+    return ctx.loaders.objectivesByAccount.load(a.id);
+  }
+
+  @FieldResolver(() => [Objective], { description: "This account's objectives plus the global ones." })
+  async applicableObjectives(
+    @Root() a: Account,
+    @Ctx() ctx: Context,
+    @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
+  ) {
+    const p = periodId == null ? null : (parseId(periodId) ?? -1);
+    const [own, global] = await Promise.all([
+      ctx.loaders.objectivesByAccountInPeriod(p).load(a.id),
+      ctx.loaders.globalObjectives(p).load(0),
+    ]);
+    return [...own, ...global];
+  }
+
+  @FieldResolver(() => [Opportunity])
+  opportunities(
+    @Root() a: Account,
+    @Ctx() ctx: Context,
+    @Arg("status", () => [OpportunityStatus], { nullable: true }) status?: OpportunityStatus[] | null,
+  ) {
+    return ctx.loaders.opportunitiesByAccount(status ?? null).load(a.id);
+  }
+
+  @FieldResolver(() => [Activity], { description: "Ordered by due time (undated last), then creation." })
+  activities(
+    @Root() a: Account,
+    @Ctx() ctx: Context,
+    @Arg("status", () => [ActivityStatus], { nullable: true }) status?: ActivityStatus[] | null,
+  ) {
+    return ctx.loaders.activitiesByAccount(status ?? null).load(a.id);
+  }
+}

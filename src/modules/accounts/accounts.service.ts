@@ -1,0 +1,75 @@
+import { Brackets } from "typeorm";
+import { assertCanWrite } from "../../auth/policy";
+import { notFound } from "../../common/errors";
+import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import type { Database } from "../../db/data-source";
+import { User } from "../users/user.entity";
+import { Account } from "./account.entity";
+
+export interface AccountFields {
+  name?: string;
+  industry?: string | null;
+  ownerId?: number | null;
+}
+
+/** Escapes LIKE wildcards so that a search for "50%" finds "50%". */
+function likePattern(s: string): string {
+  return `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class AccountsService {
+  constructor(private readonly db: Database) {}
+
+  async create(actor: User, input: AccountFields & { name: string }): Promise<Account> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      if (input.ownerId != null && !(await em.exists(User, { where: { id: input.ownerId } }))) {
+        throw notFound("User", input.ownerId);
+      }
+      return em.save(
+        em.create(Account, { name: input.name.trim(), industry: input.industry ?? null, ownerId: input.ownerId ?? actor.id }),
+      );
+    });
+  }
+
+  async update(actor: User, id: number | null, input: AccountFields): Promise<Account> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const account = id === null ? null : await em.findOne(Account, { where: { id } });
+      if (!account) throw notFound("Account", String(id));
+      if (input.ownerId != null && !(await em.exists(User, { where: { id: input.ownerId } }))) {
+        throw notFound("User", input.ownerId);
+      }
+      if (input.name !== undefined) account.name = input.name.trim();
+      if (input.industry !== undefined) account.industry = input.industry;
+      if (input.ownerId !== undefined) account.ownerId = input.ownerId;
+      return em.save(account);
+    });
+  }
+
+  private filtered(search: string | null | undefined) {
+    const qb = this.db.manager.createQueryBuilder(Account, "a");
+    if (search && search.trim()) {
+      qb.where("LOWER(a.name) LIKE :p ESCAPE '\\'", { p: likePattern(search.trim()) });
+    }
+    return qb;
+  }
+
+  /** Accounts by name, then id; keyset pagination over (name, id). */
+  async page(search: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Account>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, ["string", "number"]);
+    const qb = this.filtered(search);
+    if (cursor) {
+      const [name, id] = cursor as [string, number];
+      qb.andWhere(new Brackets((w) => w.where("a.name > :cn", { cn: name }).orWhere("a.name = :cn AND a.id > :ci", { ci: id })));
+    }
+    const rows = await qb.orderBy("a.name", "ASC").addOrderBy("a.id", "ASC").limit(size + 1).getMany();
+    const nodes = rows.slice(0, size);
+    return { nodes, cursors: nodes.map((a) => encodeCursor([a.name, a.id])), hasNextPage: rows.length > size };
+  }
+
+  count(search: string | null | undefined): Promise<number> {
+    return this.filtered(search).getCount();
+  }
+}

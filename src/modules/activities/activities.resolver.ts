@@ -1,0 +1,209 @@
+import { IsEnum, IsOptional, Length, MaxLength } from "class-validator";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ActivityStatus, ActivityType } from "../../common/enums";
+import { badInput } from "../../common/errors";
+import { parseId } from "../../common/ids";
+import type { Cents } from "../../common/money";
+import type { Context } from "../../graphql/context";
+import { LIMITS } from "../../graphql/common-types";
+import { DateScalar, DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
+import { Account } from "../accounts/account.entity";
+import { Contact } from "../contacts/contact.entity";
+import { Objective } from "../objectives/objective.entity";
+import { Opportunity } from "../opportunities/opportunity.entity";
+import { BusinessPlan } from "../plans/business-plan.entity";
+import { User } from "../users/user.entity";
+import { Activity } from "./activity.entity";
+import { IsInt, Max, Min } from "class-validator";
+
+@InputType()
+export class CreateActivityInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  subject: string;
+
+  @Field(() => ActivityType)
+  @IsEnum(ActivityType)
+  type: ActivityType;
+
+  @Field(() => ID)
+  accountId: string;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  dueAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  notes?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  objectiveId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  opportunityId?: string | null;
+}
+
+@InputType()
+export class UpdateActivityInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, LIMITS.name)
+  subject?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  dueAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  notes?: string | null;
+
+  @Field(() => ActivityStatus, { nullable: true })
+  status?: ActivityStatus | null;
+
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  objectiveId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  opportunityId?: string | null;
+}
+
+@InputType()
+export class FollowUpActivityInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  subject: string;
+
+  @Field(() => ActivityType)
+  @IsEnum(ActivityType)
+  type: ActivityType;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  dueAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  notes?: string | null;
+}
+
+@InputType()
+export class FollowUpOpportunityInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @Field(() => DecimalScalar)
+  revenue: Cents;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  probability?: number | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  closeDate?: string | null;
+}
+
+@Resolver(() => Activity)
+export class ActivitiesResolver {
+  @Query(() => Activity, { nullable: true })
+  activity(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    const n = parseId(id);
+    return n === null ? null : ctx.loaders.activity.load(n);
+  }
+
+  @Mutation(() => Activity)
+  createActivity(@Arg("input", () => CreateActivityInput) input: CreateActivityInput, @Ctx() ctx: Context) {
+    return ctx.services.activities.create(ctx.user, input);
+  }
+
+  @Mutation(() => Activity)
+  updateActivity(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateActivityInput) input: UpdateActivityInput, @Ctx() ctx: Context) {
+    return ctx.services.activities.update(ctx.user, id, input);
+  }
+
+  @Mutation(() => Activity)
+  completeActivity(@Arg("id", () => ID) id: string, @Ctx() ctx: Context, @Arg("notes", () => String, { nullable: true }) notes?: string | null) {
+    if (notes && notes.length > LIMITS.text) throw badInput("notes", `must be at most ${LIMITS.text} characters`);
+    return ctx.services.activities.complete(ctx.user, id, notes);
+  }
+
+  @Mutation(() => Activity, { description: "Inherits account, contact, plan, objective and opportunity from the activity." })
+  createFollowUpActivity(
+    @Arg("activityId", () => ID) activityId: string,
+    @Arg("input", () => FollowUpActivityInput) input: FollowUpActivityInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.activities.followUpActivity(ctx.user, activityId, input);
+  }
+
+  @Mutation(() => Opportunity, { description: "Inherits account and objective from the activity, and is linked to the activity's plan." })
+  createFollowUpOpportunity(
+    @Arg("activityId", () => ID) activityId: string,
+    @Arg("input", () => FollowUpOpportunityInput) input: FollowUpOpportunityInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.activities.followUpOpportunity(ctx.user, activityId, input);
+  }
+
+  @FieldResolver(() => Account)
+  account(@Root() a: Activity, @Ctx() ctx: Context) {
+    return ctx.loaders.account.load(a.accountId);
+  }
+
+  @FieldResolver(() => Contact, { nullable: true })
+  contact(@Root() a: Activity, @Ctx() ctx: Context) {
+    return a.contactId == null ? null : ctx.loaders.contact.load(a.contactId);
+  }
+
+  @FieldResolver(() => BusinessPlan, { nullable: true })
+  plan(@Root() a: Activity, @Ctx() ctx: Context) {
+    return a.planId == null ? null : ctx.loaders.plan.load(a.planId);
+  }
+
+  @FieldResolver(() => Objective, { nullable: true })
+  objective(@Root() a: Activity, @Ctx() ctx: Context) {
+    return a.objectiveId == null ? null : ctx.loaders.objective.load(a.objectiveId);
+  }
+
+  @FieldResolver(() => Opportunity, { nullable: true })
+  opportunity(@Root() a: Activity, @Ctx() ctx: Context) {
+    return a.opportunityId == null ? null : ctx.loaders.opportunity.load(a.opportunityId);
+  }
+
+  @FieldResolver(() => User)
+  owner(@Root() a: Activity, @Ctx() ctx: Context) {
+    return ctx.loaders.user.load(a.ownerId);
+  }
+
+  @FieldResolver(() => Activity, { nullable: true })
+  followUpOf(@Root() a: Activity, @Ctx() ctx: Context) {
+    return a.followUpOfId == null ? null : ctx.loaders.activity.load(a.followUpOfId);
+  }
+
+  @FieldResolver(() => [Activity])
+  followUps(@Root() a: Activity, @Ctx() ctx: Context) {
+    return ctx.loaders.followUps.load(a.id);
+  }
+
+  @FieldResolver(() => [Opportunity], { description: "Opportunities created as follow-ups of this activity." })
+  followUpOpportunities(@Root() a: Activity, @Ctx() ctx: Context) {
+    return ctx.loaders.followUpOpportunities.load(a.id);
+  }
+}

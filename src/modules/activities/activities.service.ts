@@ -1,0 +1,182 @@
+import type { EntityManager } from "typeorm";
+import { assertCanWrite } from "../../auth/policy";
+import { ActivityStatus, type ActivityType, Role } from "../../common/enums";
+import { badInput, forbidden } from "../../common/errors";
+import { mustFind } from "../../common/find";
+import type { Cents } from "../../common/money";
+import type { Database } from "../../db/data-source";
+import { Account } from "../accounts/account.entity";
+import type { Opportunity } from "../opportunities/opportunity.entity";
+import type { OpportunitiesService } from "../opportunities/opportunities.service";
+import type { User } from "../users/user.entity";
+import { Activity } from "./activity.entity";
+import { contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
+
+export interface NewActivity {
+  subject: string;
+  type: ActivityType;
+  accountId: string;
+  dueAt?: Date | null;
+  notes?: string | null;
+  contactId?: string | null;
+  planId?: string | null;
+  objectiveId?: string | null;
+  opportunityId?: string | null;
+}
+
+export interface ActivityPatch {
+  subject?: string | null;
+  dueAt?: Date | null;
+  notes?: string | null;
+  status?: ActivityStatus | null;
+  contactId?: string | null;
+  planId?: string | null;
+  objectiveId?: string | null;
+  opportunityId?: string | null;
+}
+
+export interface FollowUpActivity {
+  subject: string;
+  type: ActivityType;
+  dueAt?: Date | null;
+  notes?: string | null;
+}
+
+export interface FollowUpOpportunity {
+  name: string;
+  revenue: Cents;
+  probability?: number | null;
+  closeDate?: string | null;
+}
+
+export class ActivitiesService {
+  constructor(
+    private readonly db: Database,
+    private readonly opportunities: OpportunitiesService,
+  ) {}
+
+  async create(actor: User, input: NewActivity): Promise<Activity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const account = await mustFind(em, Account, input.accountId, "Account");
+      const links = await this.links(em, account.id, input);
+      return em.save(
+        em.create(Activity, {
+          subject: input.subject.trim(),
+          type: input.type,
+          status: ActivityStatus.PLANNED,
+          dueAt: input.dueAt ?? null,
+          completedAt: null,
+          notes: input.notes ?? null,
+          accountId: account.id,
+          ...links,
+          ownerId: actor.id,
+          followUpOfId: null,
+        }),
+      );
+    });
+  }
+
+  async update(actor: User, rawId: string, patch: ActivityPatch): Promise<Activity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const a = await mustFind(em, Activity, rawId, "Activity");
+      this.assertCanChange(actor, a);
+      if (patch.subject === null) throw badInput("subject", "cannot be null");
+      if (patch.subject !== undefined) a.subject = patch.subject.trim();
+      if (patch.dueAt !== undefined) a.dueAt = patch.dueAt;
+      if (patch.notes !== undefined) a.notes = patch.notes;
+      const links = await this.links(em, a.accountId, patch);
+      for (const [k, v] of Object.entries(links) as Array<[keyof typeof links, number | null | undefined]>) {
+        if (v !== undefined) a[k] = v;
+      }
+      if (patch.status != null && patch.status !== a.status) {
+        if (a.status === ActivityStatus.COMPLETED) throw badInput("status", "a COMPLETED activity cannot change status");
+        a.status = patch.status;
+        a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
+      }
+      return em.save(a);
+    });
+  }
+
+  async complete(actor: User, rawId: string, notes: string | null | undefined): Promise<Activity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const a = await mustFind(em, Activity, rawId, "Activity");
+      this.assertCanChange(actor, a);
+      if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${a.id} is CANCELLED and cannot be completed`);
+      if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${a.id} is already COMPLETED`);
+      a.status = ActivityStatus.COMPLETED;
+      a.completedAt = new Date();
+      if (notes != null) a.notes = notes;
+      return em.save(a);
+    });
+  }
+
+  /** A follow-up inherits account, contact, plan, objective and opportunity. */
+  async followUpActivity(actor: User, rawId: string, input: FollowUpActivity): Promise<Activity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const src = await mustFind(em, Activity, rawId, "Activity");
+      if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
+      return em.save(
+        em.create(Activity, {
+          subject: input.subject.trim(),
+          type: input.type,
+          status: ActivityStatus.PLANNED,
+          dueAt: input.dueAt ?? null,
+          completedAt: null,
+          notes: input.notes ?? null,
+          accountId: src.accountId,
+          contactId: src.contactId,
+          planId: src.planId,
+          objectiveId: src.objectiveId,
+          opportunityId: src.opportunityId,
+          ownerId: actor.id,
+          followUpOfId: src.id,
+        }),
+      );
+    });
+  }
+
+  /** A follow-up opportunity inherits account and objective, is linked to the activity's plan and records its source. */
+  async followUpOpportunity(actor: User, rawId: string, input: FollowUpOpportunity): Promise<Opportunity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const src = await mustFind(em, Activity, rawId, "Activity");
+      return this.opportunities.create(
+        actor,
+        {
+          name: input.name,
+          accountId: String(src.accountId),
+          revenue: input.revenue,
+          probability: input.probability,
+          closeDate: input.closeDate,
+          objectiveId: src.objectiveId == null ? null : String(src.objectiveId),
+          planIds: src.planId == null ? [] : [String(src.planId)],
+        },
+        em,
+        src.id,
+      );
+    });
+  }
+
+  private async links(
+    em: EntityManager,
+    accountId: number,
+    input: { contactId?: string | null; planId?: string | null; objectiveId?: string | null; opportunityId?: string | null },
+  ) {
+    const out: { contactId?: number | null; planId?: number | null; objectiveId?: number | null; opportunityId?: number | null } = {};
+    if (input.contactId !== undefined) out.contactId = (await contactFor(em, input.contactId, accountId))?.id ?? null;
+    if (input.planId !== undefined) out.planId = input.planId === null ? null : (await planForExecution(em, input.planId, accountId)).id;
+    if (input.objectiveId !== undefined) out.objectiveId = (await objectiveFor(em, input.objectiveId, accountId))?.id ?? null;
+    if (input.opportunityId !== undefined) out.opportunityId = (await opportunityFor(em, input.opportunityId, accountId))?.id ?? null;
+    return out;
+  }
+
+  /** Activities are changed by their owner or an ADMIN. */
+  private assertCanChange(actor: User, a: Activity) {
+    if (actor.role === Role.ADMIN || a.ownerId === actor.id) return;
+    throw forbidden(`only the activity's owner or an ADMIN may change Activity ${a.id}`);
+  }
+}

@@ -1,0 +1,191 @@
+import { IsOptional, Length, Max, MaxLength, Min } from "class-validator";
+import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ObjectiveUnit } from "../../common/enums";
+import { parseId } from "../../common/ids";
+import { type Cents, ratio } from "../../common/money";
+import type { Context } from "../../graphql/context";
+import { LIMITS } from "../../graphql/common-types";
+import { DecimalScalar } from "../../graphql/scalars";
+import { Account } from "../accounts/account.entity";
+import { Activity } from "../activities/activity.entity";
+import { Contact } from "../contacts/contact.entity";
+import { Opportunity } from "../opportunities/opportunity.entity";
+import { Period } from "../periods/period.entity";
+import { BusinessPlan } from "../plans/business-plan.entity";
+import { Objective } from "./objective.entity";
+
+const MAX_QTY = 1_000_000_000;
+
+@InputType()
+export class CreateObjectiveInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @Field(() => ID)
+  periodId: string;
+
+  @Field(() => ID, { nullable: true })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  accountId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  parentId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  description?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  targetRevenue?: Cents | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_QTY)
+  targetQuantity?: number | null;
+
+  @Field(() => ObjectiveUnit, { nullable: true })
+  unit?: ObjectiveUnit | null;
+}
+
+@InputType()
+export class UpdateObjectiveInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, LIMITS.name)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  description?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  targetRevenue?: Cents | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_QTY)
+  targetQuantity?: number | null;
+
+  @Field(() => ObjectiveUnit, { nullable: true })
+  unit?: ObjectiveUnit | null;
+
+  @Field(() => Int, { nullable: true, description: "Progress entered by hand; UNITS objectives only." })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_QTY)
+  actualQuantity?: number | null;
+}
+
+@ObjectType({
+  description:
+    "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective; actualRevenue sums its WON opportunities.",
+})
+export class ObjectiveProgress {
+  @Field(() => Int)
+  actualQuantity: number;
+
+  @Field(() => DecimalScalar)
+  actualRevenue: Cents;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "Percent of targetQuantity (or of targetRevenue when there is no quantity target); null without a target.",
+  })
+  percentComplete: number | null;
+}
+
+const pct = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 100);
+
+@Resolver(() => Objective)
+export class ObjectivesResolver {
+  @Query(() => Objective, { nullable: true })
+  objective(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    const n = parseId(id);
+    return n === null ? null : ctx.loaders.objective.load(n);
+  }
+
+  @Query(() => [Objective], { description: "Objectives that apply to all accounts (no account, no plan)." })
+  globalObjectives(@Ctx() ctx: Context, @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null) {
+    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId) ?? -1)).load(0);
+  }
+
+  @Mutation(() => Objective)
+  createObjective(@Arg("input", () => CreateObjectiveInput) input: CreateObjectiveInput, @Ctx() ctx: Context) {
+    return ctx.services.objectives.create(ctx.user, input);
+  }
+
+  @Mutation(() => Objective)
+  updateObjective(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateObjectiveInput) input: UpdateObjectiveInput, @Ctx() ctx: Context) {
+    return ctx.services.objectives.update(ctx.user, id, input);
+  }
+
+  @Mutation(() => ID)
+  deleteObjective(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.objectives.delete(ctx.user, id);
+  }
+
+  @FieldResolver(() => Period)
+  period(@Root() o: Objective, @Ctx() ctx: Context) {
+    return ctx.loaders.period.load(o.periodId);
+  }
+
+  @FieldResolver(() => BusinessPlan, { nullable: true })
+  plan(@Root() o: Objective, @Ctx() ctx: Context) {
+    return o.planId == null ? null : ctx.loaders.plan.load(o.planId);
+  }
+
+  @FieldResolver(() => Account, { nullable: true })
+  account(@Root() o: Objective, @Ctx() ctx: Context) {
+    return o.accountId == null ? null : ctx.loaders.account.load(o.accountId);
+  }
+
+  @FieldResolver(() => Contact, { nullable: true })
+  contact(@Root() o: Objective, @Ctx() ctx: Context) {
+    return o.contactId == null ? null : ctx.loaders.contact.load(o.contactId);
+  }
+
+  @FieldResolver(() => Objective, { nullable: true })
+  parent(@Root() o: Objective, @Ctx() ctx: Context) {
+    return o.parentId == null ? null : ctx.loaders.objective.load(o.parentId);
+  }
+
+  @FieldResolver(() => [Objective])
+  children(@Root() o: Objective, @Ctx() ctx: Context) {
+    return ctx.loaders.objectiveChildren.load(o.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: "True when the objective has neither account nor plan: it applies to all accounts." })
+  isGlobal(@Root() o: Objective): boolean {
+    return o.accountId == null && o.planId == null;
+  }
+
+  @FieldResolver(() => ObjectiveProgress)
+  async progress(@Root() o: Objective, @Ctx() ctx: Context): Promise<ObjectiveProgress> {
+    const f = await ctx.loaders.progress.load(o.id);
+    const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
+    let percentComplete: number | null = null;
+    if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
+    else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
+    return { actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
+  }
+
+  @FieldResolver(() => [Opportunity])
+  opportunities(@Root() o: Objective, @Ctx() ctx: Context) {
+    return ctx.loaders.opportunitiesByObjective.load(o.id);
+  }
+
+  @FieldResolver(() => [Activity])
+  activities(@Root() o: Objective, @Ctx() ctx: Context) {
+    return ctx.loaders.activitiesByObjective.load(o.id);
+  }
+}

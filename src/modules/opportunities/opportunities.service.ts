@@ -1,0 +1,130 @@
+import type { EntityManager } from "typeorm";
+import { assertCanWrite } from "../../auth/policy";
+import { OpportunityStatus, Role } from "../../common/enums";
+import { badInput, forbidden } from "../../common/errors";
+import { mustFind } from "../../common/find";
+import type { Cents } from "../../common/money";
+import type { Database } from "../../db/data-source";
+import { Account } from "../accounts/account.entity";
+
+import { objectiveFor, planForExecution } from "../activities/links";
+import { BusinessPlan } from "../plans/business-plan.entity";
+import { change, recordAudit } from "../plans/plan-audit";
+import { PlanStatus } from "../../common/enums";
+import { planLocked } from "../../common/errors";
+import type { User } from "../users/user.entity";
+import { Opportunity } from "./opportunity.entity";
+import { PlanOpportunity } from "./plan-opportunity.entity";
+
+export interface NewOpportunity {
+  name: string;
+  accountId: string;
+  revenue: Cents;
+  probability?: number | null;
+  status?: OpportunityStatus | null;
+  closeDate?: string | null;
+  objectiveId?: string | null;
+  planIds?: string[] | null;
+}
+
+export interface OpportunityPatch {
+  name?: string | null;
+  revenue?: Cents | null;
+  probability?: number | null;
+  status?: OpportunityStatus | null;
+  closeDate?: string | null;
+  objectiveId?: string | null;
+}
+
+/** Default probability by status when none is given. */
+const defaultProbability = (s: OpportunityStatus) => (s === OpportunityStatus.WON ? 100 : s === OpportunityStatus.LOST ? 0 : 10);
+
+export class OpportunitiesService {
+  constructor(private readonly db: Database) {}
+
+  async create(actor: User, input: NewOpportunity, em?: EntityManager, sourceActivityId: number | null = null): Promise<Opportunity> {
+    assertCanWrite(actor);
+    const run = async (tx: EntityManager) => {
+      const account = await mustFind(tx, Account, input.accountId, "Account");
+      const objective = await objectiveFor(tx, input.objectiveId, account.id);
+      const plans: BusinessPlan[] = [];
+      for (const raw of new Set(input.planIds ?? [])) plans.push(await planForExecution(tx, raw, account.id, "planIds"));
+      const status = input.status ?? OpportunityStatus.OPEN;
+      const opp = await tx.save(
+        tx.create(Opportunity, {
+          name: input.name.trim(),
+          accountId: account.id,
+          ownerId: actor.id,
+          objectiveId: objective?.id ?? null,
+          revenue: input.revenue,
+          probability: input.probability ?? defaultProbability(status),
+          status,
+          closeDate: input.closeDate ?? null,
+          sourceActivityId,
+        }),
+      );
+      for (const plan of plans) await this.link(tx, actor, opp, plan);
+      return opp;
+    };
+    return em ? run(em) : this.db.write(run);
+  }
+
+  async update(actor: User, rawId: string, patch: OpportunityPatch): Promise<Opportunity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const opp = await mustFind(em, Opportunity, rawId, "Opportunity");
+      this.assertCanChange(actor, opp);
+      if (patch.name === null) throw badInput("name", "cannot be null");
+      if (patch.revenue === null) throw badInput("revenue", "cannot be null");
+      if (patch.name !== undefined) opp.name = patch.name.trim();
+      if (patch.revenue !== undefined) opp.revenue = patch.revenue;
+      if (patch.status != null) opp.status = patch.status;
+      if (patch.probability != null) opp.probability = patch.probability;
+      else if (patch.status != null) opp.probability = patch.status === OpportunityStatus.OPEN ? opp.probability : defaultProbability(patch.status);
+      if (patch.closeDate !== undefined) opp.closeDate = patch.closeDate;
+      if (patch.objectiveId !== undefined) opp.objectiveId = (await objectiveFor(em, patch.objectiveId, opp.accountId))?.id ?? null;
+      return em.save(opp);
+    });
+  }
+
+  async linkToPlan(actor: User, rawOppId: string, rawPlanId: string): Promise<Opportunity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const opp = await mustFind(em, Opportunity, rawOppId, "Opportunity");
+      this.assertCanChange(actor, opp);
+      const plan = await planForExecution(em, rawPlanId, opp.accountId);
+      await this.link(em, actor, opp, plan);
+      return opp;
+    });
+  }
+
+  async unlinkFromPlan(actor: User, rawOppId: string, rawPlanId: string): Promise<Opportunity> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const opp = await mustFind(em, Opportunity, rawOppId, "Opportunity");
+      this.assertCanChange(actor, opp);
+      const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
+      if (plan.status === PlanStatus.EXPIRED) throw planLocked(`BusinessPlan ${plan.id} is EXPIRED: its links are final`);
+      const res = await em.delete(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
+      if ((res.affected ?? 0) > 0) {
+        await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", opp.id, null)]);
+      }
+      return opp;
+    });
+  }
+
+  /** Idempotent link, audited on the plan when new. */
+  async link(em: EntityManager, actor: User, opp: Opportunity, plan: BusinessPlan): Promise<void> {
+    if (await em.exists(PlanOpportunity, { where: { planId: plan.id, opportunityId: opp.id } })) return;
+    await em.insert(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
+    await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_LINKED", [change("opportunityId", null, opp.id)]);
+  }
+
+  /** Opportunities are changed by their owner or an ADMIN (or the account manager who owns the account). */
+  private assertCanChange(actor: User, opp: Opportunity) {
+    if (actor.role === Role.ADMIN || opp.ownerId === actor.id) return;
+    throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${opp.id}`);
+  }
+}
+
+

@@ -1,0 +1,61 @@
+import { IsEnum, Length } from "class-validator";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
+import { PeriodType } from "../../common/enums";
+import { parseId } from "../../common/ids";
+import type { Context } from "../../graphql/context";
+import { LIMITS } from "../../graphql/common-types";
+import { DateScalar } from "../../graphql/scalars";
+import { Period } from "./period.entity";
+
+@InputType()
+export class CreatePeriodInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @Field(() => PeriodType)
+  @IsEnum(PeriodType)
+  type: PeriodType;
+
+  @Field(() => DateScalar)
+  startDate: string;
+
+  @Field(() => DateScalar)
+  endDate: string;
+
+  @Field(() => ID, { nullable: true })
+  parentId?: string | null;
+}
+
+@Resolver(() => Period)
+export class PeriodsResolver {
+  @Query(() => Period, { nullable: true })
+  period(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    const n = parseId(id);
+    return n === null ? null : ctx.loaders.period.load(n);
+  }
+
+  @Query(() => [Period], { description: "Ordered by start date, longer periods first." })
+  periods(@Ctx() ctx: Context, @Arg("type", () => PeriodType, { nullable: true }) type?: PeriodType | null) {
+    return ctx.services.periods.list(type);
+  }
+
+  @Mutation(() => Period)
+  createPeriod(@Arg("input", () => CreatePeriodInput) input: CreatePeriodInput, @Ctx() ctx: Context) {
+    return ctx.services.periods.create(ctx.user, {
+      ...input,
+      parentId: input.parentId == null ? null : parseId(input.parentId),
+      rawParentId: input.parentId ?? null,
+    });
+  }
+
+  @FieldResolver(() => Period, { nullable: true })
+  parent(@Root() p: Period, @Ctx() ctx: Context) {
+    return p.parentId == null ? null : ctx.loaders.period.load(p.parentId);
+  }
+
+  @FieldResolver(() => [Period])
+  children(@Root() p: Period, @Ctx() ctx: Context) {
+    return ctx.loaders.periodChildren.load(p.id);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Database } from "../../db/data-source";
+import { type Cents, toCents } from "../../common/money";
+
+export interface RollupFigures {
+  pipelineRevenue: Cents;
+  wonRevenue: Cents;
+  childrenRevenueTarget: Cents;
+}
+
+export const emptyRollup = (): RollupFigures => ({ pipelineRevenue: 0n, wonRevenue: 0n, childrenRevenueTarget: 0n });
+
+/**
+ * Rollups for many plans in ONE statement (the same SQL on SQLite and
+ * PostgreSQL): a recursive walk from each root plan to all its descendants;
+ * the opportunities linked to any plan of the tree, or to an objective under
+ * one, are collected with UNION (so each counts once per root) and summed by
+ * status; the direct children's targets are summed alongside.
+ */
+export async function loadRollups(db: Database, planIds: readonly number[]): Promise<Map<number, RollupFigures>> {
+  const n = planIds.length;
+  const sql = `
+WITH RECURSIVE tree(root_id, plan_id) AS (
+  SELECT id, id FROM business_plan WHERE id IN ${db.inList(n, 1)}
+  UNION ALL
+  SELECT t.root_id, p.id FROM business_plan p JOIN tree t ON p.parent_id = t.plan_id
+),
+linked(root_id, opportunity_id) AS (
+  SELECT t.root_id, po.opportunity_id FROM tree t JOIN plan_opportunity po ON po.plan_id = t.plan_id
+  UNION
+  SELECT t.root_id, o.id FROM tree t
+    JOIN objective ob ON ob.plan_id = t.plan_id
+    JOIN opportunity o ON o.objective_id = ob.id
+)
+SELECT 'o' AS kind, l.root_id AS plan_id,
+  SUM(CASE WHEN o.status = 'OPEN' THEN o.revenue_cents ELSE 0 END) AS a,
+  SUM(CASE WHEN o.status = 'WON' THEN o.revenue_cents ELSE 0 END) AS b
+FROM linked l JOIN opportunity o ON o.id = l.opportunity_id
+GROUP BY l.root_id
+UNION ALL
+SELECT 'c' AS kind, c.parent_id AS plan_id, SUM(COALESCE(c.revenue_target_cents, 0)) AS a, 0 AS b
+FROM business_plan c WHERE c.parent_id IN ${db.inList(n, n + 1)}
+GROUP BY c.parent_id`;
+  const rows = await db.query<{ kind: string; plan_id: number | string; a: unknown; b: unknown }>(sql, [
+    ...planIds,
+    ...planIds,
+  ]);
+  const out = new Map<number, RollupFigures>();
+  for (const r of rows) {
+    const id = Number(r.plan_id);
+    const f = out.get(id) ?? emptyRollup();
+    if (r.kind === "o") {
+      f.pipelineRevenue = toCents(r.a);
+      f.wonRevenue = toCents(r.b);
+    } else {
+      f.childrenRevenueTarget = toCents(r.a);
+    }
+    out.set(id, f);
+  }
+  return out;
+}

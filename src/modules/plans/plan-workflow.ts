@@ -1,0 +1,77 @@
+import { PlanStatus, Role } from "../../common/enums";
+
+/** Who may perform a transition: the plan's owner, or a user with one of these roles. */
+export type Party = "OWNER" | Role.REVIEWER | Role.ADMIN;
+
+export interface Transition {
+  from: PlanStatus;
+  to: PlanStatus;
+  who: Party[];
+  /** Only once the plan's period has ended. */
+  needsPeriodEnded?: boolean;
+}
+
+/** The status workflow. EXPIRED is final: no row starts there. */
+export const TRANSITIONS: readonly Transition[] = [
+  { from: PlanStatus.DRAFT, to: PlanStatus.SUBMITTED, who: ["OWNER", Role.ADMIN] },
+  { from: PlanStatus.SUBMITTED, to: PlanStatus.DRAFT, who: ["OWNER", Role.REVIEWER, Role.ADMIN] },
+  { from: PlanStatus.SUBMITTED, to: PlanStatus.FINAL_APPROVED, who: ["OWNER", Role.ADMIN] },
+  { from: PlanStatus.FINAL_APPROVED, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN] },
+  { from: PlanStatus.DRAFT, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
+  { from: PlanStatus.SUBMITTED, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
+];
+
+export interface TransitionActor {
+  role: Role;
+  isOwner: boolean;
+}
+
+export type TransitionVerdict =
+  | { ok: true }
+  | { ok: false; code: "INVALID_STATUS_TRANSITION" | "FORBIDDEN"; reason: string };
+
+/** The one pure function every status change goes through. */
+export function checkTransition(
+  from: PlanStatus,
+  to: PlanStatus,
+  actor: TransitionActor,
+  periodEnded: boolean,
+): TransitionVerdict {
+  const row = TRANSITIONS.find((t) => t.from === from && t.to === to);
+  if (!row) {
+    const allowed = TRANSITIONS.filter((t) => t.from === from).map((t) => t.to);
+    return {
+      ok: false,
+      code: "INVALID_STATUS_TRANSITION",
+      reason: `cannot change a ${from} plan to ${to}${allowed.length ? ` (allowed: ${[...new Set(allowed)].join(", ")})` : ` (${from} is final)`}`,
+    };
+  }
+  const permitted =
+    (actor.isOwner && actor.role !== Role.ANALYST && row.who.includes("OWNER")) ||
+    row.who.includes(actor.role as Party);
+  if (!permitted) {
+    return {
+      ok: false,
+      code: "FORBIDDEN",
+      reason: `only ${row.who.map((w) => (w === "OWNER" ? "the plan's owner" : w)).join(", ")} may change a ${from} plan to ${to}`,
+    };
+  }
+  if (row.needsPeriodEnded && !periodEnded) {
+    return { ok: false, code: "INVALID_STATUS_TRANSITION", reason: `a ${from} plan can only expire once its period has ended` };
+  }
+  return { ok: true };
+}
+
+export const LOCKED_STATUSES: readonly PlanStatus[] = [PlanStatus.FINAL_APPROVED, PlanStatus.EXPIRED];
+export const isLocked = (s: PlanStatus) => LOCKED_STATUSES.includes(s);
+
+/** Field edits: owner or ADMIN while DRAFT/SUBMITTED, REVIEWER while SUBMITTED. */
+export function canEditFields(status: PlanStatus, actor: TransitionActor): boolean {
+  if (actor.role === Role.ANALYST) return false;
+  if (status === PlanStatus.DRAFT) return actor.isOwner || actor.role === Role.ADMIN;
+  if (status === PlanStatus.SUBMITTED) return actor.isOwner || actor.role === Role.ADMIN || actor.role === Role.REVIEWER;
+  return false;
+}
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export const todayUtc = (now = new Date()) => now.toISOString().slice(0, 10);

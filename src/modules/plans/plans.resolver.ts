@@ -1,0 +1,356 @@
+import { ArrayMaxSize, IsOptional, Length, MaxLength } from "class-validator";
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { PlanStatus, PlanType } from "../../common/enums";
+import { badInput } from "../../common/errors";
+import { parseId } from "../../common/ids";
+import { type Cents, ratio } from "../../common/money";
+import type { Context } from "../../graphql/context";
+import { LIMITS, PageInfo } from "../../graphql/common-types";
+import { DateScalar, DecimalScalar } from "../../graphql/scalars";
+import { Account } from "../accounts/account.entity";
+import { Activity } from "../activities/activity.entity";
+import { Contact } from "../contacts/contact.entity";
+import { Objective } from "../objectives/objective.entity";
+import { Opportunity } from "../opportunities/opportunity.entity";
+import { Period } from "../periods/period.entity";
+import { User } from "../users/user.entity";
+import { BusinessPlan } from "./business-plan.entity";
+import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
+import { PlanStatusChange } from "./plan-status-change.entity";
+import type { PlanFilter } from "./plans.service";
+
+@InputType()
+export class BusinessPlanFilter implements PlanFilter {
+  @Field(() => ID, { nullable: true })
+  accountId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  periodId?: string | null;
+
+  @Field(() => [PlanStatus], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  status?: PlanStatus[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Only plans without a parent." })
+  topLevelOnly?: boolean | null;
+}
+
+@InputType()
+export class CreateBusinessPlanInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  name: string;
+
+  @Field(() => ID)
+  accountId: string;
+
+  @Field(() => ID)
+  periodId: string;
+
+  @Field(() => PlanType, { nullable: true })
+  type?: PlanType | null;
+
+  @Field(() => ID, { nullable: true })
+  parentId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Defaults to the caller." })
+  ownerId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  businessUnit?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  territory?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  description?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  revenueTarget?: Cents | null;
+}
+
+@InputType()
+export class UpdateBusinessPlanInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, LIMITS.name)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  businessUnit?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  territory?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  revenueTarget?: Cents | null;
+
+  @Field(() => PlanType, { nullable: true })
+  type?: PlanType | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Moves the plan under another plan of the same account (null: make it top-level). A plan cannot become its own ancestor.",
+  })
+  parentId?: string | null;
+}
+
+@ObjectType()
+export class BusinessPlanEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => BusinessPlan)
+  node: BusinessPlan;
+}
+
+@ObjectType()
+export class BusinessPlanConnection {
+  @Field(() => [BusinessPlanEdge])
+  edges: BusinessPlanEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  filter: PlanFilter | null;
+}
+
+@ObjectType({
+  description:
+    "Figures over the plan and all its descendants; an opportunity counts once, when it is linked to one of those plans or to an objective under them.",
+})
+export class PlanRollup {
+  @Field(() => DecimalScalar, { nullable: true })
+  revenueTarget: Cents | null;
+
+  @Field(() => DecimalScalar, { description: "Sum of the direct children's revenue targets." })
+  childrenRevenueTarget: Cents;
+
+  @Field(() => DecimalScalar, { description: "Revenue of OPEN opportunities." })
+  pipelineRevenue: Cents;
+
+  @Field(() => DecimalScalar, { description: "Revenue of WON opportunities." })
+  wonRevenue: Cents;
+
+  @Field(() => Float, { nullable: true, description: "wonRevenue / revenueTarget; null without a target." })
+  attainment: number | null;
+}
+
+@Resolver(() => BusinessPlanConnection)
+export class BusinessPlanConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() conn: BusinessPlanConnection, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.plans.count(conn.filter);
+  }
+}
+
+@Resolver(() => PlanAuditEntry)
+export class PlanAuditEntryResolver {
+  @FieldResolver(() => User)
+  changedBy(@Root() e: PlanAuditEntry, @Ctx() ctx: Context) {
+    return ctx.loaders.user.load(e.changedById);
+  }
+
+  @FieldResolver(() => [FieldChange])
+  changes(@Root() e: PlanAuditEntry): FieldChange[] {
+    return JSON.parse(e.changesJson) as FieldChange[];
+  }
+}
+
+@Resolver(() => PlanStatusChange)
+export class PlanStatusChangeResolver {
+  @FieldResolver(() => User)
+  changedBy(@Root() e: PlanStatusChange, @Ctx() ctx: Context) {
+    return ctx.loaders.user.load(e.changedById);
+  }
+}
+
+@Resolver(() => BusinessPlan)
+export class PlansResolver {
+  @Query(() => BusinessPlan, { nullable: true })
+  businessPlan(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    const n = parseId(id);
+    return n === null ? null : ctx.loaders.plan.load(n);
+  }
+
+  @Query(() => BusinessPlanConnection, { description: "Plans in creation order." })
+  async businessPlans(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => BusinessPlanFilter, { nullable: true }) filter?: BusinessPlanFilter | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<BusinessPlanConnection> {
+    const page = await ctx.services.plans.page(filter, first, after);
+    return {
+      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+      filter: filter ?? null,
+    };
+  }
+
+  @Mutation(() => BusinessPlan)
+  createBusinessPlan(@Arg("input", () => CreateBusinessPlanInput) input: CreateBusinessPlanInput, @Ctx() ctx: Context) {
+    return ctx.services.plans.create(ctx.user, input);
+  }
+
+  @Mutation(() => BusinessPlan)
+  updateBusinessPlan(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateBusinessPlanInput) input: UpdateBusinessPlanInput,
+    @Ctx() ctx: Context,
+    @Arg("expectedVersion", () => Int, { nullable: true }) expectedVersion?: number | null,
+  ) {
+    return ctx.services.plans.update(ctx.user, id, input, expectedVersion);
+  }
+
+  @Mutation(() => ID)
+  deleteBusinessPlan(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.services.plans.delete(ctx.user, id);
+  }
+
+  @Mutation(() => BusinessPlan)
+  changeBusinessPlanStatus(
+    @Arg("id", () => ID) id: string,
+    @Arg("status", () => PlanStatus) status: PlanStatus,
+    @Ctx() ctx: Context,
+    @Arg("comment", () => String, { nullable: true }) comment?: string | null,
+    @Arg("expectedVersion", () => Int, { nullable: true }) expectedVersion?: number | null,
+  ) {
+    if (comment && comment.length > LIMITS.comment) throw badInput("comment", `must be at most ${LIMITS.comment} characters`);
+    return ctx.services.plans.changeStatus(ctx.user, id, status, comment, expectedVersion);
+  }
+
+  @Mutation(() => [BusinessPlan], {
+    description: "Expires every plan that is not EXPIRED and whose period ended before the date; returns them.",
+  })
+  expireBusinessPlans(@Arg("periodEndedBefore", () => DateScalar) periodEndedBefore: string, @Ctx() ctx: Context) {
+    return ctx.services.plans.expire(ctx.user, periodEndedBefore);
+  }
+
+  @Mutation(() => BusinessPlan, {
+    description:
+      "Deep copy into another period of the same type: children go to the matching child periods, objectives come along with their targets, everything starts as DRAFT without links to opportunities or activities.",
+  })
+  copyBusinessPlan(
+    @Arg("id", () => ID) id: string,
+    @Arg("periodId", () => ID) periodId: string,
+    @Ctx() ctx: Context,
+    @Arg("ownerId", () => ID, { nullable: true }) ownerId?: string | null,
+  ) {
+    return ctx.services.plans.copy(ctx.user, id, periodId, ownerId);
+  }
+
+  @Mutation(() => BusinessPlan)
+  addPlanContact(@Arg("planId", () => ID) planId: string, @Arg("contactId", () => ID) contactId: string, @Ctx() ctx: Context) {
+    return ctx.services.plans.addContact(ctx.user, planId, contactId);
+  }
+
+  // ----- fields -----
+
+  @FieldResolver(() => Account)
+  account(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.account.load(p.accountId);
+  }
+
+  @FieldResolver(() => User)
+  owner(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.user.load(p.ownerId);
+  }
+
+  @FieldResolver(() => Period)
+  period(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.period.load(p.periodId);
+  }
+
+  @FieldResolver(() => BusinessPlan, { nullable: true })
+  parent(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return p.parentId == null ? null : ctx.loaders.plan.load(p.parentId);
+  }
+
+  @FieldResolver(() => [BusinessPlan])
+  children(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.planChildren.load(p.id);
+  }
+
+  @FieldResolver(() => [Objective])
+  objectives(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.objectivesByPlan.load(p.id);
+  }
+
+  @FieldResolver(() => [Opportunity], { description: "Opportunities linked to this plan directly." })
+  opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.opportunitiesByPlan.load(p.id);
+  }
+
+  @FieldResolver(() => [Activity])
+  activities(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.activitiesByPlan.load(p.id);
+  }
+
+  @FieldResolver(() => [Contact])
+  contacts(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.contactsByPlan.load(p.id);
+  }
+
+  @FieldResolver(() => [PlanStatusChange], { description: "Oldest first." })
+  statusHistory(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return ctx.loaders.statusHistoryByPlan.load(p.id);
+  }
+
+  @FieldResolver(() => [PlanAuditEntry], { description: "Every write to the plan, newest first." })
+  auditTrail(
+    @Root() p: BusinessPlan,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, description: "At most this many entries (default 50, max 500)." }) first?: number | null,
+  ) {
+    const n = first ?? 50;
+    if (!Number.isInteger(n) || n < 0 || n > 500) throw badInput("first", "must be between 0 and 500");
+    return ctx.loaders.auditTrailByPlan(n).load(p.id);
+  }
+
+  @FieldResolver(() => BusinessPlan, { nullable: true, description: "The plan this one was rolled forward from." })
+  copiedFrom(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return p.copiedFromId == null ? null : ctx.loaders.plan.load(p.copiedFromId);
+  }
+
+  @FieldResolver(() => PlanRollup)
+  async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context): Promise<PlanRollup> {
+    const f = await ctx.loaders.rollup.load(p.id);
+    return { ...f, revenueTarget: p.revenueTarget, attainment: ratio(f.wonRevenue, p.revenueTarget) };
+  }
+}
+
+

@@ -1,0 +1,476 @@
+import type { EntityManager } from "typeorm";
+import { assertCanWrite, assertRole } from "../../auth/policy";
+import { PlanStatus, PlanType, Role } from "../../common/enums";
+import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
+import { mustFind } from "../../common/find";
+import { parseId } from "../../common/ids";
+import type { Cents } from "../../common/money";
+import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import type { Database } from "../../db/data-source";
+import { Account } from "../accounts/account.entity";
+import { Contact } from "../contacts/contact.entity";
+import { Objective } from "../objectives/objective.entity";
+import { Period } from "../periods/period.entity";
+import { within } from "../periods/periods.service";
+import { User } from "../users/user.entity";
+import { BusinessPlan } from "./business-plan.entity";
+import { type Change, change, diff, recordAudit } from "./plan-audit";
+import { PlanContact } from "./plan-contact.entity";
+import { PlanStatusChange } from "./plan-status-change.entity";
+import { canEditFields, checkTransition, isLocked, todayUtc } from "./plan-workflow";
+
+export interface PlanFilter {
+  accountId?: string | null;
+  ownerId?: string | null;
+  periodId?: string | null;
+  status?: PlanStatus[] | null;
+  topLevelOnly?: boolean | null;
+}
+
+export interface NewPlan {
+  name: string;
+  accountId: string;
+  periodId: string;
+  type?: PlanType | null;
+  parentId?: string | null;
+  ownerId?: string | null;
+  businessUnit?: string | null;
+  territory?: string | null;
+  description?: string | null;
+  revenueTarget?: Cents | null;
+}
+
+export interface PlanPatch {
+  name?: string | null;
+  description?: string | null;
+  businessUnit?: string | null;
+  territory?: string | null;
+  revenueTarget?: Cents | null;
+  type?: PlanType | null;
+  parentId?: string | null;
+}
+
+const AUDITED_FIELDS = [
+  "name",
+  "type",
+  "status",
+  "description",
+  "accountId",
+  "ownerId",
+  "periodId",
+  "parentId",
+  "businessUnit",
+  "territory",
+  "revenueTarget",
+] as const;
+
+const actorOf = (user: User, plan: BusinessPlan) => ({ role: user.role, isOwner: plan.ownerId === user.id });
+
+export class PlansService {
+  constructor(private readonly db: Database) {}
+
+  // ---------- reading ----------
+
+  private filtered(filter: PlanFilter | null | undefined) {
+    const qb = this.db.manager.createQueryBuilder(BusinessPlan, "p");
+    const f = filter ?? {};
+    const idOrNone = (raw: string) => parseId(raw) ?? -1; // an id that cannot exist matches nothing
+    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId) });
+    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId) });
+    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId) });
+    if (f.status?.length) qb.andWhere("p.status IN (:...st)", { st: f.status });
+    if (f.topLevelOnly) qb.andWhere("p.parent_id IS NULL");
+    return qb;
+  }
+
+  /** Plans by id (creation order), keyset-paginated. */
+  async page(filter: PlanFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<BusinessPlan>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, ["number"]);
+    const qb = this.filtered(filter);
+    if (cursor) qb.andWhere("p.id > :cid", { cid: cursor[0] });
+    const rows = await qb.orderBy("p.id", "ASC").limit(size + 1).getMany();
+    const nodes = rows.slice(0, size);
+    return { nodes, cursors: nodes.map((p) => encodeCursor([p.id])), hasNextPage: rows.length > size };
+  }
+
+  count(filter: PlanFilter | null | undefined): Promise<number> {
+    return this.filtered(filter).getCount();
+  }
+
+  // ---------- writing ----------
+
+  async create(actor: User, input: NewPlan): Promise<BusinessPlan> {
+    assertCanWrite(actor);
+    assertRole(actor, [Role.ACCOUNT_MANAGER, Role.ADMIN], "create business plans");
+    return this.db.write(async (em) => {
+      const account = await mustFind(em, Account, input.accountId, "Account");
+      const period = await mustFind(em, Period, input.periodId, "Period");
+      const owner = await this.resolveOwner(em, actor, input.ownerId);
+      let parentId: number | null = null;
+      if (input.parentId != null) {
+        const parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+        await this.assertValidParent(em, parent, account.id, period);
+        parentId = parent.id;
+      }
+      const plan = await em.save(
+        em.create(BusinessPlan, {
+          name: input.name.trim(),
+          type: input.type ?? PlanType.ACCOUNT,
+          status: PlanStatus.DRAFT,
+          description: input.description ?? null,
+          accountId: account.id,
+          ownerId: owner.id,
+          periodId: period.id,
+          parentId,
+          businessUnit: input.businessUnit ?? null,
+          territory: input.territory ?? null,
+          revenueTarget: input.revenueTarget ?? null,
+          copiedFromId: null,
+          version: 1,
+        }),
+      );
+      await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS]));
+      return plan;
+    });
+  }
+
+  async update(actor: User, rawId: string, patch: PlanPatch, expectedVersion?: number | null): Promise<BusinessPlan> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      this.assertEditable(actor, plan);
+      if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
+      const next: Partial<BusinessPlan> = {};
+      if (patch.name != null) next.name = patch.name.trim();
+      else if (patch.name === null) throw badInput("name", "cannot be null");
+      if (patch.type != null) next.type = patch.type;
+      if (patch.description !== undefined) next.description = patch.description;
+      if (patch.businessUnit !== undefined) next.businessUnit = patch.businessUnit;
+      if (patch.territory !== undefined) next.territory = patch.territory;
+      if (patch.revenueTarget !== undefined) next.revenueTarget = patch.revenueTarget;
+      if (patch.parentId !== undefined) {
+        if (patch.parentId === null) next.parentId = null;
+        else {
+          const parent = await mustFind(em, BusinessPlan, patch.parentId, "BusinessPlan");
+          const period = await em.findOneByOrFail(Period, { id: plan.periodId });
+          await this.assertValidParent(em, parent, plan.accountId, period);
+          await this.assertNotAncestor(em, plan.id, parent.id);
+          next.parentId = parent.id;
+        }
+      }
+      const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS]);
+      if (changes.length === 0) return plan;
+      const updated = await this.bumpVersion(em, plan, next);
+      await recordAudit(em, plan.id, actor.id, "UPDATED", changes);
+      return updated;
+    });
+  }
+
+  async delete(actor: User, rawId: string): Promise<string> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status} and cannot be deleted`);
+      if (plan.ownerId !== actor.id && actor.role !== Role.ADMIN) throw forbidden("only the plan's owner or an ADMIN may delete it");
+      if (plan.status !== PlanStatus.DRAFT) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
+      if (await em.exists(BusinessPlan, { where: { parentId: plan.id } })) {
+        throw badInput("id", "the plan has child plans; delete them first");
+      }
+      await em.delete(BusinessPlan, { id: plan.id });
+      return String(plan.id);
+    });
+  }
+
+  async changeStatus(
+    actor: User,
+    rawId: string,
+    to: PlanStatus,
+    comment: string | null | undefined,
+    expectedVersion?: number | null,
+  ): Promise<BusinessPlan> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      const period = await em.findOneByOrFail(Period, { id: plan.periodId });
+      const verdict = checkTransition(plan.status, to, actorOf(actor, plan), period.endDate < todayUtc());
+      if (!verdict.ok) throw new DomainError(ErrorCode[verdict.code], verdict.reason);
+      if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
+      return this.applyStatus(em, actor, plan, to, comment ?? null);
+    });
+  }
+
+  /**
+   * ADMIN: expires, in one transaction, every plan not yet EXPIRED whose period
+   * ended before `date`. Each goes through the workflow table; plans the table
+   * refuses (a DRAFT or SUBMITTED plan whose period has not ended by today) are left alone.
+   */
+  async expire(actor: User, date: string): Promise<BusinessPlan[]> {
+    assertCanWrite(actor);
+    assertRole(actor, [Role.ADMIN], "expire plans in bulk");
+    return this.db.write(async (em) => {
+      const rows = await em
+        .createQueryBuilder(BusinessPlan, "p")
+        .innerJoinAndMapOne("p.periodRef", Period, "per", "per.id = p.period_id")
+        .where("p.status <> :expired AND per.end_date < :date", { expired: PlanStatus.EXPIRED, date })
+        .orderBy("p.id", "ASC")
+        .getMany();
+      const today = todayUtc();
+      const out: BusinessPlan[] = [];
+      for (const plan of rows) {
+        const ended = (plan.periodRef as Period).endDate < today;
+        if (!checkTransition(plan.status, PlanStatus.EXPIRED, actorOf(actor, plan), ended).ok) continue;
+        delete plan.periodRef;
+        out.push(await this.applyStatus(em, actor, plan, PlanStatus.EXPIRED, `expired: period ended before ${date}`));
+      }
+      return out;
+    });
+  }
+
+  async addContact(actor: User, rawPlanId: string, rawContactId: string): Promise<BusinessPlan> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
+      this.assertEditable(actor, plan);
+      const contact = await mustFind(em, Contact, rawContactId, "Contact");
+      if (contact.accountId !== plan.accountId) throw badInput("contactId", "the contact belongs to another account");
+      if (!(await em.exists(PlanContact, { where: { planId: plan.id, contactId: contact.id } }))) {
+        await em.insert(PlanContact, { planId: plan.id, contactId: contact.id });
+        await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, contact.id)]);
+      }
+      return plan;
+    });
+  }
+
+  /**
+   * Roll forward: deep-copies the plan and its descendants into `periodId` (same
+   * period type). Children move to the child period at the same position;
+   * objectives come along with targets and mapped periods; all copies start as
+   * DRAFT at version 1 with no opportunities or activities.
+   */
+  async copy(actor: User, rawId: string, rawPeriodId: string, rawOwnerId: string | null | undefined): Promise<BusinessPlan> {
+    assertCanWrite(actor);
+    assertRole(actor, [Role.ACCOUNT_MANAGER, Role.ADMIN], "roll plans forward");
+    return this.db.write(async (em) => {
+      const source = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      const target = await mustFind(em, Period, rawPeriodId, "Period");
+      const owner = await this.resolveOwner(em, actor, rawOwnerId);
+      const sourcePeriod = await em.findOneByOrFail(Period, { id: source.periodId });
+      if (sourcePeriod.type !== target.type) {
+        throw badInput("periodId", `must be a ${sourcePeriod.type} period like the source plan's, got ${target.type} ${target.name}`);
+      }
+      const mapper = new PeriodMapper(em);
+      const planMap = new Map<number, BusinessPlan>();
+      // breadth-first over the source tree
+      const queue: Array<{ src: BusinessPlan; parentCopyId: number | null; srcAnchor: Period; dstAnchor: Period }> = [
+        { src: source, parentCopyId: null, srcAnchor: sourcePeriod, dstAnchor: target },
+      ];
+      const objectiveMap = new Map<number, number>();
+      let root: BusinessPlan | null = null;
+      while (queue.length) {
+        const { src, parentCopyId, srcAnchor, dstAnchor } = queue.shift()!;
+        const dstPeriod = src === source ? target : await mapper.map(srcAnchor, dstAnchor, src.periodId, `child plan "${src.name}"`);
+        const copy = await em.save(
+          em.create(BusinessPlan, {
+            name: src.name,
+            type: src.type,
+            status: PlanStatus.DRAFT,
+            description: src.description,
+            accountId: src.accountId,
+            ownerId: src === source ? owner.id : src.ownerId,
+            periodId: dstPeriod.id,
+            parentId: parentCopyId,
+            businessUnit: src.businessUnit,
+            territory: src.territory,
+            revenueTarget: src.revenueTarget,
+            copiedFromId: src.id,
+            version: 1,
+          }),
+        );
+        planMap.set(src.id, copy);
+        if (!root) root = copy;
+        await recordAudit(em, copy.id, actor.id, "CREATED", [
+          ...diff({}, copy, [...AUDITED_FIELDS]),
+          change("copiedFromId", null, src.id),
+        ]);
+        const srcPlanPeriod = await em.findOneByOrFail(Period, { id: src.periodId });
+        const objectives = await em.find(Objective, { where: { planId: src.id }, order: { id: "ASC" } });
+        // parents before children so parent ids can be mapped
+        for (const ob of sortParentsFirst(objectives)) {
+          const obPeriod = await mapper.map(srcPlanPeriod, dstPeriod, ob.periodId, `objective "${ob.name}"`);
+          const saved = await em.save(
+            em.create(Objective, {
+              name: ob.name,
+              description: ob.description,
+              periodId: obPeriod.id,
+              planId: copy.id,
+              accountId: ob.accountId,
+              contactId: ob.contactId,
+              parentId: ob.parentId == null ? null : (objectiveMap.get(ob.parentId) ?? null),
+              targetRevenue: ob.targetRevenue,
+              targetQuantity: ob.targetQuantity,
+              unit: ob.unit,
+              manualQuantity: null,
+            }),
+          );
+          objectiveMap.set(ob.id, saved.id);
+        }
+        const contacts = await em.find(PlanContact, { where: { planId: src.id } });
+        if (contacts.length) await em.insert(PlanContact, contacts.map((c) => ({ planId: copy.id, contactId: c.contactId })));
+        const children = await em.find(BusinessPlan, { where: { parentId: src.id }, order: { id: "ASC" } });
+        for (const child of children) queue.push({ src: child, parentCopyId: copy.id, srcAnchor: srcPlanPeriod, dstAnchor: dstPeriod });
+      }
+      return root!;
+    });
+  }
+
+  // ---------- rules shared with other services ----------
+
+  /** Field-edit permission and lock check for a plan (also used for its objectives). */
+  assertEditable(actor: User, plan: BusinessPlan): void {
+    assertCanWrite(actor);
+    if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: it can no longer be edited`);
+    if (!canEditFields(plan.status, actorOf(actor, plan))) {
+      throw forbidden(
+        plan.status === PlanStatus.SUBMITTED
+          ? "only the plan's owner, a REVIEWER or an ADMIN may edit a SUBMITTED plan"
+          : "only the plan's owner or an ADMIN may edit a DRAFT plan",
+      );
+    }
+  }
+
+  private async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
+    if (rawOwnerId == null || parseId(rawOwnerId) === actor.id) return actor;
+    if (actor.role !== Role.ADMIN) throw forbidden("only an ADMIN may make someone else the owner of a plan");
+    const owner = await mustFind(em, User, rawOwnerId, "User");
+    if (owner.role !== Role.ACCOUNT_MANAGER && owner.role !== Role.ADMIN) {
+      throw badInput("ownerId", `a plan's owner must be an ACCOUNT_MANAGER or ADMIN, not ${owner.role}`);
+    }
+    return owner;
+  }
+
+  private async assertValidParent(em: EntityManager, parent: BusinessPlan, accountId: number, period: Period): Promise<void> {
+    if (parent.status === PlanStatus.EXPIRED) throw planLocked(`parent BusinessPlan ${parent.id} is EXPIRED`);
+    if (parent.accountId !== accountId) throw badInput("parentId", "a child plan must belong to the same account as its parent");
+    const parentPeriod = await em.findOneByOrFail(Period, { id: parent.periodId });
+    if (!within(period, parentPeriod)) {
+      throw badInput("periodId", `a child plan's period must lie within its parent's period ${parentPeriod.name}`);
+    }
+  }
+
+  /** Refuses a new parent that is the plan itself or one of its descendants. */
+  private async assertNotAncestor(em: EntityManager, planId: number, newParentId: number): Promise<void> {
+    const rows: Array<{ id: number }> = await em.query(
+      `WITH RECURSIVE up(id, parent_id) AS (
+         SELECT id, parent_id FROM business_plan WHERE id = ${this.db.param(1)}
+         UNION ALL SELECT p.id, p.parent_id FROM business_plan p JOIN up ON p.id = up.parent_id
+       ) SELECT id FROM up`,
+      [newParentId],
+    );
+    if (rows.some((r) => Number(r.id) === planId)) throw badInput("parentId", "a plan cannot become its own ancestor");
+  }
+
+  /**
+   * The conditional update every plan change goes through:
+   * UPDATE ... SET version = version + 1 WHERE id = ? AND version = ?.
+   * 0 rows affected means someone else changed the plan since it was read.
+   */
+  private async bumpVersion(em: EntityManager, plan: BusinessPlan, fields: Partial<BusinessPlan>): Promise<BusinessPlan> {
+    const now = new Date();
+    const res = await em
+      .createQueryBuilder()
+      .update(BusinessPlan)
+      .set({ ...fields, version: () => "version + 1", updatedAt: now })
+      .where("id = :id AND version = :v", { id: plan.id, v: plan.version })
+      .execute();
+    if ((res.affected ?? 0) !== 1) throw conflict(`BusinessPlan ${plan.id} was changed by someone else; reload it and try again`);
+    return Object.assign(plan, fields, { version: plan.version + 1, updatedAt: now });
+  }
+
+  private async applyStatus(em: EntityManager, actor: User, plan: BusinessPlan, to: PlanStatus, comment: string | null) {
+    const from = plan.status;
+    const at = new Date();
+    const updated = await this.bumpVersion(em, plan, { status: to });
+    await em.insert(PlanStatusChange, { planId: plan.id, from, to, changedById: actor.id, changedAt: at, comment });
+    const changes: Change[] = [change("status", from, to)];
+    if (comment) changes.push(change("comment", null, comment));
+    await recordAudit(em, plan.id, actor.id, "STATUS_CHANGED", changes, at);
+    return updated;
+  }
+}
+
+function staleVersion(plan: BusinessPlan, expected: number) {
+  return conflict(`BusinessPlan ${plan.id} is at version ${plan.version}, not ${expected}: someone else changed it; reload and retry`);
+}
+
+function sortParentsFirst(objectives: Objective[]): Objective[] {
+  const ids = new Set(objectives.map((o) => o.id));
+  const done = new Set<number>();
+  const out: Objective[] = [];
+  let pending = objectives;
+  while (pending.length) {
+    const next: Objective[] = [];
+    for (const o of pending) {
+      if (o.parentId == null || !ids.has(o.parentId) || done.has(o.parentId)) {
+        out.push(o);
+        done.add(o.id);
+      } else next.push(o);
+    }
+    if (next.length === pending.length) return [...out, ...next]; // cycle guard
+    pending = next;
+  }
+  return out;
+}
+
+/**
+ * Maps a period under a source anchor to the period at the same position under
+ * a target anchor: the anchor itself maps to the target, a child to the target's
+ * child at the same index (by start date), recursively.
+ */
+class PeriodMapper {
+  private children = new Map<number, Period[]>();
+  constructor(private readonly em: EntityManager) {}
+
+  private async childrenOf(id: number): Promise<Period[]> {
+    let c = this.children.get(id);
+    if (!c) {
+      c = await this.em.find(Period, { where: { parentId: id }, order: { startDate: "ASC", id: "ASC" } });
+      this.children.set(id, c);
+    }
+    return c;
+  }
+
+  async map(srcAnchor: Period, dstAnchor: Period, periodId: number, what: string): Promise<Period> {
+    if (periodId === srcAnchor.id) return dstAnchor;
+    // path from the period up to the anchor
+    const path: Period[] = [];
+    let cur = await this.em.findOneByOrFail(Period, { id: periodId });
+    while (cur.id !== srcAnchor.id) {
+      path.unshift(cur);
+      if (cur.parentId == null) {
+        throw badInput("id", `the period of ${what} (${cur.name}) is not part of ${srcAnchor.name}, so it cannot be rolled forward`);
+      }
+      cur = await this.em.findOneByOrFail(Period, { id: cur.parentId });
+    }
+    let src = srcAnchor;
+    let dst = dstAnchor;
+    for (const step of path) {
+      const srcKids = await this.childrenOf(src.id);
+      const idx = srcKids.findIndex((k) => k.id === step.id);
+      const dstKids = (await this.childrenOf(dst.id)).filter((k) => k.type === step.type);
+      const srcSameType = srcKids.filter((k) => k.type === step.type);
+      const pos = srcSameType.findIndex((k) => k.id === step.id);
+      const match = dstKids[pos >= 0 ? pos : idx];
+      if (!match) {
+        throw badInput(
+          "periodId",
+          `${dst.name} has no ${step.type} child period at position ${pos + 1} to match ${step.name} (needed for ${what}); create it first`,
+        );
+      }
+      src = step;
+      dst = match;
+    }
+    return dst;
+  }
+}
+

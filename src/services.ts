@@ -1,0 +1,27 @@
+import type { Database } from "./db/data-source";
+import { AccountsService } from "./modules/accounts/accounts.service";
+import { ActivitiesService } from "./modules/activities/activities.service";
+import { ContactsService } from "./modules/contacts/contacts.service";
+import { ObjectivesService } from "./modules/objectives/objectives.service";
+import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
+import { PeriodsService } from "./modules/periods/periods.service";
+import { PlansService } from "./modules/plans/plans.service";
+import { UsersService } from "./modules/users/users.service";
+
+/** The application's services: stateless, created once per process. */
+export function createServices(db: Database) {
+  const plans = new PlansService(db);
+  const opportunities = new OpportunitiesService(db);
+  return {
+    users: new UsersService(db),
+    accounts: new AccountsService(db),
+    contacts: new ContactsService(db),
+    periods: new PeriodsService(db),
+    plans,
+    objectives: new ObjectivesService(db, plans),
+    opportunities,
+    activities: new ActivitiesService(db, opportunities),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
