@@ -1,0 +1,28 @@
+import swc from "unplugin-swc";
+import { defineConfig } from "vitest/config";
+
+// The suite runs once per database. SQLite always; PostgreSQL when
+// TEST_POSTGRES_URL is set, and under CI (CI=true) PostgreSQL is required.
+const pgUrl = process.env.TEST_POSTGRES_URL;
+if (!pgUrl) {
+  if (process.env.CI === "true") throw new Error("CI=true but TEST_POSTGRES_URL is not set: PostgreSQL is required in CI");
+  console.log("TEST_POSTGRES_URL not set: running the suite on SQLite only (PostgreSQL project skipped)");
+}
+
+// SWC compiles the tests because esbuild does not emit decorator metadata,
+// which type-graphql and TypeORM read. graphql is aliased to its CommonJS
+// entry so that Vitest and type-graphql share one copy of the module.
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: "es6" } })],
+  resolve: { alias: { graphql: "graphql/index.js" } },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    projects: [
+      { extends: true, test: { name: "sqlite", env: { TEST_DB: "sqlite" } } },
+      ...(pgUrl ? [{ extends: true, test: { name: "postgres", env: { TEST_DB: "postgres", TEST_POSTGRES_URL: pgUrl } } }] : []),
+    ],
+  },
+});
