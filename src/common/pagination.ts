@@ -24,6 +24,8 @@ export function decodeCursor(cursor: string | null | undefined, shape: Array<"st
     if (!Array.isArray(v) || v.length !== shape.length) throw new Error("shape");
     v.forEach((x, i) => {
       if (typeof x !== shape[i]) throw new Error("type");
+      // numbers in cursors are ids: a forged float or out-of-range value would reach SQL otherwise
+      if (typeof x === "number" && !(Number.isInteger(x) && x >= 0 && x <= 2_147_483_647)) throw new Error("range");
     });
     return v;
   } catch {

@@ -49,7 +49,13 @@ export function makeFormatError(log: ErrorLogger, requestIdOf: () => string | un
         extensions: { code: ErrorCode.BAD_USER_INPUT, rules },
       };
     }
-    const code = formatted.extensions?.code;
+    let code = formatted.extensions?.code;
+    // A literal our scalars reject (e.g. Decimal 1e400 written in the query) fails during validation;
+    // the scalar's own code (BAD_USER_INPUT) wins over GRAPHQL_VALIDATION_FAILED.
+    const cause = original instanceof GraphQLError ? original.originalError : undefined;
+    if (code === "GRAPHQL_VALIDATION_FAILED" && cause instanceof GraphQLError && cause.extensions?.code === ErrorCode.BAD_USER_INPUT) {
+      code = ErrorCode.BAD_USER_INPUT;
+    }
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
       const message = formatted.message.replace(/^Context creation failed: /, "");
       return { ...base, message, extensions: { code } };

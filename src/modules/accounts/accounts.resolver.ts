@@ -1,4 +1,4 @@
-import { IsOptional, Length, MaxLength } from "class-validator";
+import { IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
@@ -17,6 +17,7 @@ import { Account } from "./account.entity";
 export class CreateAccountInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field(() => String, { nullable: true })
@@ -33,6 +34,7 @@ export class UpdateAccountInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -118,7 +120,7 @@ export class AccountsResolver {
     @Ctx() ctx: Context,
   ): Promise<Account> {
     if (input.name === null) input.name = undefined;
-    return ctx.services.accounts.update(ctx.user, parseId(id), {
+    return ctx.services.accounts.update(ctx.user, id, {
       name: input.name ?? undefined,
       industry: input.industry,
       ownerId: refId(input.ownerId, "User"),

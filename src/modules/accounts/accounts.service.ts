@@ -1,6 +1,7 @@
 import { Brackets } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
 import { notFound } from "../../common/errors";
+import { mustFind } from "../../common/find";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import type { Database } from "../../db/data-source";
 import { User } from "../users/user.entity";
@@ -32,11 +33,10 @@ export class AccountsService {
     });
   }
 
-  async update(actor: User, id: number | null, input: AccountFields): Promise<Account> {
+  async update(actor: User, rawId: string, input: AccountFields): Promise<Account> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const account = id === null ? null : await em.findOne(Account, { where: { id } });
-      if (!account) throw notFound("Account", String(id));
+      const account = await mustFind(em, Account, rawId, "Account");
       if (input.ownerId != null && !(await em.exists(User, { where: { id: input.ownerId } }))) {
         throw notFound("User", input.ownerId);
       }

@@ -1,4 +1,4 @@
-import { IsEnum, IsOptional, Length, MaxLength } from "class-validator";
+import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, ActivityType } from "../../common/enums";
 import { badInput } from "../../common/errors";
@@ -20,6 +20,7 @@ import { IsInt, Max, Min } from "class-validator";
 export class CreateActivityInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   subject: string;
 
   @Field(() => ActivityType)
@@ -55,6 +56,7 @@ export class UpdateActivityInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   subject?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
@@ -85,6 +87,7 @@ export class UpdateActivityInput {
 export class FollowUpActivityInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   subject: string;
 
   @Field(() => ActivityType)
@@ -104,6 +107,7 @@ export class FollowUpActivityInput {
 export class FollowUpOpportunityInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field(() => DecimalScalar)

@@ -1,4 +1,4 @@
-import { IsEmail, IsOptional, Length, MaxLength } from "class-validator";
+import { IsEmail, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
@@ -13,10 +13,12 @@ export class CreateContactInput {
 
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   firstName: string;
 
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   lastName: string;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { IsOptional, Length, Max, MaxLength, Min } from "class-validator";
+import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { parseId } from "../../common/ids";
@@ -20,6 +20,7 @@ const MAX_QTY = 1_000_000_000;
 export class CreateObjectiveInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field(() => ID)
@@ -60,6 +61,7 @@ export class UpdateObjectiveInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name?: string | null;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsOptional, Length, Max, Min } from "class-validator";
+import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { OpportunityStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
@@ -17,6 +17,7 @@ import { Opportunity } from "./opportunity.entity";
 export class CreateOpportunityInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field(() => ID)
@@ -51,6 +52,7 @@ export class UpdateOpportunityInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })

@@ -1,4 +1,4 @@
-import { IsEnum, Length } from "class-validator";
+import { IsEnum, Length, Matches } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
 import { PeriodType } from "../../common/enums";
 import { parseId } from "../../common/ids";
@@ -11,6 +11,7 @@ import { Period } from "./period.entity";
 export class CreatePeriodInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field(() => PeriodType)

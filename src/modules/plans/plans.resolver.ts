@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsOptional, Length, MaxLength } from "class-validator";
+import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import {
   Arg,
   Ctx,
@@ -57,6 +57,7 @@ export class BusinessPlanFilter implements PlanFilter {
 export class CreateBusinessPlanInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field(() => ID)
@@ -98,6 +99,7 @@ export class UpdateBusinessPlanInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name?: string | null;
 
   @Field(() => String, { nullable: true })

@@ -1,4 +1,4 @@
-import { IsEmail, IsEnum, Length, MaxLength } from "class-validator";
+import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { Role } from "../../common/enums";
 import type { Context } from "../../graphql/context";
@@ -9,6 +9,7 @@ import { User } from "./user.entity";
 export class CreateUserInput {
   @Field()
   @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
   name: string;
 
   @Field()
