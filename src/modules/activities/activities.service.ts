@@ -92,6 +92,9 @@ export class ActivitiesService {
       }
       if (patch.status != null && patch.status !== a.status) {
         if (a.status === ActivityStatus.COMPLETED) throw badInput("status", "a COMPLETED activity cannot change status");
+        if (a.status === ActivityStatus.CANCELLED && patch.status === ActivityStatus.COMPLETED) {
+          throw badInput("status", `Activity ${a.id} is CANCELLED and cannot be completed`);
+        }
         a.status = patch.status;
         a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
       }
