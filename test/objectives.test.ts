@@ -14,6 +14,7 @@ import {
   mkPeriod,
   mkPeriods,
   mkPlan,
+  onTheWire,
   type PeriodSet,
   setStatus,
 } from "./helpers/fixtures-part3";
@@ -42,7 +43,7 @@ const OBJ = `query($id: ID!) { objective(id: $id) {
 const getObjective = async (id: string) => (await h.ok(h.admin.token, OBJ, { id })).objective;
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = onTheWire(await createHarness());
   am1 = await h.user(Role.ACCOUNT_MANAGER, "AM One");
   am2 = await h.user(Role.ACCOUNT_MANAGER, "AM Two");
   rev = await h.user(Role.REVIEWER, "Reviewer");
@@ -336,7 +337,7 @@ describe("applicableObjectives and globalObjectives", () => {
   const made: Record<string, string> = {};
   beforeAll(async () => {
     // a separate database so that the lists are exactly what this block created
-    h2 = await createHarness();
+    h2 = onTheWire(await createHarness());
     const am = await h2.user(Role.ACCOUNT_MANAGER);
     const p = await mkPeriods(h2);
     const touching = await mkPeriod(h2, "Mar 31 - Apr 15", "MONTH", "2026-03-31", "2026-04-15");

@@ -29,6 +29,19 @@ export const sum = (xs: Iterable<bigint>) => {
   return t;
 };
 
+/**
+ * executeOperation hands back resolver values as they are (a DateTime is a JS
+ * Date); over HTTP a client sees them JSON-encoded. This makes `ok` and `gql`
+ * return what the client would see, so tests compare wire values.
+ */
+export function onTheWire(h: Harness): Harness {
+  const wire = <T>(x: T): T => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
+  const { ok, gql } = h;
+  h.ok = async (token, query, variables) => wire(await ok(token, query, variables));
+  h.gql = async (token, query, variables) => wire(await gql(token, query, variables));
+  return h;
+}
+
 // ---------- snapshots: "a rejected mutation changes nothing" ----------
 
 const TABLES = [
