@@ -209,13 +209,16 @@ export class PlansService {
     assertCanWrite(actor);
     assertRole(actor, [Role.ADMIN], "expire plans in bulk");
     return this.db.write(async (em) => {
+      const today = todayUtc();
+      // A period that has not ended by today has not "ended before" any date: a future
+      // date must not expire (irreversibly) FINAL_APPROVED plans still being executed.
+      const cutoff = date < today ? date : today;
       const rows = await em
         .createQueryBuilder(BusinessPlan, "p")
         .innerJoinAndMapOne("p.periodRef", Period, "per", "per.id = p.period_id")
-        .where("p.status <> :expired AND per.end_date < :date", { expired: PlanStatus.EXPIRED, date })
+        .where("p.status <> :expired AND per.end_date < :date", { expired: PlanStatus.EXPIRED, date: cutoff })
         .orderBy("p.id", "ASC")
         .getMany();
-      const today = todayUtc();
       const out: BusinessPlan[] = [];
       for (const plan of rows) {
         const ended = (plan.periodRef as Period).endDate < today;
