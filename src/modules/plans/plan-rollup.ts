@@ -14,7 +14,9 @@ export const emptyRollup = (): RollupFigures => ({ pipelineRevenue: 0n, wonReven
  * PostgreSQL): a recursive walk from each root plan to all its descendants;
  * the opportunities linked to any plan of the tree, or to an objective under
  * one, are collected with UNION (so each counts once per root) and summed by
- * status; the direct children's targets are summed alongside.
+ * status; the direct children's targets are summed alongside. Sums come back
+ * as TEXT: better-sqlite3 returns integers as JS numbers, which lose cents
+ * beyond 2^53, so the exact value travels as a string on both dialects.
  */
 export async function loadRollups(db: Database, planIds: readonly number[]): Promise<Map<number, RollupFigures>> {
   const n = planIds.length;
@@ -32,12 +34,12 @@ linked(root_id, opportunity_id) AS (
     JOIN opportunity o ON o.objective_id = ob.id
 )
 SELECT 'o' AS kind, l.root_id AS plan_id,
-  SUM(CASE WHEN o.status = 'OPEN' THEN o.revenue_cents ELSE 0 END) AS a,
-  SUM(CASE WHEN o.status = 'WON' THEN o.revenue_cents ELSE 0 END) AS b
+  CAST(SUM(CASE WHEN o.status = 'OPEN' THEN o.revenue_cents ELSE 0 END) AS TEXT) AS a,
+  CAST(SUM(CASE WHEN o.status = 'WON' THEN o.revenue_cents ELSE 0 END) AS TEXT) AS b
 FROM linked l JOIN opportunity o ON o.id = l.opportunity_id
 GROUP BY l.root_id
 UNION ALL
-SELECT 'c' AS kind, c.parent_id AS plan_id, SUM(COALESCE(c.revenue_target_cents, 0)) AS a, 0 AS b
+SELECT 'c' AS kind, c.parent_id AS plan_id, CAST(SUM(COALESCE(c.revenue_target_cents, 0)) AS TEXT) AS a, '0' AS b
 FROM business_plan c WHERE c.parent_id IN ${db.inList(n, n + 1)}
 GROUP BY c.parent_id`;
   const rows = await db.query<{ kind: string; plan_id: number | string; a: unknown; b: unknown }>(sql, [
