@@ -7,8 +7,12 @@ import { badInput } from "./errors";
  */
 export type Cents = bigint;
 
-/** Largest amount we accept: fits a signed 64-bit integer of cents with room for sums. */
-export const MAX_CENTS = 10n ** 15n * 100n; // 1 quadrillion currency units
+/**
+ * Largest amount we accept: 10 trillion currency units (10^15 cents). better-sqlite3 returns
+ * BIGINT as a JS number, exact only up to 2^53 (~9.007e15 cents), so a larger amount would be
+ * stored but could not be read back exactly; this bound also leaves room for sums of several.
+ */
+export const MAX_CENTS = 10n ** 13n * 100n;
 
 const DECIMAL_RE = /^(\d{1,18})(?:\.(\d{1,2}))?$/;
 
@@ -32,7 +36,7 @@ export function parseDecimal(value: unknown, field = "amount"): Cents {
     throw badInput(field, `must be a decimal number such as "1250.00", got "${text.slice(0, 40)}"`);
   }
   const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
-  if (cents > MAX_CENTS) throw badInput(field, "is too large");
+  if (cents > MAX_CENTS) throw badInput(field, `must be at most ${formatCents(MAX_CENTS)}`);
   return cents;
 }
 
