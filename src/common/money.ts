@@ -8,11 +8,11 @@ import { badInput } from "./errors";
 export type Cents = bigint;
 
 /**
- * Largest amount we accept: 10 trillion currency units (10^15 cents). better-sqlite3 returns
- * BIGINT as a JS number, exact only up to 2^53 (~9.007e15 cents), so a larger amount would be
- * stored but could not be read back exactly; this bound also leaves room for sums of several.
+ * Largest amount we accept: 90 trillion currency units (9 * 10^15 cents). better-sqlite3 returns
+ * a BIGINT column as a JS number, exact only up to 2^53 (~9.007e15 cents): a larger amount would be
+ * stored but could not be read back (INTERNAL_SERVER_ERROR). Sums travel as TEXT (plan-rollup.ts).
  */
-export const MAX_CENTS = 10n ** 13n * 100n;
+export const MAX_CENTS = 9n * 10n ** 15n;
 
 const DECIMAL_RE = /^(\d{1,18})(?:\.(\d{1,2}))?$/;
 
