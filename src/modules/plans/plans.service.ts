@@ -139,8 +139,9 @@ export class PlansService {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
-      this.assertEditable(actor, plan);
+      // stale first: the caller's view is outdated, whatever the plan's state is now (deterministic under races)
       if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
+      this.assertEditable(actor, plan);
       const next: Partial<BusinessPlan> = {};
       if (patch.name != null) next.name = patch.name.trim();
       else if (patch.name === null) throw badInput("name", "cannot be null");
@@ -192,10 +193,10 @@ export class PlansService {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
       const period = await em.findOneByOrFail(Period, { id: plan.periodId });
       const verdict = checkTransition(plan.status, to, actorOf(actor, plan), period.endDate < todayUtc());
       if (!verdict.ok) throw new DomainError(ErrorCode[verdict.code], verdict.reason);
-      if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
       return this.applyStatus(em, actor, plan, to, comment ?? null);
     });
   }
