@@ -273,3 +273,10 @@ export async function failPlanUpdate(h: Harness, planId: string, status: Status)
     await db.query(`DROP FUNCTION ${name}()`);
   };
 }
+
+/**
+ * Milliseconds of a DateTime value from `gql`: the harness runs operations in
+ * process, so DateTime fields arrive as Date objects (Date.parse would drop the
+ * milliseconds), or as ISO strings.
+ */
+export const timeOf = (v: unknown): number => new Date(v as string | Date).getTime();
