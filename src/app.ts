@@ -41,14 +41,33 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const url = `http://${config.host}:${port}/graphql`;
   let stopping: Promise<void> | null = null;
+  // While draining, answers on kept-alive connections close them.
+  server.on("request", (_req, res) => {
+    if (stopping) res.setHeader("Connection", "close");
+  });
   return {
     deps,
     server,
     url,
     demoTokens,
+    /**
+     * Graceful stop: stop accepting connections, close idle keep-alive ones, let
+     * in-flight requests finish (up to config.shutdownTimeoutMs, then their
+     * connections are closed), stop Apollo, close the database.
+     */
     stop() {
       stopping ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => {
+          deps.logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "requests still in flight after the shutdown timeout; closing their connections");
+          server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        try {
+          await closed;
+        } finally {
+          clearTimeout(force);
+        }
         await apollo.stop();
         await deps.db.close();
       })();

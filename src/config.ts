@@ -25,6 +25,8 @@ export interface AppConfig {
   corsOrigins: string[];
   logLevel: string;
   playground: boolean;
+  /** Graceful shutdown: how long in-flight requests may take to finish before their connections are closed. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
     playground: bool("PLAYGROUND", env.PLAYGROUND, !isProduction),
+    shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
   };
 }

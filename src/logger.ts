@@ -1,12 +1,15 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 export type AppLogger = Logger;
 
-/** Structured JSON logs. Never log tokens: the Authorization header is redacted. */
-export function createLogger(level: string): AppLogger {
-  return pino({
-    level,
-    redact: { paths: ["req.headers.authorization", "authorization", "token", "*.token"], censor: "[redacted]" },
-    base: undefined,
-  });
+/** Structured JSON logs (stdout, or `destination`). Never log tokens: the Authorization header is redacted. */
+export function createLogger(level: string, destination?: DestinationStream): AppLogger {
+  return pino(
+    {
+      level,
+      redact: { paths: ["req.headers.authorization", "authorization", "token", "*.token"], censor: "[redacted]" },
+      base: undefined,
+    },
+    destination,
+  );
 }

@@ -21,13 +21,17 @@ async function main() {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, "shutting down");
+    // Backstop: app.stop() closes in-flight requests after SHUTDOWN_TIMEOUT_MS; this catches a hang after that.
     const force = setTimeout(() => {
-      logger.error("shutdown took longer than 10 s; exiting");
+      logger.error({ timeoutMs: config.shutdownTimeoutMs + 5_000 }, "shutdown did not finish in time; exiting");
       process.exit(1);
-    }, 10_000);
+    }, config.shutdownTimeoutMs + 5_000);
     force.unref();
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ signal }, "shut down cleanly");
+        process.exit(0);
+      },
       (err) => {
         logger.error({ err }, "error during shutdown");
         process.exit(1);

@@ -5,9 +5,12 @@ import type { Services } from "../services";
 
 export interface Context {
   requestId: string;
+  /** The caller. On an anonymous introspection-only request (see introspection-access.ts) reading it throws UNAUTHENTICATED. */
   user: User;
   loaders: Loaders;
   services: Services;
+  /** True for an anonymous introspection-only request: no token, no user. */
+  anonymous?: boolean;
 }
 
 export const newRequestId = (): string => randomUUID();

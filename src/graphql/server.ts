@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError } from "graphql";
 import type { AppConfig } from "../config";
 import { bearerToken } from "../auth/tokens";
@@ -9,6 +10,8 @@ import type { AppLogger } from "../logger";
 import type { Services } from "../services";
 import { type Context, newRequestId } from "./context";
 import { makeFormatError } from "./errors";
+import { anonymousContext, anonymousIntrospectionGuard, isIntrospectionOnlyRequest } from "./introspection-access";
+import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
 import { buildAppSchema } from "./schema";
 
@@ -19,14 +22,30 @@ export interface AppDeps {
   logger: AppLogger;
 }
 
+/** The GraphQL parameters of an HTTP request (GET query string or POST body), for the anonymous-introspection check. */
+export interface GraphqlParams {
+  query?: unknown;
+  operationName?: unknown;
+}
+
 /**
  * Builds the per-request context: authenticates the bearer token (one
  * statement) and creates fresh DataLoaders. Unknown or missing token:
- * UNAUTHENTICATED with HTTP 401.
+ * UNAUTHENTICATED with HTTP 401 -- except a request without any token whose
+ * operation only introspects (`params`, when introspection is enabled): it gets
+ * an anonymous context (see introspection-access.ts).
  */
-export async function buildContext(deps: AppDeps, authorization: string | undefined, requestId = currentRequestId() ?? newRequestId()): Promise<Context> {
+export async function buildContext(
+  deps: AppDeps,
+  authorization: string | undefined,
+  requestId = currentRequestId() ?? newRequestId(),
+  params?: GraphqlParams,
+): Promise<Context> {
   const token = bearerToken(authorization);
   const user = token ? await deps.services.users.authenticate(token) : null;
+  if (!user && !authorization && params && deps.config.introspection && isIntrospectionOnlyRequest(params.query, params.operationName)) {
+    return anonymousContext({ requestId, loaders: createLoaders(deps.db, { batching: deps.config.batching }), services: deps.services });
+  }
   if (!user) {
     const e = unauthenticated(token ? "Unknown or revoked bearer token" : "Missing bearer token: send Authorization: Bearer <token>");
     throw new GraphQLError(e.message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
@@ -47,7 +66,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: makeFormatError(deps.logger, currentRequestId),
-    plugins: [],
+    plugins: [ApolloServerPluginLandingPageDisabled(), anonymousIntrospectionGuard(), requestObserverPlugin()],
   });
 }
 

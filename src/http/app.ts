@@ -6,11 +6,15 @@ import type { ApolloServer } from "@apollo/server";
 import type { Context } from "../graphql/context";
 import { newRequestId } from "../graphql/context";
 import { requestScope } from "../graphql/request-scope";
-import { type AppDeps, buildContext } from "../graphql/server";
+import { type AppDeps, buildContext, type GraphqlParams } from "../graphql/server";
+import { loadExamples } from "../graphql/examples";
+import { createMetrics } from "./metrics";
+import { playgroundRouter } from "./playground";
+import { graphqlRequestLog } from "./request-log";
 
 export const BODY_LIMIT = "1mb";
 
-/** The HTTP surface: /graphql, /health, /ready. */
+/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground. */
 export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   const app = express();
   app.disable("x-powered-by");
@@ -41,13 +45,20 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
     }
   });
 
+  // Operations: Prometheus metrics, the GraphiQL playground, one log line per GraphQL request.
+  const metrics = createMetrics(deps.db);
+  app.get("/metrics", metrics.handler);
+  app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
+  app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
+
   app.use(
     "/graphql",
     helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }),
     cors({ origin: deps.config.corsOrigins.length ? deps.config.corsOrigins : false }),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => buildContext(deps, req.headers.authorization),
+      context: async ({ req }) =>
+        buildContext(deps, req.headers.authorization, undefined, (req.method === "GET" ? req.query : req.body) as GraphqlParams),
     }),
   );
 
