@@ -12,7 +12,7 @@ import { within } from "../periods/periods.service";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, diff, recordAudit } from "../plans/plan-audit";
 import type { PlansService } from "../plans/plans.service";
-import { isLocked } from "../plans/plan-workflow";
+import { isLocked, LOCKED_STATUSES } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
 import { Objective } from "./objective.entity";
 
@@ -119,6 +119,7 @@ export class ObjectivesService {
     return this.db.write(async (em) => {
       const ob = await mustFind(em, Objective, rawId, "Objective");
       const plan = await this.assertCanChange(em, actor, ob);
+      await this.assertNoLockedDescendant(em, ob);
       await em.delete(Objective, { id: ob.id });
       if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_DELETED", [change("objectiveId", ob.id, null), change("name", ob.name, null)]);
       return String(ob.id);
@@ -134,6 +135,23 @@ export class ObjectivesService {
     }
     if (ob.accountId == null) assertAdmin(actor, "change global objectives");
     return null;
+  }
+
+  /** Child objectives go with their parent (ON DELETE CASCADE): none of them may sit under a locked plan. */
+  private async assertNoLockedDescendant(em: EntityManager, ob: Objective): Promise<void> {
+    const rows: Array<{ id: number; plan_id: number; status: string }> = await em.query(
+      `WITH RECURSIVE down(id) AS (
+         SELECT id FROM objective WHERE parent_id = ${this.db.param(1)}
+         UNION ALL SELECT o.id FROM objective o JOIN down ON o.parent_id = down.id
+       ) SELECT o.id AS id, p.id AS plan_id, p.status AS status
+         FROM down d JOIN objective o ON o.id = d.id JOIN business_plan p ON p.id = o.plan_id
+         WHERE p.status IN ${this.db.inList(LOCKED_STATUSES.length, 2)}`,
+      [ob.id, ...LOCKED_STATUSES],
+    );
+    if (rows.length) {
+      const r = rows[0];
+      throw planLocked(`child Objective ${r.id} would be deleted with Objective ${ob.id}, but its plan ${r.plan_id} is ${r.status}`);
+    }
   }
 
   private assertTargets(unit: ObjectiveUnit | null, targetQuantity: number | null) {
