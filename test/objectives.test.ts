@@ -259,6 +259,28 @@ describe("objectives under a plan follow the plan's edit permissions and lock", 
   }
 });
 
+describe("deleting a parent objective", () => {
+  it("is PLAN_LOCKED when a child objective (which would go with it) sits under a locked plan", async () => {
+    const top = await mkPlan(h, am1.token, { name: "Cascade top", accountId: accA, periodId: per.fy26 });
+    const child = await mkPlan(h, am1.token, { name: "Cascade child", accountId: accA, periodId: per.q1, parentId: top });
+    const parent = await mkObjective(h, am1.token, { name: "Cascade parent", periodId: per.fy26, planId: top });
+    const locked = await mkObjective(h, am1.token, { name: "Locked child", periodId: per.q1, planId: child, parentId: parent });
+    await lockPlan(h, am1.token, child, "FINAL_APPROVED");
+    await expectRejected(h, am1.token, M.deleteObjective, { id: parent }, "PLAN_LOCKED");
+    expect((await getObjective(locked)).parent).toEqual({ id: parent });
+  });
+
+  it("takes its children along when none of them is locked", async () => {
+    const top = await mkPlan(h, am1.token, { name: "Cascade top 2", accountId: accA, periodId: per.fy26 });
+    const child = await mkPlan(h, am1.token, { name: "Cascade child 2", accountId: accA, periodId: per.q1, parentId: top });
+    const parent = await mkObjective(h, am1.token, { name: "Cascade parent 2", periodId: per.fy26, planId: top });
+    const kid = await mkObjective(h, am1.token, { name: "Kid", periodId: per.q1, planId: child, parentId: parent });
+    const grandkid = await mkObjective(h, am1.token, { name: "Grandkid", periodId: per.jan, planId: child, parentId: kid });
+    expect((await h.ok(am1.token, M.deleteObjective, { id: parent })).deleteObjective).toBe(parent);
+    for (const id of [parent, kid, grandkid]) expect((await h.ok(am1.token, OBJ, { id })).objective).toBeNull();
+  });
+});
+
 describe("updates", () => {
   it("actualQuantity is entered by hand for UNITS objectives only", async () => {
     const units = await mkObjective(h, am1.token, { name: "Units", periodId: per.fy26, accountId: accA, unit: "UNITS", targetQuantity: 8 });

@@ -106,14 +106,20 @@ describe("opportunities: account, plans and objective", () => {
   it("link and unlink are idempotent and recorded once each in the plan's audit trail", async () => {
     const o = await mkOpp(h, am1.token, { name: "Linkable", accountId: accA, revenue: "10.00" });
     expect((await h.ok(am1.token, M.link, { o, p: PA })).linkOpportunityToPlan.plans).toEqual([{ id: PA }]);
+    const afterFirst = await auditActions(h, PA);
+    expect(afterFirst[0]).toEqual({ action: "OPPORTUNITY_LINKED", changes: [{ field: "opportunityId", oldValue: null, newValue: o }] });
+    // the second link changes nothing at all, not even the audit trail
     expect((await h.ok(am1.token, M.link, { o, p: PA })).linkOpportunityToPlan.plans).toEqual([{ id: PA }]);
+    expect(await auditActions(h, PA)).toEqual(afterFirst);
     expect(await linkAudits(PA, o, "OPPORTUNITY_LINKED")).toHaveLength(1);
     // linking to a FINAL_APPROVED plan is allowed (execution continues after approval)
     await h.ok(am1.token, M.link, { o, p: PAF });
     expect(ids((await getOpp(o)).plans).sort()).toEqual([PA, PAF].sort());
 
     expect((await h.ok(am1.token, M.unlink, { o, p: PA })).unlinkOpportunityFromPlan.plans).toEqual([{ id: PAF }]);
+    const afterUnlink = await auditActions(h, PA);
     expect((await h.ok(am1.token, M.unlink, { o, p: PA })).unlinkOpportunityFromPlan.plans).toEqual([{ id: PAF }]);
+    expect(await auditActions(h, PA)).toEqual(afterUnlink);
     const unl = await linkAudits(PA, o, "OPPORTUNITY_UNLINKED");
     expect(unl).toHaveLength(1);
     expect(unl[0].changes).toEqual([{ field: "opportunityId", oldValue: o, newValue: null }]);
