@@ -426,6 +426,14 @@ function sortParentsFirst(objectives: Objective[]): Objective[] {
   return out;
 }
 
+/** `date` moved by the calendar offset (whole months, then days) between `from` and `to`. */
+function shiftDate(date: string, from: string, to: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const [fy, fm, fd] = from.split("-").map(Number);
+  const [ty, tm, td] = to.split("-").map(Number);
+  return new Date(Date.UTC(ty, tm - 1 + (y - fy) * 12 + (m - fm), td + (d - fd))).toISOString().slice(0, 10);
+}
+
 /**
  * Maps a period under a source anchor to the period at the same position under
  * a target anchor: the anchor itself maps to the target, a child to the target's
@@ -460,15 +468,17 @@ class PeriodMapper {
     let dst = dstAnchor;
     for (const step of path) {
       const srcKids = await this.childrenOf(src.id);
-      const idx = srcKids.findIndex((k) => k.id === step.id);
       const dstKids = (await this.childrenOf(dst.id)).filter((k) => k.type === step.type);
       const srcSameType = srcKids.filter((k) => k.type === step.type);
       const pos = srcSameType.findIndex((k) => k.id === step.id);
-      const match = dstKids[pos >= 0 ? pos : idx];
+      // The same position is the same calendar offset from the anchor (Q3 starts 6 months into
+      // the year), not the n-th existing child: with Q3 missing, Q4 must not stand in for it.
+      const start = shiftDate(step.startDate, src.startDate, dst.startDate);
+      const match = dstKids.find((k) => k.startDate === start);
       if (!match) {
         throw badInput(
           "periodId",
-          `${dst.name} has no ${step.type} child period at position ${pos + 1} to match ${step.name} (needed for ${what}); create it first`,
+          `${dst.name} has no ${step.type} child period at position ${pos + 1} (starting ${start}) to match ${step.name} (needed for ${what}); create it first`,
         );
       }
       src = step;
