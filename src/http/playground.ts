@@ -188,7 +188,11 @@ export function playgroundRouter({ enabled, examples, logger }: PlaygroundOption
   };
 
   router.get(PLAYGROUND_PATH, sendPage);
-  router.get("/graphql", (req: Request, res: Response, next: NextFunction) => (prefersHtml(req) ? sendPage(req, res) : next()));
+  // A plain middleware, not router.get("/graphql"): a GET route makes the router answer OPTIONS /graphql
+  // itself (200 "Allow: GET, HEAD"), which swallowed the CORS preflight before the cors middleware ran.
+  router.use((req: Request, res: Response, next: NextFunction) =>
+    (req.method === "GET" || req.method === "HEAD") && /^\/graphql\/?$/.test(req.path) && prefersHtml(req) ? sendPage(req, res) : next(),
+  );
   router.get(`${ASSETS}/:file`, (req: Request, res: Response, next: NextFunction) => {
     const name = String(req.params.file);
     securityHeaders(res);
