@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/data-source";
 import { seedDemo } from "./db/seed/demo";
@@ -41,9 +41,16 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const url = `http://${config.host}:${port}/graphql`;
   let stopping: Promise<void> | null = null;
-  // While draining, answers on kept-alive connections close them.
-  server.on("request", (_req, res) => {
-    if (stopping) res.setHeader("Connection", "close");
+  // While draining, every answer closes its connection (no waiting for keep-alive timeouts).
+  const inFlight = new Set<ServerResponse>();
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader("Connection", "close");
+    res.once("finish", () => setImmediate(() => server.closeIdleConnections()));
+  };
+  server.on("request", (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+    if (stopping) closeAfter(res);
   });
   return {
     deps,
@@ -59,6 +66,8 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        for (const res of inFlight) closeAfter(res);
+        deps.logger.info({ inFlight: inFlight.size, timeoutMs: config.shutdownTimeoutMs }, "stopped accepting connections; draining");
         const force = setTimeout(() => {
           deps.logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "requests still in flight after the shutdown timeout; closing their connections");
           server.closeAllConnections();

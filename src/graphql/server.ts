@@ -65,6 +65,8 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT (graceful shutdown: drain HTTP first, then stop Apollo).
+    stopOnTerminationSignals: false,
     formatError: makeFormatError(deps.logger, currentRequestId),
     plugins: [ApolloServerPluginLandingPageDisabled(), anonymousIntrospectionGuard(), requestObserverPlugin()],
   });
