@@ -6,7 +6,7 @@ import { Kind, type OperationDefinitionNode, parse } from "graphql";
 export interface Example {
   name: string;
   kind: OperationDefinitionNode["operation"];
-  /** First line of the comment block (the picker shows it). */
+  /** First sentence of the comment block (the picker shows it). */
   title: string;
   /** The demo token the comment says to run it with (`# as: demo-giulia`), or null. */
   as: string | null;
@@ -17,6 +17,13 @@ export interface Example {
 }
 
 export const EXAMPLES_FILE = "examples.graphql";
+
+/** "4. Submit the plan for review. Pass ..." -> "4. Submit the plan for review." */
+function firstSentence(text: string): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  const m = /^((?:\d+\.\s+)?.*?[.?!])(?=\s|$)/.exec(t);
+  return (m ? m[1] : t).trim();
+}
 
 /** Finds examples.graphql at the repository root (from src/ or dist/src/), or null. */
 export function findExamplesFile(from = __dirname): string | null {
@@ -80,7 +87,7 @@ export function parseExamples(text: string): Example[] {
     out.push({
       name,
       kind: def.operation,
-      title: (prose.find((p) => p.trim() !== "") ?? name).trim(),
+      title: firstSentence(prose.join(" ")) || name,
       as,
       variables,
       source: text.slice(lineStarts[top], def.loc!.end),

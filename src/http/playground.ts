@@ -130,6 +130,7 @@ function page(examples: Example[]): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Account Planning API: playground</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSETS}/graphiql.min.css">
 <link rel="stylesheet" href="${ASSETS}/playground.css">
 </head>
