@@ -336,6 +336,51 @@ describe("linking opportunities and activities", () => {
   });
 });
 
+describe("linking through a plan's objective counts as linking to the plan", () => {
+  async function planWithObjective(status: Status) {
+    const id = await createPlan(h, w);
+    const ob = (await h.ok(w.owner.token, M.createObjective, { input: { name: "Target", planId: id, periodId: w.future.q[0], targetRevenue: "9.00" } }))
+      .createObjective.id as string;
+    await driveTo(h, id, status);
+    return { id, ob };
+  }
+  const UPDATE_OPP = `mutation($id: ID!, $input: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $input) { id objective { id } } }`;
+
+  it("an opportunity or activity may be tied to an objective of a FINAL_APPROVED plan", async () => {
+    const { id, ob } = await planWithObjective("FINAL_APPROVED");
+    const before = await snapshot(h, id);
+    expect((await h.gql(w.owner.token, M.createOpportunity, { input: { name: "o", accountId: w.accountId, revenue: "1.00", objectiveId: ob } })).errors).toBeUndefined();
+    expect((await h.gql(w.owner.token, M.createActivity, { input: { subject: "a", type: "CALL", accountId: w.accountId, objectiveId: ob } })).errors).toBeUndefined();
+    expect((await snapshot(h, id)).row).toEqual(before.row);
+  });
+
+  it("not to an objective of an EXPIRED plan: PLAN_LOCKED, nothing created or changed", async () => {
+    const { id, ob } = await planWithObjective("FINAL_APPROVED");
+    const tied = (await h.ok(w.owner.token, M.createActivity, { input: { subject: "tied", type: "CALL", accountId: w.accountId, objectiveId: ob } }))
+      .createActivity;
+    await h.ok(w.owner.token, M.changeStatus, { id, s: "EXPIRED" });
+    const opp = (await h.ok(w.owner.token, M.createOpportunity, { input: { name: "free", accountId: w.accountId, revenue: "1.00" } })).createOpportunity;
+    const act = (await h.ok(w.owner.token, M.createActivity, { input: { subject: "free", type: "CALL", accountId: w.accountId } })).createActivity;
+    const before = await snapshot(h, id);
+    const counts = await countAll(h);
+    const opps = await h.deps.db.query(`SELECT * FROM opportunity ORDER BY id`);
+    const acts = await h.deps.db.query(`SELECT * FROM activity ORDER BY id`);
+    const attempts = [
+      await h.gql(w.owner.token, M.createOpportunity, { input: { name: "o", accountId: w.accountId, revenue: "1.00", objectiveId: ob } }),
+      await h.gql(w.owner.token, UPDATE_OPP, { id: opp.id, input: { objectiveId: ob } }),
+      await h.gql(w.owner.token, M.createActivity, { input: { subject: "a", type: "CALL", accountId: w.accountId, objectiveId: ob } }),
+      await h.gql(w.owner.token, M.updateActivity, { id: act.id, input: { objectiveId: ob } }),
+      // follow-ups inherit the objective
+      await h.gql(w.owner.token, `mutation($a: ID!) { createFollowUpActivity(activityId: $a, input: { subject: "f", type: CALL }) { id } }`, { a: tied.id }),
+      await h.gql(w.owner.token, `mutation($a: ID!) { createFollowUpOpportunity(activityId: $a, input: { name: "f", revenue: "1.00" }) { id } }`, { a: tied.id }),
+    ];
+    for (const r of attempts) await expectRejected(h, r, "PLAN_LOCKED", [[id, before]]);
+    expect(await countAll(h)).toEqual(counts);
+    expect(await h.deps.db.query(`SELECT * FROM opportunity ORDER BY id`)).toEqual(opps);
+    expect(await h.deps.db.query(`SELECT * FROM activity ORDER BY id`)).toEqual(acts);
+  });
+});
+
 // ---------------------------------------------------------------- child plans and hierarchy
 
 describe("child plans and hierarchy", () => {

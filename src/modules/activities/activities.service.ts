@@ -122,6 +122,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const src = await mustFind(em, Activity, rawId, "Activity");
       if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
+      if (src.objectiveId != null) await objectiveFor(em, String(src.objectiveId), src.accountId);
       return em.save(
         em.create(Activity, {
           subject: input.subject.trim(),

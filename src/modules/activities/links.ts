@@ -20,9 +20,11 @@ export async function objectiveFor(em: EntityManager, rawId: string | null | und
   if (ob && ob.accountId !== null && ob.accountId !== accountId) {
     throw badInput("objectiveId", `Objective ${ob.id} belongs to another account`);
   }
-  if (ob && ob.accountId === null && ob.planId !== null) {
+  if (ob && ob.planId !== null) {
     const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
-    if (plan.accountId !== accountId) throw badInput("objectiveId", `Objective ${ob.id} belongs to another account`);
+    if (ob.accountId === null && plan.accountId !== accountId) throw badInput("objectiveId", `Objective ${ob.id} belongs to another account`);
+    // tying something to a plan's objective links it to the plan (it counts in the plan's rollup)
+    if (plan.status === PlanStatus.EXPIRED) throw planLocked(`Objective ${ob.id} belongs to BusinessPlan ${plan.id}, which is EXPIRED: nothing more can be linked to it`);
   }
   return ob;
 }
