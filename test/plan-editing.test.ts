@@ -199,6 +199,36 @@ describe("objectives follow the plan's edit rules and lock with it", () => {
   });
 });
 
+describe("a locked plan's objectives cannot be removed from elsewhere", () => {
+  it.each(["FINAL_APPROVED", "EXPIRED"] as Status[])(
+    "deleting a parent objective on an editable plan whose child objective sits on a %s child plan is PLAN_LOCKED",
+    async (status) => {
+      const parent = await createPlan(h, w);
+      const child = await createPlan(h, w, { parentId: parent, periodId: w.future.q[0] });
+      const o1 = (await h.ok(w.owner.token, M.createObjective, { input: { name: "O1", planId: parent, periodId: w.future.year } })).createObjective.id;
+      await h.ok(w.owner.token, M.createObjective, { input: { name: "O3", planId: child, periodId: w.future.q[0], parentId: o1 } });
+      await driveTo(h, child, status);
+      const before: Array<[string, Awaited<ReturnType<typeof snapshot>>]> = [
+        [parent, await snapshot(h, parent)],
+        [child, await snapshot(h, child)],
+      ];
+      const rows = await h.deps.db.query(`SELECT * FROM objective ORDER BY id`);
+      await expectRejected(h, await h.gql(w.owner.token, M.deleteObjective, { id: o1 }), "PLAN_LOCKED", before);
+      expect(await h.deps.db.query(`SELECT * FROM objective ORDER BY id`)).toEqual(rows);
+    },
+  );
+
+  it("on editable plans the parent objective and its children are deleted together", async () => {
+    const parent = await createPlan(h, w);
+    const child = await createPlan(h, w, { parentId: parent, periodId: w.future.q[0] });
+    const o1 = (await h.ok(w.owner.token, M.createObjective, { input: { name: "O1", planId: parent, periodId: w.future.year } })).createObjective.id;
+    await h.ok(w.owner.token, M.createObjective, { input: { name: "O3", planId: child, periodId: w.future.q[0], parentId: o1 } });
+    await driveTo(h, child, "SUBMITTED");
+    expect((await h.gql(w.owner.token, M.deleteObjective, { id: o1 })).errors).toBeUndefined();
+    expect(await countRows(h, "objective", child)).toBe(0);
+  });
+});
+
 // ---------------------------------------------------------------- deletion
 
 describe("deleting a plan", () => {
