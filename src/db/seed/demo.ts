@@ -28,7 +28,9 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
   }
   const users: Record<string, User> = {};
   for (const u of DEMO_USERS) {
-    const { user } = await services.users.createUserUnchecked({ name: u.name, email: u.email, role: u.role });
+    const { user, token: randomToken } = await services.users.createUserUnchecked({ name: u.name, email: u.email, role: u.role });
+    // demo users answer to their documented token only
+    await services.users.revokeToken(randomToken);
     await services.users.issueToken(user.id, u.token);
     users[u.key] = user;
   }
