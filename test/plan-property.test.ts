@@ -161,6 +161,7 @@ describe("property: the workflow table governs every sequence of actions", () =>
     const ms = Math.round(performance.now() - t0);
     console.log(`[property:${h.dialect}] ${JSON.stringify({ ...stats, ms })}`);
     expect(stats.runs).toBeGreaterThanOrEqual(NUM_RUNS);
+    if (NUM_RUNS < 100) return; // a quick local run (PLAN_PROPERTY_RUNS) is too small for the coverage checks
     // the generator really exercises the table: accepted changes, every refusal code, and EXPIRED plans
     expect(stats.accepted).toBeGreaterThan(NUM_RUNS);
     for (const code of ["OK", "FORBIDDEN", "INVALID_STATUS_TRANSITION", "PLAN_LOCKED", "CONFLICT"]) expect(stats.byCode[code] ?? 0).toBeGreaterThan(0);
