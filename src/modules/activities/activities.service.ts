@@ -6,6 +6,7 @@ import { mustFind } from "../../common/find";
 import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
+import { change, recordAudit } from "../plans/plan-audit";
 import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
 import type { User } from "../users/user.entity";
@@ -60,7 +61,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, input.accountId, "Account");
       const links = await this.links(em, account.id, input);
-      return em.save(
+      const saved = await em.save(
         em.create(Activity, {
           subject: input.subject.trim(),
           type: input.type,
@@ -74,6 +75,8 @@ export class ActivitiesService {
           followUpOfId: null,
         }),
       );
+      await this.auditPlanLink(em, actor, saved, null, saved.planId);
+      return saved;
     });
   }
 
@@ -86,6 +89,7 @@ export class ActivitiesService {
       if (patch.subject !== undefined) a.subject = patch.subject.trim();
       if (patch.dueAt !== undefined) a.dueAt = patch.dueAt;
       if (patch.notes !== undefined) a.notes = patch.notes;
+      const previousPlanId = a.planId;
       const links = await this.links(em, a.accountId, patch);
       for (const [k, v] of Object.entries(links) as Array<[keyof typeof links, number | null | undefined]>) {
         if (v !== undefined) a[k] = v;
@@ -98,7 +102,9 @@ export class ActivitiesService {
         a.status = patch.status;
         a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
       }
-      return em.save(a);
+      const saved = await em.save(a);
+      await this.auditPlanLink(em, actor, saved, previousPlanId, saved.planId);
+      return saved;
     });
   }
 
@@ -123,7 +129,7 @@ export class ActivitiesService {
       const src = await mustFind(em, Activity, rawId, "Activity");
       if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
       if (src.objectiveId != null) await objectiveFor(em, String(src.objectiveId), src.accountId);
-      return em.save(
+      const saved = await em.save(
         em.create(Activity, {
           subject: input.subject.trim(),
           type: input.type,
@@ -140,6 +146,8 @@ export class ActivitiesService {
           followUpOfId: src.id,
         }),
       );
+      await this.auditPlanLink(em, actor, saved, null, saved.planId);
+      return saved;
     });
   }
 
@@ -176,6 +184,13 @@ export class ActivitiesService {
     if (input.objectiveId !== undefined) out.objectiveId = (await objectiveFor(em, input.objectiveId, accountId))?.id ?? null;
     if (input.opportunityId !== undefined) out.opportunityId = (await opportunityFor(em, input.opportunityId, accountId))?.id ?? null;
     return out;
+  }
+
+  /** Linking an activity to a plan (or moving it away) is a write to the plan: audited there. */
+  private async auditPlanLink(em: EntityManager, actor: User, a: Activity, from: number | null, to: number | null) {
+    if (from === to) return;
+    if (from != null) await recordAudit(em, from, actor.id, "ACTIVITY_UNLINKED", [change("activityId", a.id, null)]);
+    if (to != null) await recordAudit(em, to, actor.id, "ACTIVITY_LINKED", [change("activityId", null, a.id)]);
   }
 
   /** Activities are changed by their owner or an ADMIN. */
