@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AppConfig } from "./config";
-import { type Database, openDatabase } from "./db/data-source";
+import { type Database, openDatabase, STARTUP_LOCK_KEY } from "./db/data-source";
 import { seedDemo } from "./db/seed/demo";
 import { createApolloServer, type AppDeps } from "./graphql/server";
 import { createHttpApp } from "./http/app";
@@ -21,8 +21,12 @@ export async function initApp(config: AppConfig, logger: AppLogger = createLogge
   const database = db ?? (await openDatabase(config));
   const services = createServices(database);
   let demoTokens: Record<string, string> | null = null;
-  if (config.seedDemo) demoTokens = await seedDemo(database, services);
-  if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
+  // One starting process at a time (PostgreSQL advisory lock): two processes starting
+  // together on an empty database must not both seed or both create the ADMIN_TOKEN user.
+  await database.exclusive(STARTUP_LOCK_KEY, async () => {
+    if (config.seedDemo) demoTokens = await seedDemo(database, services);
+    if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
+  });
   const deps: AppDeps = { config, db: database, services, logger };
   return { deps, demoTokens };
 }

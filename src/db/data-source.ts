@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { DataSource, type DataSourceOptions, type EntityManager, type MigrationInterface } from "typeorm";
+import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface } from "typeorm";
+import pg, { Client, type ClientConfig } from "pg";
 import type { AppConfig } from "../config";
 import { entities } from "./entities";
 import { postgresMigrations } from "./migrations/postgres";
@@ -54,6 +55,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
       },
     };
   }
+  usePgTimestampsInUtc();
   return {
     ...common,
     type: "postgres",
@@ -61,7 +63,22 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
     migrations: postgresMigrations,
     poolSize: cfg.dbPoolSize,
     ssl: cfg.databaseSsl ? { rejectUnauthorized: true } : false,
+    // Session time zone UTC, so DEFAULT now() on the TIMESTAMP (without time zone) columns is UTC
+    // whatever the server's or the database's default time zone is.
+    extra: { options: "-c TimeZone=UTC" },
   };
+}
+
+/**
+ * TIMESTAMP (without time zone) columns hold UTC on PostgreSQL, as on SQLite.
+ * By default node-postgres writes a Date in the process's local time zone and
+ * reads such a column back as local time, so API processes on hosts with
+ * different TZ settings would store and report different instants. This makes
+ * the pg module (process-wide) write Dates as UTC and read TIMESTAMP as UTC.
+ */
+function usePgTimestampsInUtc(): void {
+  pg.defaults.parseInputDatesAsUTC = true;
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s: string) => (s.includes("infinity") ? null : new Date(`${s.replace(" ", "T")}Z`)));
 }
 
 /**
@@ -126,6 +143,27 @@ export class Database {
     return (em ?? this.dataSource.manager).query(sql, params) as Promise<T[]>;
   }
 
+  /**
+   * Runs `fn` while holding the PostgreSQL session advisory lock `key`, so that
+   * processes starting together run it one after another (start-up seeding and
+   * ADMIN_TOKEN). The lock lives on a connection of its own, outside the pool:
+   * `fn` may need every pooled connection, and DB_POOL_SIZE may be 1.
+   * On SQLite it just runs `fn`.
+   */
+  async exclusive<T>(key: number, fn: () => Promise<T>): Promise<T> {
+    if (this.dialect !== "postgres") return fn();
+    const opts = this.dataSource.options as { url?: string; ssl?: ClientConfig["ssl"] }; // as built by buildDataSourceOptions
+    const client = new Client({ connectionString: opts.url, ssl: opts.ssl });
+    client.on("error", () => undefined); // a dropped lock session must not crash the process; the next query reports it
+    await client.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock($1)", [key]);
+      return await fn();
+    } finally {
+      await client.end(); // ending the session releases the lock
+    }
+  }
+
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
@@ -141,9 +179,16 @@ export async function openDatabase(cfg: DbConfig, opts: { migrate?: boolean } = 
   return db;
 }
 
+/** Session-level advisory lock key held while migrating (advisory locks are per database). */
+export const MIGRATION_LOCK_KEY = 727411;
+/** Advisory lock key held while a starting process seeds demo data and ensures ADMIN_TOKEN. */
+export const STARTUP_LOCK_KEY = 727412;
+
 /**
  * Runs pending migrations. On PostgreSQL an advisory lock makes concurrent
- * starters wait for each other, so only one applies each migration.
+ * starters wait for each other, so only one applies each migration. The
+ * migrations run on the very connection that holds the lock: with another
+ * pooled connection, DB_POOL_SIZE=1 would wait for itself forever.
  */
 export async function runMigrations(db: Database): Promise<void> {
   if (db.dialect === "sqlite") {
@@ -153,11 +198,13 @@ export async function runMigrations(db: Database): Promise<void> {
   const runner = db.dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query("SELECT pg_advisory_lock(727411)");
+    await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {
-      await db.dataSource.runMigrations({ transaction: "all" });
+      const executor = new MigrationExecutor(db.dataSource, runner);
+      executor.transaction = "all";
+      await executor.executePendingMigrations();
     } finally {
-      await runner.query("SELECT pg_advisory_unlock(727411)");
+      await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
     }
   } finally {
     await runner.release();
