@@ -6,7 +6,10 @@ import { defineConfig } from "vitest/config";
 const pgUrl = process.env.TEST_POSTGRES_URL;
 if (!pgUrl) {
   if (process.env.CI === "true") throw new Error("CI=true but TEST_POSTGRES_URL is not set: PostgreSQL is required in CI");
-  console.log("TEST_POSTGRES_URL not set: running the suite on SQLite only (PostgreSQL project skipped)");
+  // Vitest evaluates this file more than once per run: say it once.
+  const g = globalThis as { pgSkipNoticeShown?: boolean };
+  if (!g.pgSkipNoticeShown) console.log("TEST_POSTGRES_URL not set: running the suite on SQLite only (PostgreSQL project skipped)");
+  g.pgSkipNoticeShown = true;
 }
 
 // SWC compiles the tests because esbuild does not emit decorator metadata,
