@@ -11,6 +11,7 @@ import type { Services } from "../services";
 import { type Context, newRequestId } from "./context";
 import { makeFormatError } from "./errors";
 import { anonymousContext, anonymousIntrospectionGuard, isIntrospectionOnlyRequest } from "./introspection-access";
+import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
 import { buildAppSchema } from "./schema";
@@ -68,7 +69,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     // main.ts owns SIGTERM/SIGINT (graceful shutdown: drain HTTP first, then stop Apollo).
     stopOnTerminationSignals: false,
     formatError: makeFormatError(deps.logger, currentRequestId),
-    plugins: [ApolloServerPluginLandingPageDisabled(), anonymousIntrospectionGuard(), requestObserverPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...noStoreCacheControl(), anonymousIntrospectionGuard(), requestObserverPlugin()],
   });
 }
 

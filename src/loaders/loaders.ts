@@ -1,4 +1,4 @@
-import { type FindOptionsWhere, In, IsNull, type ObjectLiteral } from "typeorm";
+import { In, type ObjectLiteral } from "typeorm";
 import type { ActivityStatus, OpportunityStatus, PlanStatus } from "../common/enums";
 import type { Database } from "../db/data-source";
 import { Account } from "../modules/accounts/account.entity";
@@ -16,6 +16,7 @@ import { emptyRollup, loadRollups, type RollupFigures } from "../modules/plans/p
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
 import { family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
+import { rawTable } from "./raw-rows";
 
 export interface PlanListArgs {
   status?: PlanStatus[] | null;
@@ -38,14 +39,29 @@ export const ORDER = {
  */
 export function createLoaders(db: Database, o: LoaderOptions) {
   const m = db.manager;
+  // The hot loaders read entity rows through RawTable (one SELECT, no TypeORM hydration; see raw-rows.ts).
+  // Their ORDER BY is the documented ORDER above, written out for alias "t".
+  const raw = <T extends ObjectLiteral>(entity: new () => T) => rawTable(db, entity);
+  const SQL_ORDER = {
+    byId: `"t"."id" ASC`,
+    contacts: `"t"."last_name" ASC, "t"."first_name" ASC, "t"."id" ASC`,
+    activities: `"t"."due_at" ASC NULLS LAST, "t"."id" ASC`,
+    periods: `"t"."start_date" ASC, "t"."id" ASC`,
+  };
+  /** ` AND "t"."col" IN (...)` with parameters from number `start` on. */
+  const inFilter = (column: string, values: readonly unknown[]) => (start: number) => ({
+    sql: `"t"."${column}" IN ${db.inList(values.length, start)}`,
+    params: [...values],
+  });
   const byIds = <T extends ObjectLiteral & { id: number }>(entity: new () => T) =>
-    oneLoader<T>(o, (ids) => m.find(entity, { where: { id: In([...ids]) } as FindOptionsWhere<T> }), (r) => r.id);
+    oneLoader<T>(o, (ids) => raw(entity).whereIn("id", ids, SQL_ORDER.byId), (r) => r.id);
 
-  const objectiveOverlap = (periodId: number | null | undefined) =>
-    periodId == null
-      ? ""
-      : ` AND EXISTS (SELECT 1 FROM period op, period fp WHERE op.id = ob.period_id AND fp.id = :periodId
-            AND op.start_date <= fp.end_date AND op.end_date >= fp.start_date)`;
+  /** The objective (alias "t") lies in a period that overlaps period `periodId` (parameter number `start`). */
+  const periodOverlap = (periodId: number, start: number) => ({
+    sql: `EXISTS (SELECT 1 FROM period op, period fp WHERE op.id = "t"."period_id" AND fp.id = ${db.param(start)}
+            AND op.start_date <= fp.end_date AND op.end_date >= fp.start_date)`,
+    params: [periodId],
+  });
 
   return {
     user: byIds(User),
@@ -59,29 +75,37 @@ export function createLoaders(db: Database, o: LoaderOptions) {
 
     contactsByAccount: manyLoader<Contact>(
       o,
-      (ids) => m.find(Contact, { where: { accountId: In([...ids]) }, order: ORDER.contacts }),
+      (ids) => raw(Contact).whereIn("account_id", ids, SQL_ORDER.contacts),
       (r) => r.accountId,
     ),
     plansByAccount: family((args: PlanListArgs) =>
       manyLoader<BusinessPlan>(
         o,
         (ids) =>
-          m.find(BusinessPlan, {
-            where: {
-              accountId: In([...ids]),
-              ...(args.status?.length ? { status: In(args.status) } : {}),
-              ...(args.periodId != null ? { periodId: args.periodId } : {}),
-              ...(args.ownerId != null ? { ownerId: args.ownerId } : {}),
-              ...(args.topLevelOnly ? { parentId: IsNull() } : {}),
-            },
-            order: ORDER.byId,
+          raw(BusinessPlan).whereIn("account_id", ids, SQL_ORDER.byId, (start) => {
+            const conds: string[] = [];
+            const params: unknown[] = [];
+            if (args.status?.length) {
+              conds.push(`"t"."status" IN ${db.inList(args.status.length, start)}`);
+              params.push(...args.status);
+            }
+            if (args.periodId != null) {
+              conds.push(`"t"."period_id" = ${db.param(start + params.length)}`);
+              params.push(args.periodId);
+            }
+            if (args.ownerId != null) {
+              conds.push(`"t"."owner_id" = ${db.param(start + params.length)}`);
+              params.push(args.ownerId);
+            }
+            if (args.topLevelOnly) conds.push(`"t"."parent_id" IS NULL`);
+            return { sql: conds.length ? conds.join(" AND ") : "1 = 1", params };
           }),
         (r) => r.accountId,
       ),
     ),
     objectivesByAccount: manyLoader<Objective>(
       o,
-      (ids) => m.find(Objective, { where: { accountId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId),
       (r) => r.accountId ?? 0,
     ),
     /** The account's objectives; the global ones are added by the resolver from `globalObjectives`. */
@@ -89,11 +113,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       manyLoader<Objective>(
         o,
         (ids) =>
-          m
-            .createQueryBuilder(Objective, "ob")
-            .where(`ob.account_id IN (:...ids)${objectiveOverlap(periodId)}`, { ids: [...ids], periodId })
-            .orderBy("ob.id", "ASC")
-            .getMany(),
+          raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId, periodId == null ? undefined : (start) => periodOverlap(periodId, start)),
         (r) => r.accountId ?? 0,
       ),
     ),
@@ -101,50 +121,44 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     globalObjectives: family((periodId: number | null) =>
       manyLoader<Objective & { globalKey?: number }>(
         o,
-        async () =>
-          m
-            .createQueryBuilder(Objective, "ob")
-            .where(`ob.account_id IS NULL AND ob.plan_id IS NULL${objectiveOverlap(periodId)}`, { periodId })
-            .orderBy("ob.id", "ASC")
-            .getMany(),
+        async () => {
+          const overlap = periodId == null ? null : periodOverlap(periodId, 1);
+          return raw(Objective).where(
+            `"t"."account_id" IS NULL AND "t"."plan_id" IS NULL${overlap ? ` AND ${overlap.sql}` : ""}`,
+            overlap?.params ?? [],
+            SQL_ORDER.byId,
+          );
+        },
         () => 0,
       ),
     ),
     opportunitiesByAccount: family((status: OpportunityStatus[] | null) =>
       manyLoader<Opportunity>(
         o,
-        (ids) =>
-          m.find(Opportunity, {
-            where: { accountId: In([...ids]), ...(status?.length ? { status: In(status) } : {}) },
-            order: ORDER.byId,
-          }),
+        (ids) => raw(Opportunity).whereIn("account_id", ids, SQL_ORDER.byId, status?.length ? inFilter("status", status) : undefined),
         (r) => r.accountId,
       ),
     ),
     activitiesByAccount: family((status: ActivityStatus[] | null) =>
       manyLoader<Activity>(
         o,
-        (ids) =>
-          m.find(Activity, {
-            where: { accountId: In([...ids]), ...(status?.length ? { status: In(status) } : {}) },
-            order: ORDER.activities,
-          }),
+        (ids) => raw(Activity).whereIn("account_id", ids, SQL_ORDER.activities, status?.length ? inFilter("status", status) : undefined),
         (r) => r.accountId,
       ),
     ),
     periodChildren: manyLoader<Period>(
       o,
-      (ids) => m.find(Period, { where: { parentId: In([...ids]) }, order: ORDER.periods }),
+      (ids) => raw(Period).whereIn("parent_id", ids, SQL_ORDER.periods),
       (r) => r.parentId ?? 0,
     ),
     planChildren: manyLoader<BusinessPlan>(
       o,
-      (ids) => m.find(BusinessPlan, { where: { parentId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(BusinessPlan).whereIn("parent_id", ids, SQL_ORDER.byId),
       (r) => r.parentId ?? 0,
     ),
     objectivesByPlan: manyLoader<Objective>(
       o,
-      (ids) => m.find(Objective, { where: { planId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(Objective).whereIn("plan_id", ids, SQL_ORDER.byId),
       (r) => r.planId ?? 0,
     ),
     opportunitiesByPlan: pairLoader<Opportunity>(o, async (ids) => {
@@ -157,7 +171,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     }),
     activitiesByPlan: manyLoader<Activity>(
       o,
-      (ids) => m.find(Activity, { where: { planId: In([...ids]) }, order: ORDER.activities }),
+      (ids) => raw(Activity).whereIn("plan_id", ids, SQL_ORDER.activities),
       (r) => r.planId ?? 0,
     ),
     contactsByPlan: pairLoader<Contact>(o, async (ids) => {
@@ -170,7 +184,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     }),
     statusHistoryByPlan: manyLoader<PlanStatusChange>(
       o,
-      (ids) => m.find(PlanStatusChange, { where: { planId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(PlanStatusChange).whereIn("plan_id", ids, SQL_ORDER.byId),
       (r) => r.planId,
     ),
     auditTrailByPlan: family((first: number) =>
@@ -192,17 +206,17 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     rollup: valueLoader<RollupFigures>(o, (ids) => loadRollups(db, ids), emptyRollup),
     objectiveChildren: manyLoader<Objective>(
       o,
-      (ids) => m.find(Objective, { where: { parentId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(Objective).whereIn("parent_id", ids, SQL_ORDER.byId),
       (r) => r.parentId ?? 0,
     ),
     opportunitiesByObjective: manyLoader<Opportunity>(
       o,
-      (ids) => m.find(Opportunity, { where: { objectiveId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(Opportunity).whereIn("objective_id", ids, SQL_ORDER.byId),
       (r) => r.objectiveId ?? 0,
     ),
     activitiesByObjective: manyLoader<Activity>(
       o,
-      (ids) => m.find(Activity, { where: { objectiveId: In([...ids]) }, order: ORDER.activities }),
+      (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities),
       (r) => r.objectiveId ?? 0,
     ),
     progress: valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({
@@ -219,17 +233,17 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     }),
     activitiesByOpportunity: manyLoader<Activity>(
       o,
-      (ids) => m.find(Activity, { where: { opportunityId: In([...ids]) }, order: ORDER.activities }),
+      (ids) => raw(Activity).whereIn("opportunity_id", ids, SQL_ORDER.activities),
       (r) => r.opportunityId ?? 0,
     ),
     followUps: manyLoader<Activity>(
       o,
-      (ids) => m.find(Activity, { where: { followUpOfId: In([...ids]) }, order: ORDER.activities }),
+      (ids) => raw(Activity).whereIn("follow_up_of_id", ids, SQL_ORDER.activities),
       (r) => r.followUpOfId ?? 0,
     ),
     followUpOpportunities: manyLoader<Opportunity>(
       o,
-      (ids) => m.find(Opportunity, { where: { sourceActivityId: In([...ids]) }, order: ORDER.byId }),
+      (ids) => raw(Opportunity).whereIn("source_activity_id", ids, SQL_ORDER.byId),
       (r) => r.sourceActivityId ?? 0,
     ),
   };

@@ -11,7 +11,7 @@ import {
 } from "typeorm";
 import { User } from "../users/user.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("account")
 export class Account {
   @Field(() => ID)

@@ -46,7 +46,7 @@ export class UpdateAccountInput {
   ownerId?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AccountEdge {
   @Field()
   cursor: string;
@@ -55,7 +55,7 @@ export class AccountEdge {
   node: Account;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AccountConnection {
   @Field(() => [AccountEdge])
   edges: AccountEdge[];

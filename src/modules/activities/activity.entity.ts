@@ -18,7 +18,7 @@ import type { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("activity")
 export class Activity {
   @Field(() => ID)

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { Account } from "../accounts/account.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("contact")
 export class Contact {
   @Field(() => ID)

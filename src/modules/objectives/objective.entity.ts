@@ -17,8 +17,11 @@ import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("objective")
+// Global objectives are looked up by (account_id IS NULL AND plan_id IS NULL): without this index that
+// walked every account objective (plan_id IS NULL), growing with the number of accounts.
+@Index(["accountId", "planId"])
 export class Objective {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

@@ -91,6 +91,7 @@ export class UpdateObjectiveInput {
 @ObjectType({
   description:
     "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective; actualRevenue sums its WON opportunities.",
+  simpleResolvers: true,
 })
 export class ObjectiveProgress {
   @Field(() => Int)

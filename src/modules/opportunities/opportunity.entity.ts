@@ -17,7 +17,7 @@ import { Activity } from "../activities/activity.entity";
 import { Objective } from "../objectives/objective.entity";
 import { User } from "../users/user.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("opportunity")
 export class Opportunity {
   @Field(() => ID)

@@ -4,7 +4,7 @@ import { PeriodType } from "../../common/enums";
 import { DateScalar } from "../../graphql/scalars";
 
 /** A planning period. Dates are calendar dates held as "YYYY-MM-DD"; endDate is inclusive. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("period")
 export class Period {
   @Field(() => ID)

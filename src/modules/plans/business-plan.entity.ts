@@ -16,7 +16,7 @@ import { Account } from "../accounts/account.entity";
 import { Period } from "../periods/period.entity";
 import { User } from "../users/user.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("business_plan")
 export class BusinessPlan {
   @Field(() => ID)

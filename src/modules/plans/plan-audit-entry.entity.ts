@@ -3,7 +3,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FieldChange {
   @Field()
   field: string;

@@ -17,6 +17,13 @@ export const emptyRollup = (): RollupFigures => ({ pipelineRevenue: 0n, wonReven
  * status; the direct children's targets are summed alongside. Sums come back
  * as TEXT: better-sqlite3 returns integers as JS numbers, which lose cents
  * beyond 2^53, so the exact value travels as a string on both dialects.
+ *
+ * The CROSS JOINs (inner joins with the condition in WHERE) fix the join
+ * order on SQLite: walk the tree first, then look rows up by index. Without
+ * them SQLite's planner scans all of plan_opportunity, objective and
+ * opportunity with a Bloom filter on the tree, so one request cost time
+ * proportional to the whole database (bench/: 30 ms at 200 accounts, 1 ms
+ * with the fixed order). PostgreSQL plans CROSS JOIN + WHERE like JOIN ON.
  */
 export async function loadRollups(db: Database, planIds: readonly number[]): Promise<Map<number, RollupFigures>> {
   const n = planIds.length;
@@ -24,19 +31,20 @@ export async function loadRollups(db: Database, planIds: readonly number[]): Pro
 WITH RECURSIVE tree(root_id, plan_id) AS (
   SELECT id, id FROM business_plan WHERE id IN ${db.inList(n, 1)}
   UNION ALL
-  SELECT t.root_id, p.id FROM business_plan p JOIN tree t ON p.parent_id = t.plan_id
+  SELECT t.root_id, p.id FROM tree t CROSS JOIN business_plan p WHERE p.parent_id = t.plan_id
 ),
 linked(root_id, opportunity_id) AS (
-  SELECT t.root_id, po.opportunity_id FROM tree t JOIN plan_opportunity po ON po.plan_id = t.plan_id
+  SELECT t.root_id, po.opportunity_id FROM tree t CROSS JOIN plan_opportunity po WHERE po.plan_id = t.plan_id
   UNION
   SELECT t.root_id, o.id FROM tree t
-    JOIN objective ob ON ob.plan_id = t.plan_id
-    JOIN opportunity o ON o.objective_id = ob.id
+    CROSS JOIN objective ob
+    CROSS JOIN opportunity o
+  WHERE ob.plan_id = t.plan_id AND o.objective_id = ob.id
 )
 SELECT 'o' AS kind, l.root_id AS plan_id,
   CAST(SUM(CASE WHEN o.status = 'OPEN' THEN o.revenue_cents ELSE 0 END) AS TEXT) AS a,
   CAST(SUM(CASE WHEN o.status = 'WON' THEN o.revenue_cents ELSE 0 END) AS TEXT) AS b
-FROM linked l JOIN opportunity o ON o.id = l.opportunity_id
+FROM linked l CROSS JOIN opportunity o WHERE o.id = l.opportunity_id
 GROUP BY l.root_id
 UNION ALL
 SELECT 'c' AS kind, c.parent_id AS plan_id, CAST(SUM(COALESCE(c.revenue_target_cents, 0)) AS TEXT) AS a, '0' AS b

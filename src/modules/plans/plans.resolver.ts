@@ -130,7 +130,7 @@ export class UpdateBusinessPlanInput {
   parentId?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class BusinessPlanEdge {
   @Field()
   cursor: string;
@@ -139,7 +139,7 @@ export class BusinessPlanEdge {
   node: BusinessPlan;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class BusinessPlanConnection {
   @Field(() => [BusinessPlanEdge])
   edges: BusinessPlanEdge[];
@@ -153,6 +153,7 @@ export class BusinessPlanConnection {
 @ObjectType({
   description:
     "Figures over the plan and all its descendants; an opportunity counts once, when it is linked to one of those plans or to an objective under them.",
+  simpleResolvers: true,
 })
 export class PlanRollup {
   @Field(() => DecimalScalar, { nullable: true })

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Role } from "../../common/enums";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("app_user")
 export class User {
   @Field(() => ID)

@@ -1,3 +1,4 @@
 import { Initial1795735588743 as M0 } from "./1795735588743-Initial";
+import { ObjectiveScopeIndex1795738170762 as M1 } from "./1795738170762-ObjectiveScopeIndex";
 
-export const postgresMigrations = [M0];
+export const postgresMigrations = [M0, M1];
