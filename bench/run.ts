@@ -43,6 +43,8 @@ interface Options {
   profile: boolean;
   /** Statement counts and query plans only (no load). */
   checkOnly: boolean;
+  /** Extra NODE_OPTIONS for the GraphQL servers (a, b), e.g. "--max-semi-space-size=64". */
+  nodeOptions: string;
   outDir: string;
 }
 
@@ -69,6 +71,7 @@ function parseArgs(argv: string[]): Options {
     main,
     profile: argv.includes("--profile"),
     checkOnly: argv.includes("--check-only"),
+    nodeOptions: get("node-options") ?? "",
     outDir: resolve(ROOT, get("out") ?? "bench/results"),
   };
 }
@@ -199,6 +202,8 @@ class Server {
   }
 }
 
+let nodeOptions = "";
+
 async function startGraphql(data: DataSet, variant: "a" | "b", opts: { logging?: boolean; nodeArgs?: string[] } = {}): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
@@ -215,6 +220,7 @@ async function startGraphql(data: DataSet, variant: "a" | "b", opts: { logging?:
     BATCHING: variant === "b" ? "false" : "true",
     DB_LOGGING: opts.logging ? "true" : "false",
   });
+  if (nodeOptions) env.NODE_OPTIONS = [env.NODE_OPTIONS, nodeOptions].filter(Boolean).join(" ");
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, "dist", "src", "main.js")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const s = new Server(proc, port);
   await s.waitReady("/health");
@@ -375,21 +381,17 @@ interface Measured {
   timeouts: number;
   seconds: number;
   bytesPerRequest: number;
+  /** Server CPU time (user + system) per completed request during the measured run. */
+  serverCpuMsPerRequest: number | null;
 }
 
 type RequestSpec = NonNullable<autocannon.Options["requests"]>;
 
-function rotating(bodies: string[], onError: () => void): RequestSpec {
+/** Read requests cycling through `bodies`. Bodies are not inspected under load (that would cost the
+ * client CPU on this 2-core machine); every query is checked before and after its run instead. */
+function rotating(bodies: string[]): RequestSpec {
   let i = 0;
-  return [
-    {
-      method: "POST",
-      setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
-      onResponse: (_status, b) => {
-        if (b.startsWith('{"errors"') || b.includes('"errors":[')) onError();
-      },
-    },
-  ];
+  return [{ method: "POST", setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }];
 }
 
 function writeMix(data: DataSet, onError: () => void): RequestSpec {
@@ -424,23 +426,47 @@ async function cannon(url: string, requests: RequestSpec, connections: number, s
   return autocannon({ url, connections, duration: seconds, timeout: 300, headers: HEADERS, method: "POST", requests });
 }
 
-async function load(url: string, make: (onError: () => void) => RequestSpec, o: Options, measureSeconds = o.duration): Promise<Measured> {
+/** CPU time (ms) the process has used so far. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+}
+
+/** Waits until the server has stopped working off requests a finished load left in flight. */
+async function waitIdle(s: Server, maxMs = 120_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  let last = cpuMs(s.pid);
+  let quiet = 0;
+  while (Date.now() < until && quiet < 3) {
+    await sleep(100);
+    const now = cpuMs(s.pid);
+    quiet = now - last <= 10 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/**
+ * Warm-up, then the measured run at fixed concurrency. `singleMs` is the
+ * latency of one request on the idle server: a slow query gets a measured
+ * run of at least 3 rounds of all connections (at most 60 s), so that a
+ * handful of responses does not decide its figures.
+ */
+async function load(s: Server, make: (onError: () => void) => RequestSpec, o: Options, singleMs: number, seconds = o.duration): Promise<Measured> {
   let gqlErrors = 0;
   const onError = () => {
     gqlErrors++;
   };
-  if (o.warmup > 0) await cannon(url, make(() => {}), o.connections, o.warmup);
-  // A slow variant gets a longer measured run, so that at least ~3 rounds of requests complete.
-  const r0 = await cannon(url, make(onError), o.connections, measureSeconds);
-  let r = r0;
-  if (r0.requests.total < 3 * o.connections && r0.latency.p50 > 0) {
-    const need = Math.min(180, Math.ceil((r0.latency.p50 / 1000) * 4) + measureSeconds);
-    if (need > measureSeconds) {
-      log(`      only ${r0.requests.total} responses in ${measureSeconds} s: measuring ${need} s`);
-      gqlErrors = 0;
-      r = await cannon(url, make(onError), o.connections, need);
-    }
+  if (o.warmup > 0) {
+    await cannon(s.url, make(() => {}), o.connections, o.warmup);
+    await waitIdle(s);
   }
+  const loaded = (singleMs / 1000) * o.connections;
+  const measured = Math.max(seconds, Math.min(60, Math.ceil(3 * loaded)));
+  if (measured > seconds) log(`      one request takes ${round(singleMs, 0)} ms: measuring ${measured} s`);
+  const cpu0 = cpuMs(s.pid);
+  const r = await cannon(s.url, make(onError), o.connections, measured);
+  const cpu1 = cpuMs(s.pid);
+  await waitIdle(s);
   const total = r.requests.total;
   return {
     requests: total,
@@ -455,6 +481,7 @@ async function load(url: string, make: (onError: () => void) => RequestSpec, o: 
     timeouts: r.timeouts,
     seconds: round(r.duration, 1),
     bytesPerRequest: total ? Math.round((r.throughput.total ?? 0) / total) : 0,
+    serverCpuMsPerRequest: total ? round((cpu1 - cpu0) / total, 2) : null,
   };
 }
 
@@ -495,6 +522,7 @@ const mb = (kb: number) => round(kb / 1024, 1);
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  nodeOptions = o.nodeOptions;
   const started = new Date();
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "?";
   const machine = {
@@ -506,7 +534,7 @@ async function main() {
     loadAvgAtStart: loadavg().map((x) => round(x, 2)),
   };
   log(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.ramGb} GiB, Node ${machine.node}, load ${machine.loadAvgAtStart.join(" ")}`);
-  log(`options: sizes ${o.sizes.map((s) => `${s.label}=${s.accounts}`).join(" ")}, ${o.connections} connections, warm-up ${o.warmup} s, measured ${o.duration} s, soak ${o.soak} s`);
+  log(`options: sizes ${o.sizes.map((s) => `${s.label}=${s.accounts}`).join(" ")}, ${o.connections} connections, warm-up ${o.warmup} s, measured ${o.duration} s, soak ${o.soak} s${o.nodeOptions ? `, NODE_OPTIONS ${o.nodeOptions}` : ""}`);
 
   const rows: Row[] = [];
   const counts: Record<string, Record<string, Record<string, number>>> = {};
@@ -579,8 +607,9 @@ async function main() {
             if (d) log(`  WARNING: floor ${q} differs from GraphQL: ${d}`);
           }
           s.resetPeak();
-          const result = await load(s.url, (e) => rotating(bodies, e), o);
+          const result = await load(s, () => rotating(bodies), o, check.ms);
           const m = s.mem();
+          assertOk(`${q} (${variant}) after the run`, await post(s.url, bodies[bodies.length - 1]));
           const statements = variant === "c" ? 1 : (counts[size.label][variant][q] ?? null);
           const baseline = variant === "c" ? 0 : counts[size.label][variant].Q1;
           rows.push({
@@ -632,7 +661,9 @@ async function main() {
         const s = await startGraphql(sdata, variant);
         try {
           s.resetPeak();
-          const result = await load(s.url, (e) => writeMix(data, e), o);
+          const single = await post(s.url, w.link());
+          assertOk("linkOpportunityToPlan", single);
+          const result = await load(s, (e) => writeMix(data, e), o, single.ms);
           const m = s.mem();
           const c = counts[size.label][variant];
           const per = (c["Q5.create"] + c["Q5.complete"] + c["Q5.link"]) / 3;
@@ -661,12 +692,13 @@ async function main() {
       const s = await startGraphql(data, "a");
       try {
         const bodies = readBodies(data, "Q2");
-        await cannon(s.url, rotating(bodies, () => {}), o.connections, Math.max(o.warmup, 3));
+        await cannon(s.url, rotating(bodies), o.connections, Math.max(o.warmup, 3));
+        await waitIdle(s);
         const startRss = s.mem().rssKb;
         const windows: Array<{ second: number; rps: number; p50: number; p99: number; rssMb: number }> = [];
         const n = Math.max(1, Math.round(o.soak / 10));
         for (let i = 0; i < n; i++) {
-          const r = await cannon(s.url, rotating(bodies, () => {}), o.connections, o.soak / n);
+          const r = await cannon(s.url, rotating(bodies), o.connections, o.soak / n);
           windows.push({ second: round(((i + 1) * o.soak) / n, 0), rps: round(r.requests.total / r.duration, 1), p50: r.latency.p50, p99: r.latency.p99, rssMb: mb(s.mem().rssKb) });
         }
         const m = s.mem();
@@ -684,7 +716,7 @@ async function main() {
       const s = await startGraphql(data, "a", { nodeArgs: ["--cpu-prof", "--cpu-prof-dir", dir] });
       const bodies = readBodies(data, "Q2");
       try {
-        await cannon(s.url, rotating(bodies, () => {}), o.connections, o.duration);
+        await cannon(s.url, rotating(bodies), o.connections, o.duration);
       } finally {
         await s.stop();
       }
@@ -722,7 +754,7 @@ function stamp(d: Date): string {
 }
 
 function renderTable(rows: Row[], o: Options): string {
-  const head = ["size", "query", "SQL/req a", "b", "c", "req/s a", "b", "c", "p50 ms a", "b", "c", "p99 ms a", "b", "c", "peak RSS MB a", "b", "c", "p50 a/c", "p50 b/a", "req/s a/b"];
+  const head = ["size", "query", "SQL/req a", "b", "c", "req/s a", "b", "c", "p50 ms a", "b", "c", "p99 ms a", "b", "c", "CPU ms/req a", "b", "c", "peak RSS MB a", "b", "c", "p50 a/c", "p50 b/a", "req/s a/b"];
   const out: string[][] = [head];
   const keys = [...new Set(rows.map((r) => `${r.size}|${r.query}`))];
   for (const k of keys) {
@@ -748,6 +780,9 @@ function renderTable(rows: Row[], o: Options): string {
       f(a, (r) => r.result.p99),
       f(b, (r) => r.result.p99),
       f(c, (r) => r.result.p99),
+      f(a, (r) => r.result.serverCpuMsPerRequest),
+      f(b, (r) => r.result.serverCpuMsPerRequest),
+      f(c, (r) => r.result.serverCpuMsPerRequest),
       f(a, (r) => r.peakRssMb),
       f(b, (r) => r.peakRssMb),
       f(c, (r) => r.peakRssMb),
@@ -761,7 +796,9 @@ function renderTable(rows: Row[], o: Options): string {
   const sep = `|${widths.map((w, i) => (i < 2 ? `${"-".repeat(w + 1)}-` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
   return [
     `SQL/req: statements per request counted from DB_LOGGING output, minus Q1's (authentication); Q1 shows its own count; Q5 averages create/complete/link.`,
-    `a = ${VARIANT_LABEL.a}, b = ${VARIANT_LABEL.b}, c = ${VARIANT_LABEL.c}; ${o.connections} connections, ${o.warmup} s warm-up, ${o.duration} s measured.`,
+    `a = ${VARIANT_LABEL.a}, b = ${VARIANT_LABEL.b}, c = ${VARIANT_LABEL.c}; ${o.connections} connections, ${o.warmup} s warm-up, ${o.duration} s measured` +
+      ` (slow queries: 3 rounds of all connections, at most 60 s)${o.nodeOptions ? `; servers with NODE_OPTIONS=${o.nodeOptions}` : ""}.`,
+    `CPU ms/req: server process CPU time (user + system) per completed request during the measured run.`,
     "",
     line(out[0]),
     sep,
