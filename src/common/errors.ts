@@ -24,8 +24,14 @@ export class DomainError extends Error {
   }
 }
 
+/** A client-supplied value as echoed in an error message: at most 64 characters (a 100 kB "id" is not sent back twice). */
+export function echo(value: string | number): string {
+  const s = String(value);
+  return s.length > 64 ? `${s.slice(0, 64)}... (${s.length} characters)` : s;
+}
+
 export const notFound = (what: string, id: string | number) =>
-  new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { id: String(id) });
+  new DomainError(ErrorCode.NOT_FOUND, `${what} ${echo(id)} not found`, { id: echo(id) });
 export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
 export const badInput = (field: string, message: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });

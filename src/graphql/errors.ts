@@ -29,12 +29,29 @@ function flatten(errors: ValidationError[], prefix = ""): string[] {
   return out;
 }
 
+export interface FormatErrorOptions {
+  /** Production: drop graphql-js "Did you mean ...?" suggestions, which reveal schema names. */
+  hideSuggestions?: boolean;
+}
+
+/** graphql-js suggestion suffixes: ` Did you mean "x"?`, ` Did you mean the enum value "X"?`, `... "a", "b", or "c"?` */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
 /**
  * The one error formatter. Domain errors keep their code and message;
  * validation errors become BAD_USER_INPUT naming field and rule; anything else
  * is masked as INTERNAL_SERVER_ERROR with the request id, and logged in full.
  */
-export function makeFormatError(log: ErrorLogger, requestIdOf: () => string | undefined) {
+export function makeFormatError(log: ErrorLogger, requestIdOf: () => string | undefined, opts: FormatErrorOptions = {}) {
+  const format = makeFormatter(log, requestIdOf);
+  if (!opts.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = format(formatted, error);
+    return out.message.includes("Did you mean") ? { ...out, message: out.message.replace(SUGGESTION, "") } : out;
+  };
+}
+
+function makeFormatter(log: ErrorLogger, requestIdOf: () => string | undefined) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { locations: formatted.locations, path: formatted.path };
@@ -57,7 +74,10 @@ export function makeFormatError(log: ErrorLogger, requestIdOf: () => string | un
       code = ErrorCode.BAD_USER_INPUT;
     }
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
-      const message = formatted.message.replace(/^Context creation failed: /, "");
+      let message = formatted.message.replace(/^Context creation failed: /, "");
+      // Every graphql-js parse error starts "Syntax Error:"; anything else is the parser running out of
+      // stack on a deeply nested document (a RangeError): say that, not the engine's text.
+      if (code === "GRAPHQL_PARSE_FAILED" && !message.startsWith("Syntax Error:")) message = "Syntax Error: the document is nested too deeply";
       return { ...base, message, extensions: { code } };
     }
     if (original instanceof GraphQLError && code === undefined && !original.originalError) {

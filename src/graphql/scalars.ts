@@ -3,20 +3,52 @@ import { DateTimeResolver, LocalDateResolver } from "graphql-scalars";
 import { DomainError } from "../common/errors";
 import { type Cents, formatCents, parseDecimal } from "../common/money";
 
-/** Calendar date as a "YYYY-MM-DD" string (graphql-scalars' LocalDate under the contract's name). */
+const localDate = LocalDateResolver.toConfig();
+
+const dateTime = DateTimeResolver.toConfig();
+
+/**
+ * Dates and instants are limited to years 1000-9999: graphql-scalars accepts
+ * year 0000, which PostgreSQL refuses as a date and stores as 1 BC for a
+ * timestamp (read back, it no longer serializes as a DateTime), and an instant
+ * at the very end of 9999 becomes year 10000 in a timezone east of UTC.
+ */
+export const DATE_RANGE = { min: "1000-01-01", max: "9999-12-31" } as const;
+export const DATETIME_RANGE = { min: "1000-01-01T00:00:00.000Z", max: "9999-12-30T00:00:00.000Z" } as const;
+
+function outOfRange(what: string, got: string, range: { min: string; max: string }): never {
+  throw new GraphQLError(`${what} must be between ${range.min} and ${range.max}, got ${got.slice(0, 40)}`, { extensions: { code: "BAD_USER_INPUT" } });
+}
+
+function storableDate(value: string): string {
+  if (value < DATE_RANGE.min || value > DATE_RANGE.max) outOfRange("Date", value, DATE_RANGE);
+  return value;
+}
+
+function storableDateTime(value: Date): Date {
+  const t = value.getTime();
+  if (!(t >= Date.parse(DATETIME_RANGE.min) && t <= Date.parse(DATETIME_RANGE.max))) outOfRange("DateTime", value.toISOString?.() ?? String(value), DATETIME_RANGE);
+  return value;
+}
+
+/** Calendar date as a "YYYY-MM-DD" string (graphql-scalars' LocalDate under the contract's name), years 1000-9999. */
 export const DateScalar = new GraphQLScalarType({
-  ...LocalDateResolver.toConfig(),
+  ...localDate,
   name: "Date",
   description: "Calendar date, YYYY-MM-DD.",
   specifiedByURL: undefined,
+  parseValue: (value) => storableDate(localDate.parseValue!(value) as string),
+  parseLiteral: (ast, variables) => storableDate(localDate.parseLiteral!(ast, variables) as string),
 });
 
-/** UTC instant (graphql-scalars' DateTime). */
+/** UTC instant (graphql-scalars' DateTime), years 1000-9999. */
 export const DateTimeScalar = new GraphQLScalarType({
-  ...DateTimeResolver.toConfig(),
+  ...dateTime,
   name: "DateTime",
   description: "UTC instant, ISO-8601.",
   specifiedByURL: undefined,
+  parseValue: (value) => storableDateTime(dateTime.parseValue!(value) as Date),
+  parseLiteral: (ast, variables) => storableDateTime(dateTime.parseLiteral!(ast, variables) as Date),
 });
 
 function toUserError(e: unknown): never {

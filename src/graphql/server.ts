@@ -10,6 +10,7 @@ import type { AppLogger } from "../logger";
 import type { Services } from "../services";
 import { type Context, newRequestId } from "./context";
 import { makeFormatError } from "./errors";
+import { createQueryLimits } from "./limits";
 import { anonymousContext, anonymousIntrospectionGuard, isIntrospectionOnlyRequest } from "./introspection-access";
 import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
@@ -60,6 +61,8 @@ export async function buildContext(
 }
 
 export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
+  // Depth, aliases, directives, tokens, cost and complexity limits (README "Security and limits").
+  const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction });
   return new ApolloServer<Context>({
     schema: buildAppSchema(),
     introspection: deps.config.introspection,
@@ -68,8 +71,13 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT (graceful shutdown: drain HTTP first, then stop Apollo).
     stopOnTerminationSignals: false,
-    formatError: makeFormatError(deps.logger, currentRequestId),
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...noStoreCacheControl(), anonymousIntrospectionGuard(), requestObserverPlugin()],
+    formatError: makeFormatError(deps.logger, currentRequestId, { hideSuggestions: deps.config.isProduction }),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
+    maxRecursiveSelections: limits.maxRecursiveSelections,
+    persistedQueries: limits.persistedQueries,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...noStoreCacheControl(), anonymousIntrospectionGuard(), requestObserverPlugin(), ...limits.plugins],
   });
 }
 

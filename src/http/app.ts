@@ -5,7 +5,7 @@ import helmet from "helmet";
 import type { ApolloServer } from "@apollo/server";
 import type { Context } from "../graphql/context";
 import { newRequestId } from "../graphql/context";
-import { requestScope } from "../graphql/request-scope";
+import { currentRequestId, requestScope } from "../graphql/request-scope";
 import { type AppDeps, buildContext, type GraphqlParams } from "../graphql/server";
 import { loadExamples } from "../graphql/examples";
 import { createMetrics } from "./metrics";
@@ -74,8 +74,10 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
           : status === 500
             ? "Internal server error"
             : (err.message ?? "Bad request");
-    if (status === 500) deps.logger.error({ err }, "unhandled HTTP error");
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } }] });
+    // Like the GraphQL error formatter: a 500 carries the request id, and the log line has the full error with the same id.
+    const requestId = currentRequestId();
+    if (status === 500) deps.logger.error({ err, requestId }, "unhandled HTTP error");
+    res.status(status).json({ errors: [{ message, extensions: status === 500 ? { code: "INTERNAL_SERVER_ERROR", requestId } : { code: "BAD_REQUEST" } }] });
   });
 
   return app;

@@ -3,8 +3,10 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectTyp
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import { notFound } from "../../common/errors";
+import { filterValues, maxLength } from "../../common/input-limits";
 import type { Context } from "../../graphql/context";
 import { LIMITS, PageInfo } from "../../graphql/common-types";
+import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
 import { Objective } from "../objectives/objective.entity";
@@ -92,14 +94,15 @@ export class AccountsResolver {
     return n === null ? Promise.resolve(null) : ctx.loaders.account.load(n);
   }
 
-  @Query(() => AccountConnection)
+  @Query(() => AccountConnection, { complexity: pagedListComplexity })
   async accounts(
     @Ctx() ctx: Context,
     @Arg("search", () => String, { nullable: true }) search?: string | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<AccountConnection> {
-    const s = search ? search.slice(0, LIMITS.search) : null;
+    maxLength("search", search, LIMITS.search);
+    const s = search || null;
     const page = await ctx.services.accounts.page(s, first, after);
     return {
       edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
@@ -147,7 +150,7 @@ export class AccountsResolver {
     @Arg("topLevelOnly", () => Boolean, { nullable: true }) topLevelOnly?: boolean | null,
   ) {
     const args = {
-      status: status ?? null,
+      status: filterValues("status", status),
       periodId: periodId == null ? null : (parseId(periodId) ?? -1),
       ownerId: ownerId == null ? null : (parseId(ownerId) ?? -1),
       topLevelOnly: topLevelOnly ?? false,
@@ -180,7 +183,7 @@ export class AccountsResolver {
     @Ctx() ctx: Context,
     @Arg("status", () => [OpportunityStatus], { nullable: true }) status?: OpportunityStatus[] | null,
   ) {
-    return ctx.loaders.opportunitiesByAccount(status ?? null).load(a.id);
+    return ctx.loaders.opportunitiesByAccount(filterValues("status", status)).load(a.id);
   }
 
   @FieldResolver(() => [Activity], { description: "Ordered by due time (undated last), then creation." })
@@ -189,6 +192,6 @@ export class AccountsResolver {
     @Ctx() ctx: Context,
     @Arg("status", () => [ActivityStatus], { nullable: true }) status?: ActivityStatus[] | null,
   ) {
-    return ctx.loaders.activitiesByAccount(status ?? null).load(a.id);
+    return ctx.loaders.activitiesByAccount(filterValues("status", status)).load(a.id);
   }
 }

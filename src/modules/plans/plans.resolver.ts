@@ -20,6 +20,7 @@ import { parseId } from "../../common/ids";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { LIMITS, PageInfo } from "../../graphql/common-types";
+import { pagedListComplexity } from "../../graphql/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
 import { Activity } from "../activities/activity.entity";
@@ -209,7 +210,7 @@ export class PlansResolver {
     return n === null ? null : ctx.loaders.plan.load(n);
   }
 
-  @Query(() => BusinessPlanConnection, { description: "Plans in creation order." })
+  @Query(() => BusinessPlanConnection, { description: "Plans in creation order.", complexity: pagedListComplexity })
   async businessPlans(
     @Ctx() ctx: Context,
     @Arg("filter", () => BusinessPlanFilter, { nullable: true }) filter?: BusinessPlanFilter | null,
@@ -333,7 +334,7 @@ export class PlansResolver {
     return ctx.loaders.statusHistoryByPlan.load(p.id);
   }
 
-  @FieldResolver(() => [PlanAuditEntry], { description: "Every write to the plan, newest first." })
+  @FieldResolver(() => [PlanAuditEntry], { description: "Every write to the plan, newest first.", complexity: pagedListComplexity })
   auditTrail(
     @Root() p: BusinessPlan,
     @Ctx() ctx: Context,

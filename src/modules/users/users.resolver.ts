@@ -1,6 +1,7 @@
 import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { Role } from "../../common/enums";
+import { maxLength } from "../../common/input-limits";
 import type { Context } from "../../graphql/context";
 import { LIMITS } from "../../graphql/common-types";
 import { User } from "./user.entity";
@@ -45,6 +46,7 @@ export class UsersResolver {
 
   @Mutation(() => Boolean, { description: "ADMIN: revokes an API token (by its value). True when it was active." })
   revokeToken(@Arg("token", () => String) token: string, @Ctx() ctx: Context): Promise<boolean> {
+    maxLength("token", token, 512); // the longest bearer token the Authorization header accepts
     return ctx.services.users.revokeTokenAs(ctx.user, token);
   }
 }

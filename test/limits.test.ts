@@ -1,0 +1,239 @@
+/**
+ * Query limits (src/graphql/limits.ts, README "Security and limits"): the
+ * account view passes, one step beyond each limit is refused, the numbers the
+ * README gives for the account view are the ones the libraries compute, and
+ * production hides introspection, suggestions and stack traces.
+ */
+import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { type GraphQLError, Lexer, parse, Source, TokenKind, validate } from "graphql";
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAppSchema } from "../src/graphql/schema";
+import { QUERY_LIMITS } from "../src/graphql/limits";
+import { createHarness, expectCode, type GqlResult, type Harness } from "./helpers/harness";
+import { ACCOUNT_VIEW, ACCOUNT_VIEW_WIDE_VAR, accountViewWide, nestedChildren } from "./helpers/security-kit";
+
+let h: Harness;
+let prod: Harness;
+beforeAll(async () => {
+  h = await createHarness({ seed: true });
+  prod = await createHarness({ seed: true, env: { NODE_ENV: "production" } });
+});
+afterAll(async () => {
+  await h?.close();
+  await prod?.close();
+});
+
+const ok = (r: GqlResult) => expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+/** Refused before execution: one error, BAD_USER_INPUT (armor, complexity) or a parse/validation code, no data. */
+function refused(r: GqlResult, code: string, message: RegExp) {
+  expectCode(r, code);
+  const match = (r.errors ?? []).find((e) => e.extensions?.code === code && message.test(e.message));
+  expect(match, `no ${code} error matching ${message}: ${JSON.stringify(r.errors)}`).toBeDefined();
+  expect(r.data ?? null).toBeNull();
+}
+
+const tokens = (q: string) => {
+  const lexer = new Lexer(new Source(q));
+  let n = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) n++;
+  return n;
+};
+function armorMeasure(q: string): { depth: number; cost: number } {
+  const doc = parse(q);
+  let depth = -1;
+  let cost = -1;
+  const grab = (set: (n: number) => void) => [(_ctx: unknown, e: GraphQLError) => set(Number(/found (\d+(?:\.\d+)?)/.exec(e.message)![1]))];
+  validate(buildAppSchema(), doc, [
+    maxDepthRule({ n: 0, propagateOnRejection: false, onReject: grab((n) => (depth = n)) }),
+    costLimitRule({ maxCost: 0, propagateOnRejection: false, onReject: grab((n) => (cost = n)) }),
+  ]);
+  return { depth, cost };
+}
+const complexity = (q: string, variables: Record<string, unknown>) =>
+  getComplexity({ schema: buildAppSchema(), query: parse(q), variables, estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })] });
+
+describe("the account view is admitted", () => {
+  it("single account, first page of the wide form (literal and variable first up to 100)", async () => {
+    const single = await h.gql(h.admin.token, ACCOUNT_VIEW, { id: "1", period: "6" });
+    ok(single);
+    expect(single.data.account.businessPlans.length).toBeGreaterThan(0);
+    expect(single.data.account.businessPlans[0].children.length).toBeGreaterThan(0);
+    const total = (await h.ok(h.admin.token, `{ accounts { totalCount } }`)).accounts.totalCount;
+    expect(total).toBeGreaterThan(0);
+    for (const first of [1, 50, 100]) {
+      const lit = await h.gql(h.admin.token, accountViewWide(first), { period: "6" });
+      ok(lit);
+      expect(lit.data.accounts.edges.length).toBe(Math.min(first, total));
+      ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first }));
+    }
+  });
+
+  it("its measured depth, tokens, armor cost and complexity are the README's numbers, inside the limits", () => {
+    expect(armorMeasure(ACCOUNT_VIEW)).toEqual({ depth: 6, cost: 226.71875 });
+    expect(armorMeasure(accountViewWide(100))).toEqual({ depth: 8, cost: 51511.71875 });
+    expect(tokens(ACCOUNT_VIEW)).toBe(122);
+    expect(tokens(accountViewWide(100))).toBe(122);
+    expect(complexity(ACCOUNT_VIEW, { id: "1" })).toBe(49);
+    expect(complexity(ACCOUNT_VIEW_WIDE_VAR, { first: 100 })).toBe(5001);
+    expect(complexity(accountViewWide(100), {})).toBe(5001);
+    // headroom: at least 2 levels, 15x the tokens, 3x the cost/complexity of the wide form at first: 100
+    expect(QUERY_LIMITS.maxDepth - 8).toBeGreaterThanOrEqual(2);
+    expect(QUERY_LIMITS.maxTokens / 122).toBeGreaterThan(15);
+    expect(QUERY_LIMITS.armorMaxCost / 51511.71875).toBeGreaterThan(3);
+    expect(QUERY_LIMITS.maxComplexity / 5001).toBeGreaterThan(3);
+  });
+});
+
+describe("each limit: at the limit admitted, one beyond refused", () => {
+  it(`depth ${QUERY_LIMITS.maxDepth}; a 40-level children { children { ... } } query is refused`, async () => {
+    // businessPlan (1) + n x children + id: depth n + 2
+    expect(armorMeasure(nestedChildren(8)).depth).toBe(10);
+    ok(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 2), { id: "1" }));
+    refused(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 1), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
+    refused(await h.gql(h.admin.token, nestedChildren(40), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 42/);
+  });
+
+  it(`depth counts through fragments`, async () => {
+    const q = `query($id: ID!) { businessPlan(id: $id) { ...A } } fragment A on BusinessPlan { children { ...B } } fragment B on BusinessPlan { children { children { children { children { children { children { children { children { children { id } } } } } } } } } }`;
+    refused(await h.gql(h.admin.token, q, { id: "1" }), "BAD_USER_INPUT", /depth limit/);
+  });
+
+  it(`aliases ${QUERY_LIMITS.maxAliases}`, async () => {
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(" ")} }`;
+    ok(await h.gql(h.admin.token, aliases(QUERY_LIMITS.maxAliases)));
+    refused(await h.gql(h.admin.token, aliases(QUERY_LIMITS.maxAliases + 1)), "BAD_USER_INPUT", /Aliases limit of 15 exceeded, found 16/);
+  });
+
+  it(`directives ${QUERY_LIMITS.maxDirectives}`, async () => {
+    const directives = (n: number) => `{ me { ${"id @include(if: true) ".repeat(n)} } }`;
+    ok(await h.gql(h.admin.token, directives(QUERY_LIMITS.maxDirectives)));
+    refused(await h.gql(h.admin.token, directives(QUERY_LIMITS.maxDirectives + 1)), "BAD_USER_INPUT", /Directives limit of 20 exceeded, found 21/);
+  });
+
+  it(`tokens ${QUERY_LIMITS.maxTokens}`, async () => {
+    // n tokens without tripping another limit: k one-field fragments spread into me (9 tokens each) plus
+    // up to 8 plain fields. (k x the same field in one selection set would trip graphql-js's own
+    // OverlappingFieldsCanBeMerged budget first: "Validation aborted.")
+    const doc = (n: number) => {
+      const k = Math.floor((n - 6) / 9);
+      const fields = ["id", "name", "email", "role", "__typename", "id", "name", "email", "role"].slice(0, n - 6 - 9 * k);
+      const spreads = Array.from({ length: k }, (_, i) => `...F${i}`).join(" ");
+      const frags = Array.from({ length: k }, (_, i) => `fragment F${i} on User { id }`).join(" ");
+      return `query { me { ${fields.join(" ")} ${spreads} } } ${frags}`;
+    };
+    expect(tokens(doc(QUERY_LIMITS.maxTokens + 1))).toBe(QUERY_LIMITS.maxTokens + 1);
+    expect(tokens(doc(QUERY_LIMITS.maxTokens))).toBe(QUERY_LIMITS.maxTokens);
+    ok(await h.gql(h.admin.token, doc(QUERY_LIMITS.maxTokens)));
+    refused(await h.gql(h.admin.token, doc(QUERY_LIMITS.maxTokens + 1)), "GRAPHQL_PARSE_FAILED", /more that 2000 tokens/);
+  });
+
+  it(`armor cost ${QUERY_LIMITS.armorMaxCost} counts a literal first`, async () => {
+    // the wide account view costs 515.1171875 per requested account
+    expect(armorMeasure(accountViewWide(388)).cost).toBeLessThanOrEqual(QUERY_LIMITS.armorMaxCost);
+    expect(armorMeasure(accountViewWide(389)).cost).toBeGreaterThan(QUERY_LIMITS.armorMaxCost);
+    ok(await h.gql(h.admin.token, accountViewWide(388), { period: "6" }));
+    refused(await h.gql(h.admin.token, accountViewWide(389), { period: "6" }), "BAD_USER_INPUT", /Cost limit of 200000 exceeded/);
+    // with first as a variable armor sees 1 item: the same page is admitted by armor, and complexity (19,451) admits it too
+    ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first: 389 }));
+  });
+
+  it(`complexity ${QUERY_LIMITS.maxComplexity} multiplies by first from variables`, async () => {
+    // 1 + first x 50 for the wide account view
+    ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first: 399 }));
+    refused(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first: 400 }), "BAD_USER_INPUT", /complexity 20001 exceeds the limit of 20000/);
+    // nested pages multiply: 500 plans x 500 audit entries
+    const nested = `query($a: Int, $b: Int) { businessPlans(first: $a) { edges { node { auditTrail(first: $b) { action changes { field } } } } } }`;
+    ok(await h.gql(h.admin.token, nested, { a: 10, b: 10 }));
+    refused(await h.gql(h.admin.token, nested, { a: 500, b: 500 }), "BAD_USER_INPUT", /Query complexity \d+ exceeds/);
+    // an absent first costs the default page (50), an absurd one the largest page (500): the resolver refuses it with its own message
+    expect(complexity(ACCOUNT_VIEW_WIDE_VAR, {})).toBe(2501);
+    expect(complexity(ACCOUNT_VIEW_WIDE_VAR, { first: 2147483647 })).toBe(25001);
+    const e = expectCode(await h.gql(h.admin.token, `query($f: Int) { accounts(first: $f) { totalCount } }`, { f: 2147483647 }), "BAD_USER_INPUT");
+    expect(e.message).toBe("first: must be at most 500");
+  });
+
+  it("page caps hold in the resolvers whatever the cost: first beyond 500 or negative is BAD_USER_INPUT", async () => {
+    for (const [q, v] of [
+      [`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: 501 }],
+      [`query($f: Int) { businessPlans(first: $f) { totalCount } }`, { f: 501 }],
+      [`query($f: Int) { businessPlan(id: "1") { auditTrail(first: $f) { action } } }`, { f: 501 }],
+      [`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: -1 }],
+    ] as const) {
+      expectCode(await h.gql(h.admin.token, q, v), "BAD_USER_INPUT");
+    }
+  });
+
+  it("fragment explosion is refused during validation, before anything runs", async () => {
+    const frags = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(" ");
+    const started = Date.now();
+    const r = await h.gql(h.admin.token, `query { ...F0 } ${frags} fragment F30 on Query { me { id } }`);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expectCode(r, "GRAPHQL_VALIDATION_FAILED");
+  });
+
+  it("a subscription (no Subscription type) is a validation error, not an internal one", async () => {
+    refused(await h.gql(h.admin.token, `subscription { me { id } }`), "GRAPHQL_VALIDATION_FAILED", /does not support subscription operations/);
+  });
+});
+
+describe("production mode", () => {
+  it("introspection is off (unless INTROSPECTION=true); __typename still works", async () => {
+    expect(prod.config.isProduction).toBe(true);
+    expect(prod.config.introspection).toBe(false);
+    const r = await prod.gql(prod.admin.token, `{ __schema { types { name } } }`);
+    expectCode(r, "GRAPHQL_VALIDATION_FAILED");
+    expect(r.data ?? null).toBeNull();
+    expectCode(await prod.gql(prod.admin.token, `{ __type(name: "BusinessPlan") { fields { name } } }`), "GRAPHQL_VALIDATION_FAILED");
+    ok(await prod.gql(prod.admin.token, `{ __typename me { id } }`));
+    // development/test keeps it
+    ok(await h.gql(h.admin.token, `{ __schema { queryType { name } } }`));
+  });
+
+  it("INTROSPECTION=true turns it back on in production", async () => {
+    const on = await createHarness({ env: { NODE_ENV: "production", INTROSPECTION: "true" } });
+    try {
+      ok(await on.gql(on.admin.token, `{ __schema { queryType { name } } }`));
+    } finally {
+      await on.close();
+    }
+  });
+
+  it("no field, argument, type, enum or input-field suggestions", async () => {
+    const cases: Array<[string, Record<string, unknown> | undefined]> = [
+      [`{ me { nam } }`, undefined],
+      [`{ acount(id: "1") { name } }`, undefined],
+      [`{ accounts(serch: "x") { totalCount } }`, undefined],
+      [`query($f: BusinessPlanFiltr) { businessPlans(filter: $f) { totalCount } }`, undefined],
+      [`query($s: [PlanStatus!]) { businessPlans(filter: { status: $s }) { totalCount } }`, { s: ["DRAF"] }],
+      [`query($f: BusinessPlanFilter) { businessPlans(filter: $f) { totalCount } }`, { f: { acountId: "1" } }],
+      [`{ businessPlans(filter: { status: [SUBMITED] }) { totalCount } }`, undefined],
+    ];
+    for (const [q, v] of cases) {
+      const dev = await h.gql(h.admin.token, q, v);
+      const p = await prod.gql(prod.admin.token, q, v);
+      // the same refusal in both modes; only production drops the suggestion
+      expect(codesOf(p)).toEqual(codesOf(dev));
+      expect(JSON.stringify(dev.errors)).toContain("Did you mean");
+      expect(JSON.stringify(p.errors)).not.toContain("Did you mean");
+      expect(JSON.stringify(p.errors)).not.toMatch(/nam\b.*"name"|"DRAFT"|"accountId"|"SUBMITTED"|"include"/);
+    }
+  });
+
+  it("no stack traces in any error", async () => {
+    const failing = [`{ me { nam } }`, `query { account(id: "1") { name } } query { me { id } }`, `{ accounts(first: -1) { totalCount } }`, `mutation { deleteBusinessPlan(id: "999999") }`];
+    for (const q of failing) {
+      const r = await prod.gql(prod.admin.token, q);
+      expect(r.errors?.length).toBeGreaterThan(0);
+      for (const e of r.errors ?? []) {
+        expect(Object.keys(e.extensions ?? {})).not.toContain("stacktrace");
+        expect(JSON.stringify(e)).not.toMatch(/\bat .+:\d+:\d+/);
+      }
+    }
+  });
+});
+
+function codesOf(r: GqlResult): string[] {
+  return (r.errors ?? []).map((e) => e.extensions?.code);
+}
