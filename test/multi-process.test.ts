@@ -272,30 +272,41 @@ describe.skipIf(TEST_DB !== "postgres")("two API processes on one PostgreSQL dat
       const plan = await createPlan("Initech FY2031 single", "50.00");
 
       // Hold the plan's row lock from outside, so every transaction that reaches its UPDATE waits.
+      // Watch from another session: inside the holder's transaction pg_stat_activity would be a
+      // snapshot taken at its first read (sessions opened later would never show up).
       const holder = new Client({ connectionString: dbUrl });
-      await holder.connect();
+      const monitor = new Client({ connectionString: dbUrl });
+      await Promise.all([holder.connect(), monitor.connect()]);
       let waiting = 0;
+      let activity = "";
       let burstP: ReturnType<typeof conflictingBurst>;
       try {
         await holder.query("BEGIN");
         await holder.query("SELECT id FROM business_plan WHERE id = $1 FOR UPDATE", [Number(plan.id)]);
+        const others = [(await holder.query("SELECT pg_backend_pid() AS p")).rows[0].p, (await monitor.query("SELECT pg_backend_pid() AS p")).rows[0].p];
         burstP = conflictingBurst("single-burst", plan.id, 1, url);
         // With a serialisation queue at most one transaction of the process could be waiting;
         // without one, every pooled connection ends up in its own transaction blocked on the row.
         for (let i = 0; i < 300 && waiting < POOL; i++) {
           await sleep(50);
-          const r = await holder.query(
-            "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+          const r = await monitor.query(
+            "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock' AND pid <> ALL($1::int[])",
+            [others],
           );
           waiting = r.rows[0].n;
         }
+        const snap = await monitor.query(
+          "SELECT state, wait_event_type, wait_event, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS q FROM pg_stat_activity WHERE datname = current_database() AND pid <> ALL($1::int[]) ORDER BY state, q",
+          [others],
+        );
+        activity = snap.rows.map((r) => `${r.state}/${r.wait_event_type ?? "-"}/${r.wait_event ?? "-"}: ${r.q}`).join("\n");
       } finally {
         await holder.query("ROLLBACK").catch(() => undefined);
-        await holder.end();
+        await Promise.all([holder.end(), monitor.end()]);
       }
       const { f: burst, winner } = await burstP!;
       figures["single-burst"].blockedTogether = waiting;
-      expect(waiting).toBe(POOL);
+      expect(waiting, `sessions of the database while the row was held:\n${activity}`).toBe(POOL);
       expect(burst.otherErrors).toEqual([]);
       expect(burst.successes).toBe(1);
       expect(burst.conflicts).toBe(N - 1);
