@@ -44,9 +44,22 @@ export function summarizeProfile(path: string, topN = 30): ProfileSummary {
   for (const file of files) {
     const p = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    // Samples under the synchronous start (module loading, schema building) are left out: the
+    // summary is about serving requests.
+    const startup = new Set<number>();
+    for (const n of p.nodes) {
+      if (n.callFrame.url === "node:internal/main/run_main_module") {
+        const stack = [n.id];
+        while (stack.length) {
+          const id = stack.pop() as number;
+          startup.add(id);
+          stack.push(...(nodes.get(id)?.children ?? []));
+        }
+      }
+    }
     for (let i = 0; i < p.samples.length; i++) {
       const n = nodes.get(p.samples[i]);
-      if (!n) continue;
+      if (!n || startup.has(n.id)) continue;
       const dt = p.timeDeltas[i] ?? 0;
       const { functionName, url, lineNumber } = n.callFrame;
       const cat = categoryOf(url, functionName);

@@ -383,6 +383,7 @@ interface Measured {
   bytesPerRequest: number;
   /** Server CPU time (user + system) per completed request during the measured run. */
   serverCpuMsPerRequest: number | null;
+  requestErrors: string[];
 }
 
 type RequestSpec = NonNullable<autocannon.Options["requests"]>;
@@ -422,8 +423,19 @@ function writeMix(data: DataSet, onError: () => void): RequestSpec {
   ];
 }
 
+/** Distinct request errors (connection resets, timeouts) seen by the last cannon() run. */
+let lastRequestErrors: string[] = [];
+
 async function cannon(url: string, requests: RequestSpec, connections: number, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration: seconds, timeout: 300, headers: HEADERS, method: "POST", requests });
+  const errs = new Set<string>();
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const inst = autocannon({ url, connections, duration: seconds, timeout: 300, headers: HEADERS, method: "POST", requests }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
+    inst.on("reqError", (e: Error) => errs.add(e.message));
+  });
+  lastRequestErrors = [...errs];
+  return r;
 }
 
 /** CPU time (ms) the process has used so far. */
@@ -482,6 +494,7 @@ async function load(s: Server, make: (onError: () => void) => RequestSpec, o: Op
     seconds: round(r.duration, 1),
     bytesPerRequest: total ? Math.round((r.throughput.total ?? 0) / total) : 0,
     serverCpuMsPerRequest: total ? round((cpu1 - cpu0) / total, 2) : null,
+    requestErrors: lastRequestErrors,
   };
 }
 
@@ -623,7 +636,7 @@ async function main() {
             peakRssMb: mb(m.hwmKb),
             rssAfterMb: mb(m.rssKb),
           });
-          log(`  ${q} ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors}` : ""})`);
+          log(`  ${q} ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : ""})`);
         }
       } finally {
         await s.stop();
@@ -678,7 +691,7 @@ async function main() {
             peakRssMb: mb(m.hwmKb),
             rssAfterMb: mb(m.rssKb),
           });
-          log(`  Q5 ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors}` : ""})`);
+          log(`  Q5 ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : ""})`);
         } finally {
           await s.stop();
         }
@@ -724,6 +737,8 @@ async function main() {
       log(`  profile of Q2 (a) written to ${dir}`);
     }
   }
+
+  if (o.checkOnly) return;
 
   // Table
   const table = renderTable(rows, o);
