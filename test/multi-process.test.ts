@@ -228,6 +228,17 @@ describe.skipIf(TEST_DB !== "postgres")("two API processes on one PostgreSQL dat
       expect(t).toBeGreaterThanOrEqual(before - 5_000);
       expect(t).toBeLessThanOrEqual(after + 5_000);
     }
+    // client-given instants and calendar dates round-trip unchanged through the other zone
+    const act = await ok(servers[0].url, manager.token, `mutation($a: ID!) { createActivity(input: { subject: "Kickoff", type: MEETING, accountId: $a, dueAt: "2031-03-01T09:30:00.000Z" }) { id } }`, { a: accountId });
+    const opp = await ok(servers[1].url, manager.token, `mutation($a: ID!) { createOpportunity(input: { name: "Pilot", accountId: $a, revenue: "5.00", closeDate: "2031-06-30" }) { id } }`, { a: accountId });
+    const DATES = `query($act: ID!, $opp: ID!, $per: ID!) { activity(id: $act) { dueAt } opportunity(id: $opp) { closeDate } period(id: $per) { startDate endDate } }`;
+    for (const s of servers) {
+      expect(await ok(s.url, manager.token, DATES, { act: act.createActivity.id, opp: opp.createOpportunity.id, per: periodId })).toEqual({
+        activity: { dueAt: "2031-03-01T09:30:00.000Z" },
+        opportunity: { closeDate: "2031-06-30" },
+        period: { startDate: "2031-01-01", endDate: "2031-12-31" },
+      });
+    }
   });
 
   it(
