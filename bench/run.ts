@@ -552,12 +552,19 @@ async function main() {
   const rows: Row[] = [];
   const counts: Record<string, Record<string, Record<string, number>>> = {};
   const plans: Record<string, Record<string, PlanCheck[]>> = {};
-  const datasets: Record<string, { accounts: number; file: string; generated: FillStats | null }> = {};
+  const datasets: Record<string, { accounts: number; file: string; generated: FillStats | null; seconds?: number }> = {};
   const floorChecks: Record<string, Record<string, string>> = {};
   let soak: unknown = null;
   let profile: unknown = null;
 
+  let sizeStarted = Date.now();
+  const finishSize = (label: string) => {
+    datasets[label].seconds = round((Date.now() - sizeStarted) / 1000, 0);
+    log(`  (${label} took ${datasets[label].seconds} s)`);
+  };
   for (const size of o.sizes) {
+    if (datasets[o.sizes[o.sizes.indexOf(size) - 1]?.label]) finishSize(o.sizes[o.sizes.indexOf(size) - 1].label);
+    sizeStarted = Date.now();
     const data = await ensureData(size.accounts);
     datasets[size.label] = { accounts: size.accounts, file: data.file, generated: data.generated };
     const isMain = size.label === o.main;
@@ -739,6 +746,7 @@ async function main() {
   }
 
   if (o.checkOnly) return;
+  finishSize(o.sizes[o.sizes.length - 1].label);
 
   // Table
   const table = renderTable(rows, o);
