@@ -1,0 +1,30 @@
+/**
+ * npm run db:backup -- PATH
+ *
+ * A consistent online copy of the SQLite database (the file of DATABASE_URL)
+ * at PATH, through SQLite's backup API, while the server keeps running. The
+ * copy is checked (integrity_check + foreign_key_check) before it is renamed
+ * to PATH; an existing PATH is never overwritten. Restore: README "Data safety".
+ */
+import { loadConfig } from "../src/config";
+import { backupSqlite, MaintenanceError, sqliteFileOf } from "../src/db/maintenance";
+
+async function main(): Promise<number> {
+  const target = process.argv[2];
+  if (!target) {
+    process.stderr.write("usage: npm run db:backup -- PATH   (copies the SQLite database of DATABASE_URL to PATH)\n");
+    return 2;
+  }
+  try {
+    const report = await backupSqlite(sqliteFileOf(loadConfig().databaseUrl), target);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`db:backup failed: ${e instanceof MaintenanceError ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});
