@@ -311,6 +311,7 @@ async function expectAlive(s: TestServer) {
 
 describe("hostile inputs over HTTP", () => {
   it("the suite has at least 60 hand-written and 60 generated cases", () => {
+    console.log(`hostile cases: ${PART1.length} hand-written + ${GENERATED.length} generated (${TARGETS.length} String/ID argument paths x 4 values)`);
     expect(PART1.length).toBeGreaterThanOrEqual(60);
     expect(GENERATED.length).toBeGreaterThanOrEqual(60);
     // every root field with arguments has a baseline (buildCall throws otherwise)

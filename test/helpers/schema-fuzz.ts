@@ -28,8 +28,8 @@ type Gen = fc.GeneratorValue;
 const pick = <T>(g: Gen, items: readonly T[]): T => items[g(fc.integer, { min: 0, max: items.length - 1 })];
 /** 1..max distinct elements of `items`, by index. */
 function pickSome<T>(g: Gen, items: readonly T[], max: number): T[] {
-  const idx = g(fc.uniqueArray, fc.integer({ min: 0, max: items.length - 1 }), { minLength: 1, maxLength: Math.min(max, items.length) });
-  return idx.map((i) => items[i]);
+  const arb = () => fc.uniqueArray(fc.integer({ min: 0, max: items.length - 1 }), { minLength: 1, maxLength: Math.min(max, items.length) });
+  return g(arb).map((i) => items[i]);
 }
 
 export interface FuzzOperation {

@@ -80,7 +80,7 @@ export interface RawRequest {
 export async function send(url: string, r: RawRequest): Promise<RawResponse> {
   const headers: Record<string, string> = { ...(r.headers ?? {}) };
   if (r.token) headers.authorization = `Bearer ${r.token}`;
-  const res = await fetch(url + (r.search ?? ""), { method: r.method ?? "POST", headers, body: r.body as BodyInit | undefined });
+  const res = await fetch(url + (r.search ?? ""), { method: r.method ?? "POST", headers, body: r.body as string | Uint8Array | undefined });
   const text = await res.text();
   let json: any;
   try {
