@@ -243,6 +243,8 @@ const PART1: Case[] = [
   { name: "revoked-looking token with whitespace tricks", request: () => ({ headers: { ...JSON_CT, authorization: "Bearer demo-admin extra" }, body: JSON.stringify({ query: "{ me { id } }" }) }), expect: { status: 401, code: "UNAUTHENTICATED" } },
   { name: "unknown token on a mutation changes nothing", request: () => ({ token: "demo-nobody", headers: JSON_CT, body: JSON.stringify({ query: `mutation { createAccount(input: { name: "anon" }) { id } }` }) }), expect: { status: 401, code: "UNAUTHENTICATED" } },
   { name: "anonymous introspection is not a way around authentication for data", request: () => ({ headers: JSON_CT, body: JSON.stringify({ query: "{ __typename me { id } }" }) }), expect: { status: 401, code: "UNAUTHENTICATED" } },
+  { name: "anonymous introspection-only document over the token limit: not even parsed to the end before authentication", request: () => ({ headers: JSON_CT, body: JSON.stringify({ query: `{ ${"__typename ".repeat(3000)}}` }) }), expect: { status: 401, code: "UNAUTHENTICATED" } },
+  { name: "anonymous introspection within the limits still answers (playground docs)", request: () => ({ headers: JSON_CT, body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }) }), expect: { status: 200, success: true } },
   { name: "header of 20 kB (Node's header limit)", request: () => ({ token: ADMIN, headers: { ...JSON_CT, "x-junk": "j".repeat(20_000) }, body: JSON.stringify({ query: "{ me { id } }" }) }), expect: { status: 431 } },
   { name: "helmet headers on /graphql", request: () => gql(`{ me { id } }`), expect: { status: 200, success: true, check: (r) => {
     expect(r.headers.get("x-content-type-options")).toBe("nosniff");

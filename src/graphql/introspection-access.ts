@@ -9,6 +9,7 @@ import {
 } from "graphql";
 import { ErrorCode } from "../common/errors";
 import type { Context } from "./context";
+import { QUERY_LIMITS } from "./limits";
 
 /**
  * Anonymous introspection.
@@ -55,7 +56,9 @@ export function isIntrospectionOnlyRequest(query: unknown, operationName: unknow
   if (typeof query !== "string" || query.length === 0) return false;
   let doc: DocumentNode;
   try {
-    doc = parse(query, { noLocation: true });
+    // this parse runs before authentication: the same token limit as Apollo's parse, so an anonymous
+    // client cannot make the server parse a 1 MB document (beyond the limit it is simply not introspection-only)
+    doc = parse(query, { noLocation: true, maxTokens: QUERY_LIMITS.maxTokens });
   } catch {
     return false;
   }
