@@ -1,4 +1,5 @@
 import { IsNull } from "typeorm";
+import { ConfigError } from "../../config";
 import { assertAdmin } from "../../auth/policy";
 import { hashToken, newToken } from "../../auth/tokens";
 import { Role } from "../../common/enums";
@@ -44,18 +45,28 @@ export class UsersService {
     });
   }
 
-  /** Makes sure an ADMIN user answers to this token (ADMIN_TOKEN at start). */
+  /**
+   * Makes sure an ADMIN user answers to this token (ADMIN_TOKEN at start).
+   * A token that was revoked, or that belongs to a non-ADMIN user, stops the start with a clear message.
+   */
   async ensureAdminToken(token: string): Promise<User> {
-    const existing = await this.authenticate(token);
-    if (existing) return existing;
     return this.db.write(async (em) => {
+      const tokenHash = hashToken(token);
+      const existing = await em.findOne(ApiToken, { where: { tokenHash } });
+      if (existing) {
+        if (existing.revokedAt) throw new ConfigError("ADMIN_TOKEN has been revoked: configure a new token");
+        const owner = await em.findOneByOrFail(User, { id: existing.userId });
+        if (owner.role !== Role.ADMIN) throw new ConfigError(`ADMIN_TOKEN belongs to a ${owner.role} user, not an ADMIN: configure another token`);
+        return owner;
+      }
       const email = "admin@localhost";
       let user = await em.findOne(User, { where: { email } });
       if (!user) user = await em.save(em.create(User, { name: "Administrator", email, role: Role.ADMIN }));
-      await em.save(em.create(ApiToken, { userId: user.id, tokenHash: hashToken(token), revokedAt: null }));
+      await em.save(em.create(ApiToken, { userId: user.id, tokenHash, revokedAt: null }));
       return user;
     });
   }
+
 
   /** Issues an additional token for a user (admin CLI / seed). */
   async issueToken(userId: number, token = newToken()): Promise<string> {
