@@ -31,14 +31,26 @@ function storableDateTime(value: Date): Date {
   return value;
 }
 
+/** Runs a scalar parser; whatever it rejects is the client's input: BAD_USER_INPUT (literals and variables alike). */
+function userInput<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof GraphQLError && e.extensions?.code === "BAD_USER_INPUT") throw e;
+    // graphql-scalars names its own types (LocalDate); the client knows them as Date / DateTime
+    const message = (e instanceof Error ? e.message : "invalid value").replace(/\bLocalDate\b/g, "Date");
+    throw new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+}
+
 /** Calendar date as a "YYYY-MM-DD" string (graphql-scalars' LocalDate under the contract's name), years 1000-9999. */
 export const DateScalar = new GraphQLScalarType({
   ...localDate,
   name: "Date",
   description: "Calendar date, YYYY-MM-DD.",
   specifiedByURL: undefined,
-  parseValue: (value) => storableDate(localDate.parseValue!(value) as string),
-  parseLiteral: (ast, variables) => storableDate(localDate.parseLiteral!(ast, variables) as string),
+  parseValue: (value) => userInput(() => storableDate(localDate.parseValue!(value) as string)),
+  parseLiteral: (ast, variables) => userInput(() => storableDate(localDate.parseLiteral!(ast, variables) as string)),
 });
 
 /** UTC instant (graphql-scalars' DateTime), years 1000-9999. */
@@ -47,8 +59,8 @@ export const DateTimeScalar = new GraphQLScalarType({
   name: "DateTime",
   description: "UTC instant, ISO-8601.",
   specifiedByURL: undefined,
-  parseValue: (value) => storableDateTime(dateTime.parseValue!(value) as Date),
-  parseLiteral: (ast, variables) => storableDateTime(dateTime.parseLiteral!(ast, variables) as Date),
+  parseValue: (value) => userInput(() => storableDateTime(dateTime.parseValue!(value) as Date)),
+  parseLiteral: (ast, variables) => userInput(() => storableDateTime(dateTime.parseLiteral!(ast, variables) as Date)),
 });
 
 function toUserError(e: unknown): never {

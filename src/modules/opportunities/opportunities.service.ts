@@ -120,7 +120,7 @@ export class OpportunitiesService {
     await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_LINKED", [change("opportunityId", null, opp.id)]);
   }
 
-  /** Opportunities are changed by their owner or an ADMIN (or the account manager who owns the account). */
+  /** Opportunities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, opp: Opportunity) {
     if (actor.role === Role.ADMIN || opp.ownerId === actor.id) return;
     throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${opp.id}`);
