@@ -142,7 +142,11 @@ function main() {
     const a = server.address();
     process.stdout.write(`floor listening on ${typeof a === "object" && a ? a.port : "?"}\n`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () =>
+    server.close(() => {
+      floor.db.close(); // checkpoints the WAL
+      process.exit(0);
+    });
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
