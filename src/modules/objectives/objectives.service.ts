@@ -11,6 +11,7 @@ import { Period } from "../periods/period.entity";
 import { within } from "../periods/periods.service";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, diff, recordAudit } from "../plans/plan-audit";
+import { planAndAncestorIds } from "../plans/plan-tree";
 import type { PlansService } from "../plans/plans.service";
 import { isLocked, LOCKED_STATUSES } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
@@ -163,14 +164,7 @@ export class ObjectivesService {
     if (!within(period, parentPeriod)) throw badInput("periodId", `must lie within the parent objective's period ${parentPeriod.name}`);
     if (parent.planId != null) {
       if (planId == null) throw badInput("planId", "a child of a plan's objective must be under that plan or one of its descendants");
-      const rows: Array<{ id: number }> = await em.query(
-        `WITH RECURSIVE up(id, parent_id) AS (
-           SELECT id, parent_id FROM business_plan WHERE id = ${this.db.param(1)}
-           UNION ALL SELECT p.id, p.parent_id FROM business_plan p JOIN up ON p.id = up.parent_id
-         ) SELECT id FROM up`,
-        [planId],
-      );
-      if (!rows.some((r) => Number(r.id) === parent.planId)) {
+      if (!(await planAndAncestorIds(this.db, em, planId)).has(parent.planId)) {
         throw badInput("parentId", "the parent objective's plan must be the objective's plan or one of its ancestors");
       }
     } else if (parent.accountId != null && parent.accountId !== accountId) {

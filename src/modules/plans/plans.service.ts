@@ -16,6 +16,7 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
+import { planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { canEditFields, checkTransition, isLocked, todayUtc } from "./plan-workflow";
 
@@ -364,14 +365,7 @@ export class PlansService {
 
   /** Refuses a new parent that is the plan itself or one of its descendants. */
   private async assertNotAncestor(em: EntityManager, planId: number, newParentId: number): Promise<void> {
-    const rows: Array<{ id: number }> = await em.query(
-      `WITH RECURSIVE up(id, parent_id) AS (
-         SELECT id, parent_id FROM business_plan WHERE id = ${this.db.param(1)}
-         UNION ALL SELECT p.id, p.parent_id FROM business_plan p JOIN up ON p.id = up.parent_id
-       ) SELECT id FROM up`,
-      [newParentId],
-    );
-    if (rows.some((r) => Number(r.id) === planId)) throw badInput("parentId", "a plan cannot become its own ancestor");
+    if ((await planAndAncestorIds(this.db, em, newParentId)).has(planId)) throw badInput("parentId", "a plan cannot become its own ancestor");
   }
 
   /**
