@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface } from "typeorm";
@@ -10,6 +11,9 @@ import { SnakeNamingStrategy } from "./naming";
 import { CountingQueryLogger } from "./query-logger";
 
 export type Dialect = "sqlite" | "postgres";
+
+/** Set while a `Database.write` transaction runs: its own statements never wait for the read gate. */
+const insideWrite = new AsyncLocalStorage<true>();
 
 export type DbConfig = Pick<AppConfig, "databaseUrl" | "dbLogging" | "dbPoolSize" | "databaseSsl">;
 
@@ -94,7 +98,33 @@ export class Database {
     readonly dataSource: DataSource,
     readonly dialect: Dialect,
     readonly logger: CountingQueryLogger,
-  ) {}
+  ) {
+    if (dialect === "sqlite" && dataSource.isInitialized) this.gateSqliteReads();
+  }
+
+  /** The open SQLite write transaction (settles when it commits or rolls back), or null. */
+  private openWrite: Promise<void> | null = null;
+
+  /**
+   * SQLite has one connection per process (TypeORM's driver), so a read from
+   * another request between two statements of an open write transaction would
+   * run inside it and see its uncommitted rows. Every statement outside a write
+   * transaction therefore waits until no write transaction is open: TypeORM's
+   * one query runner is wrapped here, and the raw-row loaders call `readable()`.
+   */
+  private gateSqliteReads(): void {
+    const runner = this.dataSource.driver.createQueryRunner("master");
+    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+    (runner as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+      await this.readable();
+      return query(...args);
+    };
+  }
+
+  /** Resolves once no write transaction of another request is open (SQLite); at once otherwise. */
+  async readable(): Promise<void> {
+    while (this.openWrite && !insideWrite.getStore()) await this.openWrite;
+  }
 
   /** SQL statements sent since start (all connections). */
   get statements(): number {
@@ -120,7 +150,19 @@ export class Database {
       return this.dataSource.transaction("READ COMMITTED", fn);
     }
     this.queued++;
-    const run = () => this.dataSource.transaction(fn);
+    const run = async () => {
+      // Reads that waited for the previous transaction go first: they finish within
+      // microtasks (better-sqlite3 is synchronous), before this macrotask turn ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      let settled!: () => void;
+      this.openWrite = new Promise<void>((resolve) => (settled = resolve));
+      try {
+        return await insideWrite.run(true, () => this.dataSource.transaction(fn));
+      } finally {
+        this.openWrite = null;
+        settled();
+      }
+    };
     const result = this.writeQueue.then(run, run).finally(() => {
       this.queued--;
     });

@@ -97,6 +97,7 @@ export class RawTable<T extends ObjectLiteral> {
   /** Rows matching `condition` (SQL over alias `t`, placeholders from 1), in `orderBy` order. */
   async where(condition: string, params: unknown[], orderBy: string): Promise<T[]> {
     const sql = `SELECT ${this.select} FROM "${this.table}" "${this.alias}" WHERE ${condition} ORDER BY ${orderBy}`;
+    if (this.db.dialect === "sqlite") await this.db.readable(); // never inside another request's open transaction
     const rows: Array<Record<string, unknown> | unknown[]> =
       this.db.dialect === "sqlite" ? sqliteRawRows(this.db, sql, params) : await this.db.query(sql, params);
     const out = new Array<T>(rows.length);
