@@ -77,8 +77,8 @@ async function buildAccount(i: number) {
   const name = `Batch ${String(i).padStart(2, "0")}`;
   const account = await s.accounts.create(accountOwner.user, { name, industry: "Test" });
   const accountId = String(account.id);
-  const c1 = await s.contacts.create(planOwner.user, { accountId: account.id, rawAccountId: accountId, firstName: "Ann", lastName: `Buyer ${i}` });
-  await s.contacts.create(planOwner.user, { accountId: account.id, rawAccountId: accountId, firstName: "Ben", lastName: `Champion ${i}` });
+  const c1 = await s.contacts.create(planOwner.user, { accountId, firstName: "Ann", lastName: `Buyer ${i}` });
+  await s.contacts.create(planOwner.user, { accountId, firstName: "Ben", lastName: `Champion ${i}` });
   const top = await s.plans.create(planOwner.user, { name: `${name} FY`, accountId, periodId: fy.year.id, revenueTarget: money("1000.00") });
   await s.plans.addContact(planOwner.user, String(top.id), String(c1.id));
   const won: string[] = [];

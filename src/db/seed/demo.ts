@@ -49,8 +49,7 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
         type: PeriodType.QUARTER,
         startDate: `${y}-${bounds[i][0]}`,
         endDate: `${y}-${bounds[i][1]}`,
-        parentId: year.id,
-        rawParentId: String(year.id),
+        parentId: String(year.id),
       });
       q.push(String(p.id));
     }
@@ -58,10 +57,10 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
   }
 
   // Accounts and contacts.
-  const globex = await s.accounts.create(giulia, { name: "Globex Industries", industry: "Industrial manufacturing", ownerId: giulia.id });
-  const rossi = await s.accounts.create(giulia, { name: "Rossi & Figli", industry: "Family-owned food distribution", ownerId: giulia.id });
+  const globex = await s.accounts.create(giulia, { name: "Globex Industries", industry: "Industrial manufacturing", ownerId: String(giulia.id) });
+  const rossi = await s.accounts.create(giulia, { name: "Rossi & Figli", industry: "Family-owned food distribution", ownerId: String(giulia.id) });
   const contact = (accountId: number, firstName: string, lastName: string, jobTitle: string, email: string) =>
-    s.contacts.create(giulia, { accountId, rawAccountId: String(accountId), firstName, lastName, jobTitle, email });
+    s.contacts.create(giulia, { accountId: String(accountId), firstName, lastName, jobTitle, email });
   const cfo = await contact(globex.id, "Hannah", "Schmidt", "Chief Financial Officer", "h.schmidt@globex.example");
   const cpo = await contact(globex.id, "Luca", "Ferri", "Head of Procurement", "l.ferri@globex.example");
   await contact(globex.id, "Amira", "Haddad", "Plant Manager, Torino", "a.haddad@globex.example");

@@ -69,15 +69,6 @@ export class AccountConnection {
   search: string | null;
 }
 
-/** An id that cannot exist still gets NOT_FOUND for writes; for references we resolve it to -1 (matches nothing). */
-const refId = (raw: string | null | undefined, label: string): number | null | undefined => {
-  if (raw === undefined) return undefined;
-  if (raw === null) return null;
-  const id = parseId(raw);
-  if (id === null) throw notFound(label, raw);
-  return id;
-};
-
 @Resolver(() => AccountConnection)
 export class AccountConnectionResolver {
   @FieldResolver(() => Int)
@@ -113,7 +104,7 @@ export class AccountsResolver {
 
   @Mutation(() => Account)
   createAccount(@Arg("input", () => CreateAccountInput) input: CreateAccountInput, @Ctx() ctx: Context): Promise<Account> {
-    return ctx.services.accounts.create(ctx.user, { ...input, ownerId: refId(input.ownerId, "User") });
+    return ctx.services.accounts.create(ctx.user, input);
   }
 
   @Mutation(() => Account)
@@ -126,7 +117,7 @@ export class AccountsResolver {
     return ctx.services.accounts.update(ctx.user, id, {
       name: input.name ?? undefined,
       industry: input.industry,
-      ownerId: refId(input.ownerId, "User"),
+      ownerId: input.ownerId,
     });
   }
 

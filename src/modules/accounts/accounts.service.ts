@@ -1,7 +1,6 @@
 import { Brackets } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
-import { notFound } from "../../common/errors";
-import { mustFind } from "../../common/find";
+import { findOptional, mustFind } from "../../common/find";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import type { Database } from "../../db/data-source";
 import { User } from "../users/user.entity";
@@ -10,7 +9,8 @@ import { Account } from "./account.entity";
 export interface AccountFields {
   name?: string;
   industry?: string | null;
-  ownerId?: number | null;
+  /** GraphQL id of the owning user (null: none); one that cannot exist is NOT_FOUND. */
+  ownerId?: string | null;
 }
 
 /** Escapes LIKE wildcards so that a search for "50%" finds "50%". */
@@ -24,11 +24,9 @@ export class AccountsService {
   async create(actor: User, input: AccountFields & { name: string }): Promise<Account> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      if (input.ownerId != null && !(await em.exists(User, { where: { id: input.ownerId } }))) {
-        throw notFound("User", input.ownerId);
-      }
+      const owner = await findOptional(em, User, input.ownerId, "User");
       return em.save(
-        em.create(Account, { name: input.name.trim(), industry: input.industry ?? null, ownerId: input.ownerId ?? actor.id }),
+        em.create(Account, { name: input.name.trim(), industry: input.industry ?? null, ownerId: owner?.id ?? actor.id }),
       );
     });
   }
@@ -37,12 +35,9 @@ export class AccountsService {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, rawId, "Account");
-      if (input.ownerId != null && !(await em.exists(User, { where: { id: input.ownerId } }))) {
-        throw notFound("User", input.ownerId);
-      }
+      if (input.ownerId !== undefined) account.ownerId = (await findOptional(em, User, input.ownerId, "User"))?.id ?? null;
       if (input.name !== undefined) account.name = input.name.trim();
       if (input.industry !== undefined) account.industry = input.industry;
-      if (input.ownerId !== undefined) account.ownerId = input.ownerId;
       return em.save(account);
     });
   }

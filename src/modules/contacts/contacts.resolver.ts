@@ -43,7 +43,7 @@ export class ContactsResolver {
 
   @Mutation(() => Contact)
   createContact(@Arg("input", () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: Context) {
-    return ctx.services.contacts.create(ctx.user, { ...input, accountId: parseId(input.accountId), rawAccountId: input.accountId });
+    return ctx.services.contacts.create(ctx.user, input);
   }
 
   @FieldResolver(() => Account)

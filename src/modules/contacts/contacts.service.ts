@@ -1,13 +1,13 @@
 import { assertCanWrite } from "../../auth/policy";
-import { notFound } from "../../common/errors";
+import { mustFind } from "../../common/find";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import type { User } from "../users/user.entity";
 import { Contact } from "./contact.entity";
 
 export interface NewContact {
-  accountId: number | null;
-  rawAccountId: string;
+  /** GraphQL id; one that cannot exist is NOT_FOUND. */
+  accountId: string;
   firstName: string;
   lastName: string;
   email?: string | null;
@@ -20,12 +20,10 @@ export class ContactsService {
   async create(actor: User, input: NewContact): Promise<Contact> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      if (input.accountId === null || !(await em.exists(Account, { where: { id: input.accountId } }))) {
-        throw notFound("Account", input.rawAccountId);
-      }
+      const account = await mustFind(em, Account, input.accountId, "Account");
       return em.save(
         em.create(Contact, {
-          accountId: input.accountId,
+          accountId: account.id,
           firstName: input.firstName.trim(),
           lastName: input.lastName.trim(),
           email: input.email?.trim().toLowerCase() ?? null,

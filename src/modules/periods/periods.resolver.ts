@@ -43,11 +43,7 @@ export class PeriodsResolver {
 
   @Mutation(() => Period)
   createPeriod(@Arg("input", () => CreatePeriodInput) input: CreatePeriodInput, @Ctx() ctx: Context) {
-    return ctx.services.periods.create(ctx.user, {
-      ...input,
-      parentId: input.parentId == null ? null : parseId(input.parentId),
-      rawParentId: input.parentId ?? null,
-    });
+    return ctx.services.periods.create(ctx.user, input);
   }
 
   @FieldResolver(() => Period, { nullable: true })

@@ -1,6 +1,7 @@
 import { assertAdmin } from "../../auth/policy";
 import type { PeriodType } from "../../common/enums";
-import { badInput, notFound } from "../../common/errors";
+import { badInput } from "../../common/errors";
+import { findOptional } from "../../common/find";
 import type { Database } from "../../db/data-source";
 import type { User } from "../users/user.entity";
 import { Period } from "./period.entity";
@@ -10,8 +11,8 @@ export interface NewPeriod {
   type: PeriodType;
   startDate: string;
   endDate: string;
-  parentId?: number | null;
-  rawParentId?: string | null;
+  /** GraphQL id of the enclosing period; one that cannot exist is NOT_FOUND. */
+  parentId?: string | null;
 }
 
 /** true when period `inner` lies within `outer` (dates inclusive, "YYYY-MM-DD" compare as strings). */
@@ -25,16 +26,12 @@ export class PeriodsService {
     assertAdmin(actor, "create periods");
     if (input.endDate <= input.startDate) throw badInput("endDate", "must be after startDate");
     return this.db.write(async (em) => {
-      let parentId: number | null = null;
-      if (input.rawParentId != null) {
-        const parent = input.parentId ? await em.findOne(Period, { where: { id: input.parentId } }) : null;
-        if (!parent) throw notFound("Period", input.rawParentId);
-        if (!within(input, parent)) {
-          throw badInput("parentId", `the period must lie within its parent ${parent.name} (${parent.startDate}..${parent.endDate})`);
-        }
-        parentId = parent.id;
+      const parent = await findOptional(em, Period, input.parentId, "Period");
+      if (parent && !within(input, parent)) {
+        throw badInput("parentId", `the period must lie within its parent ${parent.name} (${parent.startDate}..${parent.endDate})`);
       }
-      return em.save(em.create(Period, { ...input, name: input.name.trim(), parentId }));
+      const { name, type, startDate, endDate } = input;
+      return em.save(em.create(Period, { name: name.trim(), type, startDate, endDate, parentId: parent?.id ?? null }));
     });
   }
 
