@@ -2,7 +2,6 @@ import { IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
-import { notFound } from "../../common/errors";
 import { filterValues, maxLength } from "../../common/input-limits";
 import type { Context } from "../../graphql/context";
 import { LIMITS, PageInfo } from "../../graphql/common-types";
