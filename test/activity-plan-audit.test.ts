@@ -49,4 +49,20 @@ describe("activity links in the plan audit trail", () => {
     const t2b = await trail(p2);
     expect(t2b[0]).toMatchObject({ action: "ACTIVITY_LINKED", changes: [{ field: "activityId", oldValue: null, newValue: fu.createFollowUpActivity.id }] });
   });
+
+  it("loads the audit trails of many plans in one statement, newest first and bounded per plan", async () => {
+    const q = `query($n: Int) { businessPlans(first: $n) { edges { node { id auditTrail(first: 2) { action changes { field } } } } } }`;
+    const cost = async (n: number) => {
+      const before = h.statements();
+      const d = await h.ok(w.owner.token, q, { n });
+      return { statements: h.statements() - before, plans: d.businessPlans.edges as Array<{ node: { auditTrail: unknown[] } }> };
+    };
+    const one = await cost(1);
+    const many = await cost(500);
+    expect(many.plans.length).toBeGreaterThan(1);
+    expect(many.statements).toBe(one.statements);
+    for (const e of many.plans) expect(e.node.auditTrail.length).toBeLessThanOrEqual(2);
+    // auth + page + audit entries (no totalCount, no users asked for)
+    expect(one.statements).toBe(3);
+  });
 });

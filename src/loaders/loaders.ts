@@ -190,16 +190,14 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     auditTrailByPlan: family((first: number) =>
       manyLoader<PlanAuditEntry>(
         o,
-        async (ids) => {
-          // newest first, at most `first` per plan, in one statement (window function on both dialects)
-          const rows = await db.query<{ id: number }>(
-            `SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY plan_id ORDER BY id DESC) AS rn
-               FROM plan_audit_entry WHERE plan_id IN ${db.inList(ids.length)}) t WHERE rn <= ${Number(first)}`,
+        // newest first, at most `first` per plan, in one statement (window function on both dialects)
+        (ids) =>
+          raw(PlanAuditEntry).where(
+            `"t"."id" IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY plan_id ORDER BY id DESC) AS rn
+               FROM plan_audit_entry WHERE plan_id IN ${db.inList(ids.length)}) w WHERE rn <= ${Number(first)})`,
             [...ids],
-          );
-          if (!rows.length) return [];
-          return m.find(PlanAuditEntry, { where: { id: In(rows.map((r) => Number(r.id))) }, order: { id: "DESC" } });
-        },
+            `"t"."id" DESC`,
+          ),
         (r) => r.planId,
       ),
     ),

@@ -112,9 +112,8 @@ export class AccountsResolver {
     @Arg("input", () => UpdateAccountInput) input: UpdateAccountInput,
     @Ctx() ctx: Context,
   ): Promise<Account> {
-    if (input.name === null) input.name = undefined;
     return ctx.services.accounts.update(ctx.user, id, {
-      name: input.name ?? undefined,
+      name: input.name ?? undefined, // null: leave the name as it is (a name is required)
       industry: input.industry,
       ownerId: input.ownerId,
     });
