@@ -5,10 +5,9 @@
  * every row of every table.
  */
 import { expect } from "vitest";
-import { type RunningApp, startApp } from "../../src/app";
-import { type AppConfig, loadConfig } from "../../src/config";
-import { createLogger } from "../../src/logger";
-import { freshDatabaseUrl } from "./db";
+import type { RunningApp } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { startLiveApp } from "./live-server";
 import { expectCode, type GqlResult, type Harness } from "./harness";
 
 /** Ids that cannot exist: not numbers, not positive, beyond INTEGER, or simply absent. */
@@ -210,24 +209,11 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
-/** Starts the real HTTP server (startApp) on port 0 with a fresh database. */
+/** Starts the real HTTP server (startApp) on port 0 with a fresh database, without demo data unless env says SEED_DEMO. */
 export async function startHttpApp(env: Record<string, string> = {}): Promise<HttpApp> {
-  const { url: databaseUrl, drop } = await freshDatabaseUrl();
-  const config: AppConfig = {
-    ...loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", ...env }),
-    databaseUrl,
-    logLevel: "silent",
-  };
-  const app = await startApp(config, createLogger("silent"));
-  return {
-    app,
-    url: app.url,
-    base: app.url.replace(/\/graphql$/, ""),
-    async close() {
-      await app.stop();
-      await drop();
-    },
-  };
+  const seed = loadConfig({ NODE_ENV: "test", SEED_DEMO: "false", ...env }).seedDemo;
+  const live = await startLiveApp({ env, seed, logLevel: "silent" });
+  return { app: live.app, url: live.app.url, base: live.origin, close: live.close };
 }
 
 export interface HttpGqlResult<T = any> extends GqlResult<T> {

@@ -5,12 +5,10 @@
  * body goes through.
  */
 import "reflect-metadata";
-import { Writable } from "node:stream";
 import { expect } from "vitest";
-import { type RunningApp, startApp } from "../../src/app";
-import { type AppConfig, loadConfig } from "../../src/config";
-import { createLogger } from "../../src/logger";
-import { freshDatabaseUrl } from "./db";
+import type { RunningApp } from "../../src/app";
+import type { AppConfig } from "../../src/config";
+import { startLiveApp } from "./live-server";
 
 export interface TestServer {
   app: RunningApp;
@@ -23,40 +21,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** startApp on port 0 over a fresh database (the Vitest project's dialect), logging into memory. */
+/** startApp on port 0 over a fresh database (the Vitest project's dialect), logging into memory (see live-server.ts). */
 export async function startTestServer(opts: { env?: Record<string, string>; seed?: boolean; logLevel?: string } = {}): Promise<TestServer> {
-  const fresh = await freshDatabaseUrl();
-  const config: AppConfig = {
-    ...loadConfig({ NODE_ENV: "test", ...opts.env }),
-    databaseUrl: fresh.url,
-    port: 0,
-    host: "127.0.0.1",
-    seedDemo: opts.seed ?? true,
-    logLevel: opts.logLevel ?? "error",
-  };
-  let text = "";
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  const app = await startApp(config, createLogger(config.logLevel, sink));
-  return {
-    app,
-    config,
-    url: app.url,
-    origin: new URL(app.url).origin,
-    logs: () =>
-      text
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    async stop() {
-      await app.stop();
-      await fresh.drop();
-    },
-  };
+  const live = await startLiveApp({ ...opts, logLevel: opts.logLevel ?? "error" });
+  return { app: live.app, config: live.config, url: live.app.url, origin: live.origin, logs: live.logs, stop: live.close };
 }
 
 export interface RawResponse {
