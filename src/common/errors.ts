@@ -37,26 +37,5 @@ export const badInput = (field: string, message: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
 export const conflict = (message: string) => new DomainError(ErrorCode.CONFLICT, message);
 export const planLocked = (message: string) => new DomainError(ErrorCode.PLAN_LOCKED, message);
-export const invalidTransition = (message: string) =>
-  new DomainError(ErrorCode.INVALID_STATUS_TRANSITION, message);
 export const unauthenticated = (message = "Missing or unknown bearer token") =>
   new DomainError(ErrorCode.UNAUTHENTICATED, message);
-
-/** HTTP status for each code, used where the transport reports it (401 for UNAUTHENTICATED). */
-export function httpStatusFor(code: ErrorCode): number {
-  switch (code) {
-    case ErrorCode.UNAUTHENTICATED:
-      return 401;
-    case ErrorCode.FORBIDDEN:
-    case ErrorCode.NOT_FOUND:
-    case ErrorCode.BAD_USER_INPUT:
-    case ErrorCode.CONFLICT:
-    case ErrorCode.PLAN_LOCKED:
-    case ErrorCode.INVALID_STATUS_TRANSITION:
-      return 200;
-    default: {
-      const never: never = code;
-      throw new Error(`unmapped error code ${String(never)}`);
-    }
-  }
-}

@@ -2,7 +2,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
-import { DomainError, ErrorCode, httpStatusFor } from "../common/errors";
+import { DomainError, ErrorCode } from "../common/errors";
 
 export interface ErrorLogger {
   error(obj: Record<string, unknown>, msg: string): void;
@@ -80,9 +80,6 @@ function makeFormatter(log: ErrorLogger, requestIdOf: () => string | undefined) 
       if (code === "GRAPHQL_PARSE_FAILED" && !message.startsWith("Syntax Error:")) message = "Syntax Error: the document is nested too deeply";
       return { ...base, message, extensions: { code } };
     }
-    if (original instanceof GraphQLError && code === undefined && !original.originalError) {
-      // graphql-js execution errors without an underlying exception (e.g. a non-null field got null)
-    }
     const requestId = requestIdOf();
     log.error({ err: original, requestId, path: formatted.path }, "unexpected error");
     return {
@@ -93,4 +90,3 @@ function makeFormatter(log: ErrorLogger, requestIdOf: () => string | undefined) 
   };
 }
 
-export { httpStatusFor };

@@ -3,7 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { GraphQLError } from "graphql";
 import type { AppConfig } from "../config";
 import { bearerToken } from "../auth/tokens";
-import { DomainError, ErrorCode, unauthenticated } from "../common/errors";
+import { ErrorCode, unauthenticated } from "../common/errors";
 import type { Database } from "../db/data-source";
 import { createLoaders } from "../loaders/loaders";
 import type { AppLogger } from "../logger";
@@ -81,4 +81,3 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
   });
 }
 
-export { DomainError };
