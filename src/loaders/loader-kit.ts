@@ -87,3 +87,26 @@ export function pairLoader<V>(
     return keys.map((k) => map.get(k) ?? []);
   }, options(o));
 }
+
+/**
+ * The position of a field in the query, without list indices: "account.businessPlans.children.rollup".
+ * Memoised on graphql-js' path objects, which list items of the same parent share.
+ */
+const positions = new WeakMap<object, string>();
+export function fieldPosition(info: { path: Path }): string {
+  return positionOf(info.path);
+}
+interface Path {
+  readonly prev: Path | undefined;
+  readonly key: string | number;
+}
+function positionOf(path: Path | undefined): string {
+  if (!path) return "";
+  if (typeof path.key === "number") return positionOf(path.prev);
+  const hit = positions.get(path);
+  if (hit !== undefined) return hit;
+  const parent = positionOf(path.prev);
+  const own = parent ? `${parent}.${path.key}` : path.key;
+  positions.set(path, own);
+  return own;
+}

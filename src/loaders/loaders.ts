@@ -103,13 +103,11 @@ export function createLoaders(db: Database, o: LoaderOptions) {
         (r) => r.accountId,
       ),
     ),
-    objectivesByAccount: manyLoader<Objective>(
-      o,
-      (ids) => raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId),
-      (r) => r.accountId ?? 0,
-    ),
-    /** The account's objectives; the global ones are added by the resolver from `globalObjectives`. */
-    objectivesByAccountInPeriod: family((periodId: number | null) =>
+    /**
+     * The account's objectives, optionally only those whose period overlaps `periodId`
+     * (Account.objectives and, with the global ones added, Account.applicableObjectives).
+     */
+    objectivesByAccount: family((periodId: number | null) =>
       manyLoader<Objective>(
         o,
         (ids) =>
@@ -201,7 +199,15 @@ export function createLoaders(db: Database, o: LoaderOptions) {
         (r) => r.planId,
       ),
     ),
-    rollup: valueLoader<RollupFigures>(o, (ids) => loadRollups(db, ids), emptyRollup),
+    /**
+     * Computed figures are loaded per field position in the query (`fieldPosition(info)`),
+     * not shared across positions: a plan's rollup or an objective's progress asked for at
+     * two depths (the account view asks for both) then costs exactly one statement per
+     * depth, whatever order the database answers in. A loader shared across depths would
+     * sometimes serve the deeper one from the cache and sometimes not (16 or 17 statements
+     * on PostgreSQL, depending on timing).
+     */
+    rollup: family((_position: string) => valueLoader<RollupFigures>(o, (ids) => loadRollups(db, ids), emptyRollup)),
     objectiveChildren: manyLoader<Objective>(
       o,
       (ids) => raw(Objective).whereIn("parent_id", ids, SQL_ORDER.byId),
@@ -217,10 +223,9 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities),
       (r) => r.objectiveId ?? 0,
     ),
-    progress: valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({
-      countedQuantity: 0,
-      wonRevenue: 0n,
-    })),
+    progress: family((_position: string) =>
+      valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({ countedQuantity: 0, wonRevenue: 0n })),
+    ),
     plansByOpportunity: pairLoader<BusinessPlan>(o, async (ids) => {
       const links = await m.find(PlanOpportunity, {
         where: { opportunityId: In([...ids]) },

@@ -149,7 +149,7 @@ export class AccountsResolver {
 
   @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
   objectives(@Root() a: Account, @Ctx() ctx: Context) {
-    return ctx.loaders.objectivesByAccount.load(a.id);
+    return ctx.loaders.objectivesByAccount(null).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "This account's objectives plus the global ones." })
@@ -160,7 +160,7 @@ export class AccountsResolver {
   ) {
     const p = periodId == null ? null : (parseId(periodId) ?? -1);
     const [own, global] = await Promise.all([
-      ctx.loaders.objectivesByAccountInPeriod(p).load(a.id),
+      ctx.loaders.objectivesByAccount(p).load(a.id),
       ctx.loaders.globalObjectives(p).load(0),
     ]);
     return [...own, ...global];

@@ -1,9 +1,11 @@
+import type { GraphQLResolveInfo } from "graphql";
 import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
+import { fieldPosition } from "../../loaders/loader-kit";
 import { LIMITS } from "../../graphql/common-types";
 import { DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
@@ -173,8 +175,8 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => ObjectiveProgress)
-  async progress(@Root() o: Objective, @Ctx() ctx: Context): Promise<ObjectiveProgress> {
-    const f = await ctx.loaders.progress.load(o.id);
+  async progress(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ObjectiveProgress> {
+    const f = await ctx.loaders.progress(fieldPosition(info)).load(o.id);
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);

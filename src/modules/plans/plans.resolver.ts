@@ -1,24 +1,12 @@
+import type { GraphQLResolveInfo } from "graphql";
 import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import {
-  Arg,
-  Ctx,
-  Field,
-  FieldResolver,
-  Float,
-  ID,
-  InputType,
-  Int,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { badInput } from "../../common/errors";
 import { parseId } from "../../common/ids";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
+import { fieldPosition } from "../../loaders/loader-kit";
 import { LIMITS, PageInfo } from "../../graphql/common-types";
 import { pagedListComplexity } from "../../graphql/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
@@ -351,8 +339,8 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => PlanRollup)
-  async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context): Promise<PlanRollup> {
-    const f = await ctx.loaders.rollup.load(p.id);
+  async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
+    const f = await ctx.loaders.rollup(fieldPosition(info)).load(p.id);
     return { ...f, revenueTarget: p.revenueTarget, attainment: ratio(f.wonRevenue, p.revenueTarget) };
   }
 }
