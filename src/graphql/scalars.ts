@@ -59,6 +59,10 @@ export const DateTimeScalar = new GraphQLScalarType({
   name: "DateTime",
   description: "UTC instant, ISO-8601.",
   specifiedByURL: undefined,
+  serialize: (value) => {
+    const out = dateTime.serialize!(value);
+    return out instanceof Date ? out.toISOString() : out;
+  },
   parseValue: (value) => userInput(() => storableDateTime(dateTime.parseValue!(value) as Date)),
   parseLiteral: (ast, variables) => userInput(() => storableDateTime(dateTime.parseLiteral!(ast, variables) as Date)),
 });
