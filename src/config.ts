@@ -22,6 +22,8 @@ export interface AppConfig {
   introspection: boolean;
   /** DataLoader batching; BATCHING=false loads one key at a time (benchmark baseline only). */
   batching: boolean;
+  /** How operations execute: "jit" (graphql-jit, compiled once per operation) or "graphql-js" (the reference interpreter). */
+  executor: GraphqlExecutor;
   corsOrigins: string[];
   logLevel: string;
   playground: boolean;
@@ -29,7 +31,15 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
 }
 
+export type GraphqlExecutor = "jit" | "graphql-js";
+
 export class ConfigError extends Error {}
+
+function executorOf(raw: string | undefined): GraphqlExecutor {
+  const v = raw?.trim().toLowerCase() || "jit";
+  if (v === "jit" || v === "graphql-js") return v;
+  throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
+}
 
 function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === "") return fallback;
@@ -69,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     isProduction,
     introspection: bool("INTROSPECTION", env.INTROSPECTION, !isProduction),
     batching: bool("BATCHING", env.BATCHING, true),
+    executor: executorOf(env.GRAPHQL_EXECUTOR),
     corsOrigins: (env.CORS_ORIGINS ?? "")
       .split(",")
       .map((s) => s.trim())

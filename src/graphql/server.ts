@@ -16,6 +16,7 @@ import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
 import { buildAppSchema } from "./schema";
+import { jitGateway } from "./jit-executor";
 
 export interface AppDeps {
   config: AppConfig;
@@ -64,7 +65,8 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
   // Depth, aliases, directives, tokens, cost and complexity limits (README "Security and limits").
   const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction });
   return new ApolloServer<Context>({
-    schema: buildAppSchema(),
+    // graphql-jit runs the operations (jit-executor.ts); GRAPHQL_EXECUTOR=graphql-js keeps graphql-js' interpreter.
+    ...(deps.config.executor === "jit" ? { gateway: jitGateway(buildAppSchema()) } : { schema: buildAppSchema() }),
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

@@ -88,13 +88,18 @@ export function pairLoader<V>(
   }, options(o));
 }
 
+/** Resolve-info property under which the jit executor (graphql/jit-executor.ts) gives a field position's key. */
+export const FIELD_POSITION_KEY = "fieldPosition";
+
 /**
- * The position of a field in the query, without list indices: "account.businessPlans.children.rollup".
- * Memoised on graphql-js' path objects, which list items of the same parent share.
+ * The position of a field in the query, without list indices: "account.businessPlans.children.rollup"
+ * (graphql-js), or the key the jit executor gave this position of the compiled operation. Memoised on
+ * graphql-js' path objects, which list items of the same parent share.
  */
 const positions = new WeakMap<object, string>();
 export function fieldPosition(info: { path: Path }): string {
-  return positionOf(info.path);
+  const given = (info as { [FIELD_POSITION_KEY]?: unknown })[FIELD_POSITION_KEY];
+  return typeof given === "string" ? given : positionOf(info.path);
 }
 interface Path {
   readonly prev: Path | undefined;

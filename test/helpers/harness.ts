@@ -27,6 +27,8 @@ export interface Harness {
   config: AppConfig;
   /** Runs an operation as the holder of `token` through the real context (auth, loaders) and schema. */
   gql<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  /** Like gql, with an operation name. */
+  gqlRequest<T = any>(token: string | null, request: { query: string; variables?: Record<string, unknown>; operationName?: string }): Promise<GqlResult<T>>;
   /** Like gql but throws when there are errors; returns data. */
   ok<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Creates a user with a token. */
@@ -56,7 +58,10 @@ export async function createHarness(opts: { seed?: boolean; env?: Record<string,
   const apollo = createApolloServer(deps);
   await apollo.start();
 
-  const gql = async <T>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>> => {
+  const gqlRequest = async <T>(
+    token: string | null,
+    request: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  ): Promise<GqlResult<T>> => {
     let contextValue: Context;
     try {
       contextValue = await buildContext(deps, token === null ? undefined : `Bearer ${token}`);
@@ -64,10 +69,11 @@ export async function createHarness(opts: { seed?: boolean; env?: Record<string,
       if (e instanceof GraphQLError) return { errors: [{ message: e.message, extensions: e.extensions as Record<string, any> }] };
       throw e;
     }
-    const res = await apollo.executeOperation<T>({ query, variables }, { contextValue });
+    const res = await apollo.executeOperation<T>(request, { contextValue });
     if (res.body.kind !== "single") throw new Error("unexpected incremental result");
     return res.body.singleResult as GqlResult<T>;
   };
+  const gql = <T>(token: string | null, query: string, variables?: Record<string, unknown>) => gqlRequest<T>(token, { query, variables });
 
   const ok = async <T>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<T> => {
     const r = await gql<T>(token, query, variables);
@@ -93,6 +99,7 @@ export async function createHarness(opts: { seed?: boolean; env?: Record<string,
     dialect: TEST_DB,
     config,
     gql,
+    gqlRequest,
     ok,
     user,
     admin,

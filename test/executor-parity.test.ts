@@ -1,0 +1,125 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config";
+import { parseExamples } from "../src/graphql/examples";
+import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
+
+/**
+ * The API executes operations with graphql-jit (src/graphql/jit-executor.ts);
+ * graphql-js is the reference. Two fresh demo databases, one per executor,
+ * get the same operations in the same order, and every answer (data and
+ * errors, with codes, messages, paths and locations) must be the same.
+ * Instants the server stamps (createdAt, changedAt, ...) differ between the
+ * two runs and are compared as "<instant>".
+ */
+const examples = parseExamples(readFileSync(resolve(__dirname, "..", "examples.graphql"), "utf8"));
+const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+function normalized(r: GqlResult): unknown {
+  return JSON.parse(JSON.stringify(r), (key, v) => {
+    if (typeof v === "string" && INSTANT.test(v)) return "<instant>";
+    if (key === "requestId") return "<request id>";
+    return v;
+  });
+}
+
+/** Operations beyond the examples: language features and errors at every stage. */
+const EXTRA: Array<{ name: string; as: string | null; query: string; variables?: Record<string, unknown>; operationName?: string }> = [
+  {
+    name: "fragments, inline fragments, aliases, __typename",
+    as: "demo-giulia",
+    query: `fragment P on BusinessPlan { id name status __typename }
+      query { a: account(id: "1") { __typename name plans: businessPlans { ...P children { ...P ... on BusinessPlan { revenueTarget } } } }
+              b: account(id: "1") { id } }`,
+  },
+  {
+    name: "@skip and @include with variables",
+    as: "demo-giulia",
+    query: `query Q($yes: Boolean!, $no: Boolean!) { account(id: "1") { name @include(if: $yes) id @skip(if: $yes)
+      contacts @include(if: $no) { id } businessPlans { name @skip(if: $no) } } }`,
+    variables: { yes: true, no: false },
+  },
+  {
+    name: "lists, connections, rollups and progress",
+    as: "demo-giulia",
+    query: `{ businessPlans(first: 5) { edges { cursor node { id rollup { wonRevenue attainment } objectives { id progress { percentComplete } } } }
+      pageInfo { hasNextPage endCursor } } }`,
+  },
+  { name: "introspection", as: "demo-giulia", query: `{ __schema { queryType { name } types { name kind } } __type(name: "BusinessPlan") { fields { name } } }` },
+  { name: "a domain error in a nested field keeps its code and path", as: "demo-giulia", query: `{ me { id } businessPlan(id: "999999") { id } }` },
+  { name: "NOT_FOUND from a mutation", as: "demo-giulia", query: `mutation { updateBusinessPlan(id: "999999", input: { name: "x" }) { id } }` },
+  { name: "FORBIDDEN from a mutation", as: "demo-alan", query: `mutation { updateBusinessPlan(id: "1", input: { name: "x" }) { id } }` },
+  {
+    name: "argument validation (class-validator)",
+    as: "demo-giulia",
+    query: `mutation M($input: CreateAccountInput!) { createAccount(input: $input) { id } }`,
+    variables: { input: { name: "" } },
+  },
+  {
+    name: "a variable of the wrong type",
+    as: "demo-giulia",
+    query: `query Q($id: ID!) { account(id: $id) { id } }`,
+    variables: { id: { nested: true } },
+  },
+  { name: "a missing required variable", as: "demo-giulia", query: `query Q($id: ID!) { account(id: $id) { id } }` },
+  {
+    name: "a bad scalar in a variable (Decimal)",
+    as: "demo-giulia",
+    query: `mutation M($input: UpdateBusinessPlanInput!) { updateBusinessPlan(id: "1", input: $input) { id } }`,
+    variables: { input: { revenueTarget: "12.345" } },
+  },
+  { name: "several operations, one chosen by name", as: "demo-giulia", query: `query A { me { id } } query B { me { name } }`, operationName: "B" },
+  { name: "an unknown operation name", as: "demo-giulia", query: `query A { me { id } }`, operationName: "Nope" },
+  { name: "no token", as: null, query: `{ me { id } }` },
+];
+
+describe("graphql-jit executes like graphql-js", () => {
+  let jit: Harness;
+  let ref: Harness;
+  beforeAll(async () => {
+    jit = await createHarness({ seed: true });
+    ref = await createHarness({ seed: true, env: { GRAPHQL_EXECUTOR: "graphql-js" } });
+  });
+  afterAll(async () => {
+    await jit?.close();
+    await ref?.close();
+  });
+
+  it("jit is the default and the reference really is graphql-js", () => {
+    expect(loadConfig({}).executor).toBe("jit");
+    expect(jit.config.executor).toBe("jit");
+    expect(ref.config.executor).toBe("graphql-js");
+    expect(() => loadConfig({ GRAPHQL_EXECUTOR: "fast" })).toThrow(/GRAPHQL_EXECUTOR/);
+  });
+
+  it("the extra operations: same answers, errors included", async () => {
+    for (const op of EXTRA) {
+      const run = (h: Harness) => h.gqlRequest(op.as, { query: op.query, variables: op.variables, operationName: op.operationName });
+      const [a, b] = [await run(jit), await run(ref)];
+      expect(normalized(a), op.name).toEqual(normalized(b));
+    }
+    // the comparison sees errors (it is not comparing two empty answers)
+    const codes = (await jit.gqlRequest("demo-alan", { query: EXTRA[6].query })).errors?.map((e) => e.extensions?.code);
+    expect(codes).toEqual(["FORBIDDEN"]);
+  });
+
+  it("every operation of examples.graphql, the whole planning cycle in file order: same answers", async () => {
+    let compared = 0;
+    for (const e of examples) {
+      const [a, b] = [await jit.gql(e.as, e.source, e.variables), await ref.gql(e.as, e.source, e.variables)];
+      expect(a.errors ?? [], e.name).toEqual([]);
+      expect(normalized(a), e.name).toEqual(normalized(b));
+      compared++;
+    }
+    expect(compared).toBe(examples.length);
+  });
+
+  it("a difference would be seen (the comparison can fail)", async () => {
+    const q = `{ account(id: "1") { name } }`;
+    const a = await jit.gql("demo-giulia", q);
+    await ref.ok(ref.admin.token, `mutation { updateAccount(id: "1", input: { name: "Renamed" }) { id } }`);
+    const b = await ref.gql("demo-giulia", q);
+    expect(normalized(a)).not.toEqual(normalized(b));
+  });
+});
