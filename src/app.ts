@@ -19,6 +19,7 @@ export interface RunningApp {
 /** Opens the database (running migrations), seeds, and builds the services. */
 export async function initApp(config: AppConfig, logger: AppLogger = createLogger(config.logLevel), db?: Database) {
   const database = db ?? (await openDatabase(config));
+  database.strictProjections = !config.isProduction;
   const services = createServices(database);
   let demoTokens: Record<string, string> | null = null;
   // One starting process at a time (PostgreSQL advisory lock): two processes starting

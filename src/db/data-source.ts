@@ -91,6 +91,11 @@ function usePgTimestampsInUtc(): void {
  * transaction.
  */
 export class Database {
+  /**
+   * Entities read through a column projection throw when code reads a column that
+   * was not selected (loaders/projection.ts). Set outside production (app.ts).
+   */
+  strictProjections = false;
   private writeQueue: Promise<unknown> = Promise.resolve();
   private queued = 0;
 

@@ -1,3 +1,5 @@
+import type DataLoader from "dataloader";
+import type { GraphQLResolveInfo } from "graphql";
 import { In, type ObjectLiteral } from "typeorm";
 import type { ActivityStatus, OpportunityStatus, PlanStatus } from "../common/enums";
 import type { Database } from "../db/data-source";
@@ -16,6 +18,7 @@ import { emptyRollup, loadRollups, type RollupFigures } from "../modules/plans/p
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
 import { family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
+import { type ProjectionKey, projectionOf } from "./projection";
 import { rawTable } from "./raw-rows";
 
 export interface PlanListArgs {
@@ -53,6 +56,21 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     sql: `"t"."${column}" IN ${db.inList(values.length, start)}`,
     params: [...values],
   });
+  /**
+   * A list loader that reads only the columns its field's selection needs (loaders/projection.ts):
+   * one loader per (arguments, projection), so `load(key)` batches with the other items of the same
+   * field position. Without `info`, every column.
+   */
+  const projected = <A, T extends ObjectLiteral>(
+    entity: new () => T,
+    keyProp: string | null,
+    make: (args: A, projection: ProjectionKey) => DataLoader<number, T[]>,
+  ) => {
+    const loaders = family((x: { args: A; projection: ProjectionKey }) => make(x.args, x.projection));
+    const always = keyProp ? ["id", keyProp] : ["id"];
+    return (args: A, info?: GraphQLResolveInfo) =>
+      loaders({ args, projection: info ? projectionOf(info, raw(entity).columns, always) : null });
+  };
   const byIds = <T extends ObjectLiteral & { id: number }>(entity: new () => T) =>
     oneLoader<T>(o, (ids) => raw(entity).whereIn("id", ids, SQL_ORDER.byId), (r) => r.id);
 
@@ -73,12 +91,10 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     opportunity: byIds(Opportunity),
     activity: byIds(Activity),
 
-    contactsByAccount: manyLoader<Contact>(
-      o,
-      (ids) => raw(Contact).whereIn("account_id", ids, SQL_ORDER.contacts),
-      (r) => r.accountId,
+    contactsByAccount: projected(Contact, "accountId", (_: null, p) =>
+      manyLoader<Contact>(o, (ids) => raw(Contact).whereIn("account_id", ids, SQL_ORDER.contacts, undefined, p), (r) => r.accountId),
     ),
-    plansByAccount: family((args: PlanListArgs) =>
+    plansByAccount: projected(BusinessPlan, "accountId", (args: PlanListArgs, p) =>
       manyLoader<BusinessPlan>(
         o,
         (ids) =>
@@ -99,7 +115,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
             }
             if (args.topLevelOnly) conds.push(`"t"."parent_id" IS NULL`);
             return { sql: conds.length ? conds.join(" AND ") : "1 = 1", params };
-          }),
+          }, p),
         (r) => r.accountId,
       ),
     ),
@@ -107,17 +123,17 @@ export function createLoaders(db: Database, o: LoaderOptions) {
      * The account's objectives, optionally only those whose period overlaps `periodId`
      * (Account.objectives and, with the global ones added, Account.applicableObjectives).
      */
-    objectivesByAccount: family((periodId: number | null) =>
+    objectivesByAccount: projected(Objective, "accountId", (periodId: number | null, p) =>
       manyLoader<Objective>(
         o,
         (ids) =>
-          raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId, periodId == null ? undefined : (start) => periodOverlap(periodId, start)),
+          raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId, periodId == null ? undefined : (start) => periodOverlap(periodId, start), p),
         (r) => r.accountId ?? 0,
       ),
     ),
     /** Global objectives (no account, no plan), optionally overlapping a period; keyed by 0. */
-    globalObjectives: family((periodId: number | null) =>
-      manyLoader<Objective & { globalKey?: number }>(
+    globalObjectives: projected(Objective, null, (periodId: number | null, p) =>
+      manyLoader<Objective>(
         o,
         async () => {
           const overlap = periodId == null ? null : periodOverlap(periodId, 1);
@@ -125,6 +141,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
             `"t"."account_id" IS NULL AND "t"."plan_id" IS NULL${overlap ? ` AND ${overlap.sql}` : ""}`,
             overlap?.params ?? [],
             SQL_ORDER.byId,
+            p,
           );
         },
         () => 0,
@@ -137,10 +154,10 @@ export function createLoaders(db: Database, o: LoaderOptions) {
         (r) => r.accountId,
       ),
     ),
-    activitiesByAccount: family((status: ActivityStatus[] | null) =>
+    activitiesByAccount: projected(Activity, "accountId", (status: ActivityStatus[] | null, p) =>
       manyLoader<Activity>(
         o,
-        (ids) => raw(Activity).whereIn("account_id", ids, SQL_ORDER.activities, status?.length ? inFilter("status", status) : undefined),
+        (ids) => raw(Activity).whereIn("account_id", ids, SQL_ORDER.activities, status?.length ? inFilter("status", status) : undefined, p),
         (r) => r.accountId,
       ),
     ),
@@ -149,15 +166,11 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       (ids) => raw(Period).whereIn("parent_id", ids, SQL_ORDER.periods),
       (r) => r.parentId ?? 0,
     ),
-    planChildren: manyLoader<BusinessPlan>(
-      o,
-      (ids) => raw(BusinessPlan).whereIn("parent_id", ids, SQL_ORDER.byId),
-      (r) => r.parentId ?? 0,
+    planChildren: projected(BusinessPlan, "parentId", (_: null, p) =>
+      manyLoader<BusinessPlan>(o, (ids) => raw(BusinessPlan).whereIn("parent_id", ids, SQL_ORDER.byId, undefined, p), (r) => r.parentId ?? 0),
     ),
-    objectivesByPlan: manyLoader<Objective>(
-      o,
-      (ids) => raw(Objective).whereIn("plan_id", ids, SQL_ORDER.byId),
-      (r) => r.planId ?? 0,
+    objectivesByPlan: projected(Objective, "planId", (_: null, p) =>
+      manyLoader<Objective>(o, (ids) => raw(Objective).whereIn("plan_id", ids, SQL_ORDER.byId, undefined, p), (r) => r.planId ?? 0),
     ),
     opportunitiesByPlan: pairLoader<Opportunity>(o, async (ids) => {
       const links = await m.find(PlanOpportunity, {
@@ -213,15 +226,11 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       (ids) => raw(Objective).whereIn("parent_id", ids, SQL_ORDER.byId),
       (r) => r.parentId ?? 0,
     ),
-    opportunitiesByObjective: manyLoader<Opportunity>(
-      o,
-      (ids) => raw(Opportunity).whereIn("objective_id", ids, SQL_ORDER.byId),
-      (r) => r.objectiveId ?? 0,
+    opportunitiesByObjective: projected(Opportunity, "objectiveId", (_: null, p) =>
+      manyLoader<Opportunity>(o, (ids) => raw(Opportunity).whereIn("objective_id", ids, SQL_ORDER.byId, undefined, p), (r) => r.objectiveId ?? 0),
     ),
-    activitiesByObjective: manyLoader<Activity>(
-      o,
-      (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities),
-      (r) => r.objectiveId ?? 0,
+    activitiesByObjective: projected(Activity, "objectiveId", (_: null, p) =>
+      manyLoader<Activity>(o, (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities, undefined, p), (r) => r.objectiveId ?? 0),
     ),
     progress: family((_position: string) =>
       valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({ countedQuantity: 0, wonRevenue: 0n })),

@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { Database } from "../db/data-source";
+import type { ProjectionKey } from "./projection";
 
 /** Column types whose driver value is already what the entity holds (no conversion, no transformer). */
 const PLAIN_TYPES = new Set<unknown>([Number, String, "varchar", "character varying", "text", "integer", "int", "int4", "smallint"]);
@@ -11,6 +12,29 @@ const SQLITE_DATETIME_TYPES = new Set<unknown>([Date, "datetime"]);
 const STATEMENT_CACHE_SIZE = 500;
 
 type Converter = (value: unknown) => unknown;
+
+/** The columns one SELECT reads: their SQL, their positions among the entity's columns, the ones left out. */
+interface View {
+  select: string;
+  index: number[];
+  missing: string[];
+}
+
+/** Outside production: reading a column the projection left out is a bug in RESOLVER_NEEDS; say so loudly. */
+function guardMissing(e: Record<string, unknown>, missing: string[], table: string): void {
+  for (const p of missing) {
+    Object.defineProperty(e, p, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        throw new Error(`${table}.${p} was not selected by this loader's projection: list it in RESOLVER_NEEDS (loaders/projection.ts)`);
+      },
+      set(value: unknown) {
+        Object.defineProperty(e, p, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+}
 
 /**
  * Entity rows for the hot loaders without TypeORM's query builder and
@@ -37,9 +61,14 @@ export class RawTable<T extends ObjectLiteral> {
   readonly table: string;
   /** `"t"."col" AS "prop", ...` for every column of the entity. */
   readonly select: string;
+  /** The entity's column properties. */
+  readonly columns: ReadonlySet<string>;
   private readonly props: string[] = [];
+  private readonly parts: string[] = [];
   /** Per column (same order as `props`): how to turn the driver value into the entity value; null = copy. */
   private readonly converters: Array<Converter | null> = [];
+  private readonly full: View;
+  private readonly views = new Map<string, View>();
 
   constructor(
     private readonly db: Database,
@@ -50,30 +79,48 @@ export class RawTable<T extends ObjectLiteral> {
     const driver = db.dataSource.driver;
     this.table = md.tableName;
     const seen = new Set<string>();
-    const parts: string[] = [];
     for (const c of md.columns) {
       if (c.isVirtual || seen.has(c.databaseName)) continue;
       seen.add(c.databaseName);
-      parts.push(`"${alias}"."${c.databaseName}" AS "${c.propertyName}"`);
+      this.parts.push(`"${alias}"."${c.databaseName}" AS "${c.propertyName}"`);
       this.props.push(c.propertyName);
       const hydrate: Converter = (v) => driver.prepareHydratedValue(v, c as ColumnMetadata);
       if (!c.transformer && PLAIN_TYPES.has(c.type)) this.converters.push(null);
       else if (db.dialect === "sqlite" && !c.transformer && SQLITE_DATETIME_TYPES.has(c.type)) this.converters.push((v) => sqliteUtcDatetime(v) ?? hydrate(v));
       else this.converters.push(hydrate);
     }
-    this.select = parts.join(", ");
+    this.select = this.parts.join(", ");
+    this.columns = new Set(this.props);
+    this.full = { select: this.select, index: this.props.map((_, i) => i), missing: [] };
   }
 
-  /** An entity instance from a row (an object keyed by property, or an array in column order). */
-  map(row: Record<string, unknown> | unknown[]): T {
+  /** The columns of a projection (loaders/projection.ts): null or an unknown property means all of them. */
+  private view(projection: ProjectionKey): View {
+    if (projection === null) return this.full;
+    let v = this.views.get(projection);
+    if (!v) {
+      const wanted = new Set(projection.split(","));
+      const index = this.props.flatMap((p, i) => (wanted.has(p) ? [i] : []));
+      if (index.length !== wanted.size) return this.full;
+      v = { select: index.map((i) => this.parts[i]).join(", "), index, missing: this.props.filter((p) => !wanted.has(p)) };
+      this.views.set(projection, v);
+    }
+    return v;
+  }
+
+  /** An entity instance from a row (an object keyed by property, or an array in the view's column order). */
+  map(row: Record<string, unknown> | unknown[], view: View = this.full): T {
     const e = new this.entity() as Record<string, unknown>;
     const { props, converters } = this;
+    const { index } = view;
     const arr = Array.isArray(row);
-    for (let i = 0; i < props.length; i++) {
-      const v = arr ? (row as unknown[])[i] : (row as Record<string, unknown>)[props[i]];
+    for (let j = 0; j < index.length; j++) {
+      const i = index[j];
+      const v = arr ? (row as unknown[])[j] : (row as Record<string, unknown>)[props[i]];
       const f = converters[i];
       e[props[i]] = f === null ? v : f(v);
     }
+    if (view.missing.length && this.db.strictProjections) guardMissing(e, view.missing, this.table);
     return e as T;
   }
 
@@ -87,21 +134,26 @@ export class RawTable<T extends ObjectLiteral> {
     keys: readonly unknown[],
     orderBy: string,
     extra?: (start: number) => { sql: string; params: unknown[] },
+    projection: ProjectionKey = null,
   ): Promise<T[]> {
     if (keys.length === 0) return [];
     const x = extra?.(keys.length + 1);
     const cond = `"${this.alias}"."${column}" IN ${this.db.inList(keys.length)}${x ? ` AND ${x.sql}` : ""}`;
-    return this.where(cond, x ? [...keys, ...x.params] : [...keys], orderBy);
+    return this.where(cond, x ? [...keys, ...x.params] : [...keys], orderBy, projection);
   }
 
-  /** Rows matching `condition` (SQL over alias `t`, placeholders from 1), in `orderBy` order. */
-  async where(condition: string, params: unknown[], orderBy: string): Promise<T[]> {
-    const sql = `SELECT ${this.select} FROM "${this.table}" "${this.alias}" WHERE ${condition} ORDER BY ${orderBy}`;
+  /**
+   * Rows matching `condition` (SQL over alias `t`, placeholders from 1), in `orderBy` order; only the
+   * columns of `projection` when one is given (the others are left unset on the entity).
+   */
+  async where(condition: string, params: unknown[], orderBy: string, projection: ProjectionKey = null): Promise<T[]> {
+    const view = this.view(projection);
+    const sql = `SELECT ${view.select} FROM "${this.table}" "${this.alias}" WHERE ${condition} ORDER BY ${orderBy}`;
     if (this.db.dialect === "sqlite") await this.db.readable(); // never inside another request's open transaction
     const rows: Array<Record<string, unknown> | unknown[]> =
       this.db.dialect === "sqlite" ? sqliteRawRows(this.db, sql, params) : await this.db.query(sql, params);
     const out = new Array<T>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = this.map(rows[i]);
+    for (let i = 0; i < rows.length; i++) out[i] = this.map(rows[i], view);
     return out;
   }
 }

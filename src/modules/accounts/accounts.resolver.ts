@@ -1,5 +1,6 @@
+import type { GraphQLResolveInfo } from "graphql";
 import { IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import { filterValues, maxLength } from "../../common/input-limits";
@@ -125,8 +126,8 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => [Contact])
-  contacts(@Root() a: Account, @Ctx() ctx: Context) {
-    return ctx.loaders.contactsByAccount.load(a.id);
+  contacts(@Root() a: Account, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.contactsByAccount(null, info).load(a.id);
   }
 
   @FieldResolver(() => [BusinessPlan])
@@ -137,6 +138,7 @@ export class AccountsResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Arg("ownerId", () => ID, { nullable: true }) ownerId?: string | null,
     @Arg("topLevelOnly", () => Boolean, { nullable: true }) topLevelOnly?: boolean | null,
+    @Info() info?: GraphQLResolveInfo,
   ) {
     const args = {
       status: filterValues("status", status),
@@ -144,12 +146,12 @@ export class AccountsResolver {
       ownerId: ownerId == null ? null : (parseId(ownerId) ?? -1),
       topLevelOnly: topLevelOnly ?? false,
     };
-    return ctx.loaders.plansByAccount(args).load(a.id);
+    return ctx.loaders.plansByAccount(args, info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
-  objectives(@Root() a: Account, @Ctx() ctx: Context) {
-    return ctx.loaders.objectivesByAccount(null).load(a.id);
+  objectives(@Root() a: Account, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.objectivesByAccount(null, info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "This account's objectives plus the global ones." })
@@ -157,11 +159,12 @@ export class AccountsResolver {
     @Root() a: Account,
     @Ctx() ctx: Context,
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ) {
     const p = periodId == null ? null : (parseId(periodId) ?? -1);
     const [own, global] = await Promise.all([
-      ctx.loaders.objectivesByAccount(p).load(a.id),
-      ctx.loaders.globalObjectives(p).load(0),
+      ctx.loaders.objectivesByAccount(p, info).load(a.id),
+      ctx.loaders.globalObjectives(p, info).load(0),
     ]);
     return [...own, ...global];
   }
@@ -180,7 +183,8 @@ export class AccountsResolver {
     @Root() a: Account,
     @Ctx() ctx: Context,
     @Arg("status", () => [ActivityStatus], { nullable: true }) status?: ActivityStatus[] | null,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.activitiesByAccount(filterValues("status", status)).load(a.id);
+    return ctx.loaders.activitiesByAccount(filterValues("status", status), info).load(a.id);
   }
 }

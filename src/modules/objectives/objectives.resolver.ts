@@ -120,8 +120,12 @@ export class ObjectivesResolver {
   }
 
   @Query(() => [Objective], { description: "Objectives that apply to all accounts (no account, no plan)." })
-  globalObjectives(@Ctx() ctx: Context, @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null) {
-    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId) ?? -1)).load(0);
+  globalObjectives(
+    @Ctx() ctx: Context,
+    @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
+    @Info() info?: GraphQLResolveInfo,
+  ) {
+    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId) ?? -1), info).load(0);
   }
 
   @Mutation(() => Objective)
@@ -185,12 +189,12 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => [Opportunity])
-  opportunities(@Root() o: Objective, @Ctx() ctx: Context) {
-    return ctx.loaders.opportunitiesByObjective.load(o.id);
+  opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.opportunitiesByObjective(null, info).load(o.id);
   }
 
   @FieldResolver(() => [Activity])
-  activities(@Root() o: Objective, @Ctx() ctx: Context) {
-    return ctx.loaders.activitiesByObjective.load(o.id);
+  activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.activitiesByObjective(null, info).load(o.id);
   }
 }

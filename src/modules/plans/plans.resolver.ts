@@ -293,13 +293,13 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => [BusinessPlan])
-  children(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
-    return ctx.loaders.planChildren.load(p.id);
+  children(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.planChildren(null, info).load(p.id);
   }
 
   @FieldResolver(() => [Objective])
-  objectives(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
-    return ctx.loaders.objectivesByPlan.load(p.id);
+  objectives(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.objectivesByPlan(null, info).load(p.id);
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities linked to this plan directly." })

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RESOLVER_NEEDS } from "../src/loaders/projection";
+import { createHarness, expectCode, type Harness } from "./helpers/harness";
+
+/**
+ * The list loaders read only the columns their field's selection needs
+ * (src/loaders/projection.ts). Checked on the SQL the real server sends for
+ * the account view, and on the two safety nets: a field resolver that is not
+ * listed reads every column, and outside production an entity throws when a
+ * listed resolver reads a column the list forgot.
+ */
+const ACCOUNT_VIEW = `query AccountView($id: ID!) {
+  account(id: $id) {
+    name contacts { firstName lastName jobTitle }
+    businessPlans(topLevelOnly: true) {
+      name status owner { name } revenueTarget rollup { wonRevenue }
+      children { name status objectives { name unit targetQuantity progress { percentComplete }
+        opportunities { name revenue status } activities { subject type status dueAt } } } }
+    applicableObjectives { name isGlobal }
+    activities(status: [PLANNED]) { subject dueAt followUpOf { subject } }
+  }
+}`;
+
+type Needs = Record<string, Record<string, string[]>>;
+
+describe("column projections", () => {
+  let h: Harness;
+  let sql: string[] = [];
+  beforeAll(async () => {
+    h = await createHarness({ seed: true });
+    const logger = h.deps.db.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    logger.logQuery = (query, parameters, runner) => {
+      sql.push(query);
+      logQuery(query, parameters, runner);
+    };
+  });
+  afterAll(async () => h?.close());
+
+  const run = async (query: string, variables?: Record<string, unknown>) => {
+    sql = [];
+    const r = await h.gql("demo-giulia", query, variables);
+    return { r, sql: [...sql] };
+  };
+  const selectOf = (statements: string[], pattern: RegExp) => {
+    const found = statements.filter((s) => pattern.test(s));
+    expect(found, `one statement matching ${pattern}`).toHaveLength(1);
+    return found[0].slice(0, found[0].indexOf(" FROM "));
+  };
+
+  it("the account view's list statements read the selected columns, the ids and the loader keys only", async () => {
+    const { r, sql: statements } = await run(ACCOUNT_VIEW, { id: "1" });
+    expect(r.errors ?? []).toEqual([]);
+    expect(r.data.account.businessPlans[0].children[0].objectives[0].activities.length).toBeGreaterThan(0);
+
+    const activities = selectOf(statements, /FROM "activity" "t" WHERE "t"\."objective_id" IN/);
+    for (const col of ["id", "subject", "type", "status", "dueAt", "objectiveId"]) expect(activities).toContain(`AS "${col}"`);
+    for (const col of ["notes", "createdAt", "updatedAt", "completedAt", "ownerId", "accountId"]) expect(activities).not.toContain(`AS "${col}"`);
+
+    const opportunities = selectOf(statements, /FROM "opportunity" "t" WHERE "t"\."objective_id" IN/);
+    expect(opportunities).toContain(`AS "revenue"`);
+    expect(opportunities).not.toContain(`AS "closeDate"`);
+
+    // progress needs unit, quantities and the revenue target; the selection itself names unit and targetQuantity
+    const objectives = selectOf(statements, /FROM "objective" "t" WHERE "t"\."plan_id" IN/);
+    for (const col of ["unit", "manualQuantity", "targetQuantity", "targetRevenue", "planId"]) expect(objectives).toContain(`AS "${col}"`);
+    expect(objectives).not.toContain(`AS "description"`);
+
+    // followUpOf needs the follow-up column; owner needs ownerId; rollup needs the plan's revenue target
+    expect(selectOf(statements, /FROM "activity" "t" WHERE "t"\."account_id" IN/)).toContain(`AS "followUpOfId"`);
+    const plans = selectOf(statements, /FROM "business_plan" "t" WHERE "t"\."account_id" IN/);
+    for (const col of ["ownerId", "revenueTarget", "status"]) expect(plans).toContain(`AS "${col}"`);
+    expect(plans).not.toContain(`AS "description"`);
+  });
+
+  it("fragments and inline fragments count: their fields are read too", async () => {
+    const { r, sql: statements } = await run(
+      `fragment A on Activity { notes } query { account(id: "1") { businessPlans { children { objectives { activities { id ...A ... on Activity { completedAt } } } } } } }`,
+    );
+    expect(r.errors ?? []).toEqual([]);
+    const activities = selectOf(statements, /FROM "activity" "t" WHERE "t"\."objective_id" IN/);
+    expect(activities).toContain(`AS "notes"`);
+    expect(activities).toContain(`AS "completedAt"`);
+    expect(activities).not.toContain(`AS "subject"`);
+  });
+
+  it("a field resolver that is not listed reads every column (safe by default)", async () => {
+    const needs = RESOLVER_NEEDS as Needs;
+    const saved = needs.Activity.followUpOf;
+    delete needs.Activity.followUpOf;
+    try {
+      const { r, sql: statements } = await run(`{ account(id: "1") { activities(status: [PLANNED]) { subject followUpOf { subject } } } }`);
+      expect(r.errors ?? []).toEqual([]);
+      const activities = selectOf(statements, /FROM "activity" "t" WHERE "t"\."account_id" IN/);
+      expect(activities).toContain(`AS "notes"`);
+      expect(activities).toContain(`AS "createdAt"`);
+    } finally {
+      needs.Activity.followUpOf = saved;
+    }
+  });
+
+  it("outside production, a resolver reading a column its list forgot fails loudly instead of answering wrong", async () => {
+    expect(h.deps.db.strictProjections).toBe(true);
+    const needs = RESOLVER_NEEDS as Needs;
+    const saved = needs.Objective.isGlobal;
+    needs.Objective.isGlobal = ["planId"]; // forgets accountId
+    try {
+      const broken = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { name isGlobal } } } }`);
+      expectCode(broken, "INTERNAL_SERVER_ERROR");
+    } finally {
+      needs.Objective.isGlobal = saved;
+    }
+    // (another document: projections are memoised per parsed document)
+    const fixed = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { id name isGlobal } } } }`);
+    expect(fixed.errors ?? []).toEqual([]);
+    expect(fixed.data.account.businessPlans.flatMap((p: any) => p.objectives).every((o: any) => o.isGlobal === false)).toBe(true);
+  });
+});
