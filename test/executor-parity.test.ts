@@ -1,8 +1,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parse } from "graphql";
+import { compileQuery, isCompiledQuery } from "graphql-jit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { parseExamples } from "../src/graphql/examples";
+import { buildAppSchema } from "../src/graphql/schema";
+import { buildContext } from "../src/graphql/server";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 
 /**
@@ -121,5 +125,51 @@ describe("graphql-jit executes like graphql-js", () => {
     await ref.ok(ref.admin.token, `mutation { updateAccount(id: "1", input: { name: "Renamed" }) { id } }`);
     const b = await ref.gql("demo-giulia", q);
     expect(normalized(a)).not.toEqual(normalized(b));
+  });
+});
+
+/**
+ * graphql-jit 0.8.9 turns its own markers in literal arguments back into
+ * JavaScript; a client string carrying one would run as code on the server
+ * (see hasJitMarker in src/graphql/jit-executor.ts). Such documents must run
+ * on graphql-js, for every caller, with or without a token.
+ */
+describe("client strings never become code", () => {
+  let h: Harness;
+  const flag = "__jitProbe";
+  const g = globalThis as Record<string, unknown>;
+  const MARKER = "__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d";
+  const payload = (n: number, marker = MARKER) => `${marker}0), x: (globalThis.${flag}=${n}), y: (0`;
+  beforeAll(async () => {
+    h = await createHarness({ seed: true });
+  });
+  afterAll(async () => {
+    delete g[flag];
+    await h?.close();
+  });
+
+  it("graphql-jit alone would run it (so the guard below is what stops it)", async () => {
+    delete g[flag];
+    const compiled = compileQuery(buildAppSchema(), parse(`{ __type(name: "${payload(1)}") { name } }`));
+    expect(isCompiledQuery(compiled)).toBe(true);
+    if (isCompiledQuery(compiled)) await compiled.query(undefined, {}, {});
+    expect(g[flag]).toBe(1);
+    delete g[flag];
+  });
+
+  it("through the API: an account manager's argument, an escaped marker, an anonymous introspection", async () => {
+    delete g[flag];
+    const asUser = await h.gql("demo-giulia", `{ account(id: "${payload(2)}") { id } }`);
+    expect(asUser).toEqual({ data: { account: null } });
+    // the same marker written with GraphQL string escapes
+    const escaped = payload(3, MARKER.replace(/_/g, "\\u005F"));
+    expect(escaped).not.toContain("__MAGIC_");
+    expect((await h.gql("demo-giulia", `{ account(id: "${escaped}") { id } }`)).errors ?? []).toEqual([]);
+    // no token: anonymous introspection (on outside production)
+    const query = `{ __type(name: "${payload(4)}") { name } }`;
+    const contextValue = await buildContext(h.deps, undefined, undefined, { query });
+    const res = await h.apollo.executeOperation({ query }, { contextValue });
+    expect(res.body.kind === "single" && res.body.singleResult).toEqual({ data: { __type: null } });
+    expect(g[flag]).toBeUndefined();
   });
 });

@@ -1,10 +1,46 @@
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
-import { execute, GraphQLError, type GraphQLSchema, getVariableValues, type OperationDefinitionNode, printSchema } from "graphql";
+import {
+  BREAK,
+  type DocumentNode,
+  execute,
+  GraphQLError,
+  type GraphQLSchema,
+  getVariableValues,
+  type OperationDefinitionNode,
+  printSchema,
+  visit,
+} from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import { FIELD_POSITION_KEY } from "../loaders/loader-kit";
 
 /** Compiled operations kept per process (least recently used out first). */
 const CACHE_SIZE = 1000;
+
+/**
+ * graphql-jit writes the literal arguments of a document into the code it
+ * generates as JSON, then turns its own markers ("__MAGIC_DATE__<uuid>...")
+ * back into JavaScript (`new Date(...)`, NaN, Infinity) with a regular
+ * expression. A client string literal that carries such a marker would be
+ * turned into code too: remote code execution (0.8.9, the latest release).
+ * Documents with a string literal containing the markers' prefix are never
+ * compiled; graphql-js runs them. Variables are not affected (graphql-jit
+ * reads them at run time, never as code).
+ */
+const JIT_MARKER = "__MAGIC_";
+
+function hasJitMarker(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes(JIT_MARKER)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
 
 /**
  * Executes operations with graphql-jit (the operation compiled once into a
@@ -20,8 +56,9 @@ const CACHE_SIZE = 1000;
  *   BAD_USER_INPUT / HTTP 400 for a bad variable);
  * - errors are graphql-js GraphQLErrors (message, locations, path, the
  *   original error for the error formatter);
- * - an operation graphql-jit cannot compile, or no operation at all (an
- *   unknown operationName), runs on graphql-js.
+ * - an operation graphql-jit cannot compile, no operation at all (an
+ *   unknown operationName), or a document graphql-jit must not compile
+ *   (hasJitMarker below), runs on graphql-js.
  */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery | null>();
@@ -56,6 +93,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     if (coerced.errors) return { errors: coerced.errors };
 
     const q = compiledFor(`${rc.queryHash}:${operationName ?? ""}`, () => {
+      if (hasJitMarker(rc.document)) return null;
       try {
         const c = compileQuery(schema, rc.document, operationName, { disablingCapturingStackErrors: true, resolverInfoEnricher });
         return isCompiledQuery(c) ? c : null;
