@@ -24,19 +24,24 @@ const CACHE_SIZE = 1000;
  * turned into code too: remote code execution (0.8.9, the latest release).
  * Documents with a string literal containing the markers' prefix are never
  * compiled; graphql-js runs them. Variables are not affected (graphql-jit
- * reads them at run time, never as code).
+ * reads them at run time, never as code). Nor are documents with a field
+ * answered as "__proto__" (`__proto__: id`): graphql-jit builds its results
+ * as object literals, where that key sets the prototype instead of a field.
  */
 const JIT_MARKER = "__MAGIC_";
 
-function hasJitMarker(document: DocumentNode): boolean {
+function mustNotCompile(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     StringValue(node) {
-      if (node.value.includes(JIT_MARKER)) {
-        found = true;
-        return BREAK;
-      }
-      return undefined;
+      if (!node.value.includes(JIT_MARKER)) return undefined;
+      found = true;
+      return BREAK;
+    },
+    Field(node) {
+      if ((node.alias ?? node.name).value !== "__proto__") return undefined;
+      found = true;
+      return BREAK;
     },
   });
   return found;
@@ -58,7 +63,7 @@ function hasJitMarker(document: DocumentNode): boolean {
  *   original error for the error formatter);
  * - an operation graphql-jit cannot compile, no operation at all (an
  *   unknown operationName), or a document graphql-jit must not compile
- *   (hasJitMarker below), runs on graphql-js.
+ *   (mustNotCompile below), runs on graphql-js.
  */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery | null>();
@@ -93,7 +98,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     if (coerced.errors) return { errors: coerced.errors };
 
     const q = compiledFor(`${rc.queryHash}:${operationName ?? ""}`, () => {
-      if (hasJitMarker(rc.document)) return null;
+      if (mustNotCompile(rc.document)) return null;
       try {
         const c = compileQuery(schema, rc.document, operationName, { disablingCapturingStackErrors: true, resolverInfoEnricher });
         return isCompiledQuery(c) ? c : null;
