@@ -84,6 +84,38 @@ describe("column projections", () => {
     expect(activities).not.toContain(`AS "subject"`);
   });
 
+  it("positions listing the same relation with different selections share one statement, with the union of the columns", async () => {
+    const { r, sql: statements } = await run(`{ a: account(id: "1") { contacts { firstName } } b: account(id: "2") { contacts { lastName email } } }`);
+    expect(r.errors ?? []).toEqual([]);
+    const contacts = selectOf(statements, /FROM "contact" "t" WHERE "t"\."account_id" IN/);
+    for (const col of ["firstName", "lastName", "email", "accountId"]) expect(contacts).toContain(`AS "${col}"`);
+    expect(contacts).not.toContain(`AS "jobTitle"`);
+    expect(r.data.a.contacts.every((c: any) => typeof c.firstName === "string")).toBe(true);
+    expect(r.data.b.contacts.every((c: any) => typeof c.lastName === "string")).toBe(true);
+  });
+
+  it("a key read earlier with fewer columns than a later position needs is read again, and answers right", async () => {
+    // a third level: a territory plan under one of Globex's child plans
+    const plans = await h.ok("demo-giulia", `{ account(id: "1") { businessPlans { id parent { id } period { id } } } }`);
+    const child = plans.account.businessPlans.find((p: any) => p.parent !== null);
+    await h.ok(h.admin.token, `mutation($input: CreateBusinessPlanInput!) { createBusinessPlan(input: $input) { id } }`, {
+      input: { name: "Globex north territory", accountId: "1", periodId: child.period.id, parentId: child.id, territory: "North" },
+    });
+    // every plan's children at level 1 (only ids needed), then the grandchildren's names: the
+    // grandchildren's keys were read at level 1 with fewer columns
+    const { r, sql: statements } = await run(`{ account(id: "1") { businessPlans { id children { id children { id name territory } } } } }`);
+    expect(r.errors ?? []).toEqual([]);
+    const childReads = statements.filter((x) => /FROM "business_plan" "t" WHERE "t"\."parent_id" IN/.test(x));
+    expect(childReads).toHaveLength(2);
+    expect(childReads[1]).toContain(`AS "name"`);
+    const grandchildren = r.data.account.businessPlans.flatMap((p: any) => p.children.flatMap((c: any) => c.children));
+    expect(grandchildren.length).toBeGreaterThan(0);
+    for (const g of grandchildren) {
+      const { businessPlan } = await h.ok("demo-giulia", `query($id: ID!) { businessPlan(id: $id) { name territory } }`, { id: g.id });
+      expect({ name: g.name, territory: g.territory }).toEqual(businessPlan);
+    }
+  });
+
   it("a field resolver that is not listed reads every column (safe by default)", async () => {
     const needs = RESOLVER_NEEDS as Needs;
     const saved = needs.Activity.followUpOf;

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import type { ProjectionKey } from "./projection";
 
 export interface LoaderOptions {
   /** false: one key per batch (the naive N+1 baseline, for benchmarks only). */
@@ -68,6 +69,52 @@ export function family<A, L>(make: (args: A) => L): (args: A) => L {
       cache.set(key, l);
     }
     return l;
+  };
+}
+
+/**
+ * Loaders whose rows carry only some columns (loaders/projection.ts), one DataLoader per argument set,
+ * so every position of the query that lists the same relation with the same arguments shares batches
+ * and cache, as without projections. Each load says which columns it needs (null: all); a batch reads
+ * every column asked for so far in the request (`columnsFor(keys)` inside the fetch); a key read
+ * earlier with fewer columns than a later load needs is read again.
+ */
+export function columnFamily<A, V>(
+  make: (args: A, columnsFor: (keys: readonly number[]) => ProjectionKey) => DataLoader<number, V>,
+): (args: A, need: ProjectionKey) => { load(key: number): Promise<V> } {
+  const perArgs = family((args: A) => {
+    /** Every column asked for so far; null once a load wanted all of them. */
+    let union: Set<string> | null = new Set();
+    /** The columns each key was read with (set when its batch starts). */
+    const readWith = new Map<number, ReadonlySet<string> | null>();
+    const columnsFor = (keys: readonly number[]): ProjectionKey => {
+      const cols = union === null ? null : new Set(union);
+      for (const k of keys) readWith.set(k, cols);
+      return cols === null ? null : [...cols].sort().join(",");
+    };
+    const loader = make(args, columnsFor);
+    const split = new Map<string, string[]>();
+    return (key: number, need: ProjectionKey): Promise<V> => {
+      let cols: string[] | null = null;
+      if (need !== null) {
+        cols = split.get(need) ?? need.split(",");
+        split.set(need, cols);
+      }
+      const had = readWith.get(key);
+      if (had !== undefined && had !== null && (cols === null || !cols.every((c) => had.has(c)))) {
+        loader.clear(key);
+        readWith.delete(key);
+      }
+      if (union !== null) {
+        if (cols === null) union = null;
+        else for (const c of cols) union.add(c);
+      }
+      return loader.load(key);
+    };
+  });
+  return (args, need) => {
+    const load = perArgs(args);
+    return { load: (key: number) => load(key, need) };
   };
 }
 

@@ -17,7 +17,7 @@ import { PlanContact } from "../modules/plans/plan-contact.entity";
 import { emptyRollup, loadRollups, type RollupFigures } from "../modules/plans/plan-rollup";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
-import { family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
+import { columnFamily, family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
 import { type ProjectionKey, projectionOf } from "./projection";
 import { rawTable } from "./raw-rows";
 
@@ -57,19 +57,18 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     params: [...values],
   });
   /**
-   * A list loader that reads only the columns its field's selection needs (loaders/projection.ts):
-   * one loader per (arguments, projection), so `load(key)` batches with the other items of the same
-   * field position. Without `info`, every column.
+   * A list loader that reads only the columns the selections asking for it need (loaders/projection.ts,
+   * loader-kit.ts columnFamily): one DataLoader per argument set, shared by every position of the query
+   * that lists this relation. Without `info`, every column.
    */
   const projected = <A, T extends ObjectLiteral>(
     entity: new () => T,
     keyProp: string | null,
-    make: (args: A, projection: ProjectionKey) => DataLoader<number, T[]>,
+    make: (args: A, columnsFor: (keys: readonly number[]) => ProjectionKey) => DataLoader<number, T[]>,
   ) => {
-    const loaders = family((x: { args: A; projection: ProjectionKey }) => make(x.args, x.projection));
+    const loaders = columnFamily(make);
     const always = keyProp ? ["id", keyProp] : ["id"];
-    return (args: A, info?: GraphQLResolveInfo) =>
-      loaders({ args, projection: info ? projectionOf(info, raw(entity).columns, always) : null });
+    return (args: A, info?: GraphQLResolveInfo) => loaders(args, info ? projectionOf(info, raw(entity).columns, always) : null);
   };
   const byIds = <T extends ObjectLiteral & { id: number }>(entity: new () => T) =>
     oneLoader<T>(o, (ids) => raw(entity).whereIn("id", ids, SQL_ORDER.byId), (r) => r.id);
@@ -92,7 +91,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     activity: byIds(Activity),
 
     contactsByAccount: projected(Contact, "accountId", (_: null, p) =>
-      manyLoader<Contact>(o, (ids) => raw(Contact).whereIn("account_id", ids, SQL_ORDER.contacts, undefined, p), (r) => r.accountId),
+      manyLoader<Contact>(o, (ids) => raw(Contact).whereIn("account_id", ids, SQL_ORDER.contacts, undefined, p(ids)), (r) => r.accountId),
     ),
     plansByAccount: projected(BusinessPlan, "accountId", (args: PlanListArgs, p) =>
       manyLoader<BusinessPlan>(
@@ -115,7 +114,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
             }
             if (args.topLevelOnly) conds.push(`"t"."parent_id" IS NULL`);
             return { sql: conds.length ? conds.join(" AND ") : "1 = 1", params };
-          }, p),
+          }, p(ids)),
         (r) => r.accountId,
       ),
     ),
@@ -127,7 +126,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       manyLoader<Objective>(
         o,
         (ids) =>
-          raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId, periodId == null ? undefined : (start) => periodOverlap(periodId, start), p),
+          raw(Objective).whereIn("account_id", ids, SQL_ORDER.byId, periodId == null ? undefined : (start) => periodOverlap(periodId, start), p(ids)),
         (r) => r.accountId ?? 0,
       ),
     ),
@@ -135,13 +134,13 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     globalObjectives: projected(Objective, null, (periodId: number | null, p) =>
       manyLoader<Objective>(
         o,
-        async () => {
+        async (ids) => {
           const overlap = periodId == null ? null : periodOverlap(periodId, 1);
           return raw(Objective).where(
             `"t"."account_id" IS NULL AND "t"."plan_id" IS NULL${overlap ? ` AND ${overlap.sql}` : ""}`,
             overlap?.params ?? [],
             SQL_ORDER.byId,
-            p,
+            p(ids),
           );
         },
         () => 0,
@@ -157,7 +156,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     activitiesByAccount: projected(Activity, "accountId", (status: ActivityStatus[] | null, p) =>
       manyLoader<Activity>(
         o,
-        (ids) => raw(Activity).whereIn("account_id", ids, SQL_ORDER.activities, status?.length ? inFilter("status", status) : undefined, p),
+        (ids) => raw(Activity).whereIn("account_id", ids, SQL_ORDER.activities, status?.length ? inFilter("status", status) : undefined, p(ids)),
         (r) => r.accountId,
       ),
     ),
@@ -167,10 +166,10 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       (r) => r.parentId ?? 0,
     ),
     planChildren: projected(BusinessPlan, "parentId", (_: null, p) =>
-      manyLoader<BusinessPlan>(o, (ids) => raw(BusinessPlan).whereIn("parent_id", ids, SQL_ORDER.byId, undefined, p), (r) => r.parentId ?? 0),
+      manyLoader<BusinessPlan>(o, (ids) => raw(BusinessPlan).whereIn("parent_id", ids, SQL_ORDER.byId, undefined, p(ids)), (r) => r.parentId ?? 0),
     ),
     objectivesByPlan: projected(Objective, "planId", (_: null, p) =>
-      manyLoader<Objective>(o, (ids) => raw(Objective).whereIn("plan_id", ids, SQL_ORDER.byId, undefined, p), (r) => r.planId ?? 0),
+      manyLoader<Objective>(o, (ids) => raw(Objective).whereIn("plan_id", ids, SQL_ORDER.byId, undefined, p(ids)), (r) => r.planId ?? 0),
     ),
     opportunitiesByPlan: pairLoader<Opportunity>(o, async (ids) => {
       const links = await m.find(PlanOpportunity, {
@@ -227,10 +226,10 @@ export function createLoaders(db: Database, o: LoaderOptions) {
       (r) => r.parentId ?? 0,
     ),
     opportunitiesByObjective: projected(Opportunity, "objectiveId", (_: null, p) =>
-      manyLoader<Opportunity>(o, (ids) => raw(Opportunity).whereIn("objective_id", ids, SQL_ORDER.byId, undefined, p), (r) => r.objectiveId ?? 0),
+      manyLoader<Opportunity>(o, (ids) => raw(Opportunity).whereIn("objective_id", ids, SQL_ORDER.byId, undefined, p(ids)), (r) => r.objectiveId ?? 0),
     ),
     activitiesByObjective: projected(Activity, "objectiveId", (_: null, p) =>
-      manyLoader<Activity>(o, (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities, undefined, p), (r) => r.objectiveId ?? 0),
+      manyLoader<Activity>(o, (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities, undefined, p(ids)), (r) => r.objectiveId ?? 0),
     ),
     progress: family((_position: string) =>
       valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({ countedQuantity: 0, wonRevenue: 0n })),
