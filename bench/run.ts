@@ -14,6 +14,13 @@
  * server's peak RSS (VmHWM, reset before every query). Q2/Q3 run at every
  * size; Q1, Q4, Q5 and the soak at the main size (M when present). Prints a
  * table and writes bench/results/<timestamp>.json.
+ *
+ * `--postgres postgres://user@host:5432/postgres` adds Q2 and Q3 on
+ * PostgreSQL for (a) and (b) at the main size (rows "M PG"): the same data,
+ * moved into a scratch database bench_<accounts> (created, then dropped) with
+ * the db:migrate-to-postgres code, to show what batching buys where every
+ * statement is a network round trip. No floor there (it is SQLite SQL).
+ * Slow queries there are measured for up to 300 s (60 s on SQLite).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +29,8 @@ import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
+import { Client } from "pg";
+import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
 import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSqliteFile, metaFileOf } from "./generate";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
@@ -45,6 +54,8 @@ interface Options {
   checkOnly: boolean;
   /** Extra NODE_OPTIONS for the GraphQL servers (a, b), e.g. "--max-semi-space-size=64". */
   nodeOptions: string;
+  /** A PostgreSQL server (any database on it) for the Q2/Q3 pass on PostgreSQL, or null. */
+  postgres: string | null;
   outDir: string;
 }
 
@@ -72,6 +83,7 @@ function parseArgs(argv: string[]): Options {
     profile: argv.includes("--profile"),
     checkOnly: argv.includes("--check-only"),
     nodeOptions: get("node-options") ?? "",
+    postgres: get("postgres") ?? null,
     outDir: resolve(ROOT, get("out") ?? "bench/results"),
   };
 }
@@ -204,7 +216,11 @@ class Server {
 
 let nodeOptions = "";
 
-async function startGraphql(data: DataSet, variant: "a" | "b", opts: { logging?: boolean; nodeArgs?: string[] } = {}): Promise<Server> {
+async function startGraphql(
+  data: DataSet,
+  variant: "a" | "b",
+  opts: { logging?: boolean; nodeArgs?: string[]; databaseUrl?: string } = {},
+): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -213,7 +229,7 @@ async function startGraphql(data: DataSet, variant: "a" | "b", opts: { logging?:
   Object.assign(env, {
     NODE_ENV: "production",
     SEED_DEMO: "false",
-    DATABASE_URL: `sqlite:${data.file}`,
+    DATABASE_URL: opts.databaseUrl ?? `sqlite:${data.file}`,
     LOG_LEVEL: "warn",
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -463,7 +479,14 @@ async function waitIdle(s: Server, maxMs = 120_000): Promise<void> {
  * run of at least 3 rounds of all connections (at most 60 s), so that a
  * handful of responses does not decide its figures.
  */
-async function load(s: Server, make: (onError: () => void) => RequestSpec, o: Options, singleMs: number, seconds = o.duration): Promise<Measured> {
+async function load(
+  s: Server,
+  make: (onError: () => void) => RequestSpec,
+  o: Options,
+  singleMs: number,
+  seconds = o.duration,
+  maxSeconds = 60,
+): Promise<Measured> {
   let gqlErrors = 0;
   const onError = () => {
     gqlErrors++;
@@ -473,7 +496,7 @@ async function load(s: Server, make: (onError: () => void) => RequestSpec, o: Op
     await waitIdle(s);
   }
   const loaded = (singleMs / 1000) * o.connections;
-  const measured = Math.max(seconds, Math.min(60, Math.ceil(3 * loaded)));
+  const measured = Math.max(seconds, Math.min(maxSeconds, Math.ceil(3 * loaded)));
   if (measured > seconds) log(`      one request takes ${round(singleMs, 0)} ms: measuring ${measured} s`);
   const cpu0 = cpuMs(s.pid);
   const r = await cannon(s.url, make(onError), o.connections, measured);
@@ -748,6 +771,69 @@ async function main() {
   if (o.checkOnly) return;
   finishSize(o.sizes[o.sizes.length - 1].label);
 
+  // 6. Optional: Q2 and Q3 on PostgreSQL, (a) and (b), at the main size.
+  if (o.postgres) {
+    const main = o.sizes.find((x) => x.label === o.main) ?? o.sizes[o.sizes.length - 1];
+    const t0 = Date.now();
+    const data = await ensureData(main.accounts);
+    const label = `${main.label} PG`;
+    const { url, drop } = await scratchPostgres(o.postgres, `bench_${main.accounts}`);
+    try {
+      log(`\n== ${label}: moving ${data.file} to PostgreSQL`);
+      const moved = await moveSqliteToPostgres({ from: `sqlite:${data.file}`, to: url });
+      if (!moved.ok) throw new Error("the move to PostgreSQL failed its checks");
+      await withPg(url, (c) => c.query("ANALYZE"));
+      log(`  ${moved.tables.reduce((n, t) => n + t.target, 0).toLocaleString("en-US")} rows moved and verified`);
+      counts[label] = {};
+      for (const variant of ["a", "b"] as const) {
+        const sl = await startGraphql(data, variant, { logging: true, databaseUrl: url });
+        try {
+          const c: Record<string, number> = { Q1: (await statementsOf(sl, body(Q1))).statements.length };
+          for (const q of ["Q2", "Q3"] as const) {
+            const r = await statementsOf(sl, readBodies(data, q)[0]);
+            assertOk(`${q} (${variant}, PostgreSQL)`, r.response);
+            c[q] = r.statements.length;
+          }
+          counts[label][variant] = c;
+          log(`  statements per request (${variant}): ${Object.entries(c).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+        } finally {
+          await sl.stop();
+        }
+        const s = await startGraphql(data, variant, { databaseUrl: url });
+        try {
+          for (const q of ["Q2", "Q3"] as const) {
+            const bodies = readBodies(data, q);
+            const check = await post(s.url, bodies[0]);
+            assertOk(`${q} (${variant}, PostgreSQL)`, check);
+            s.resetPeak();
+            // the naive Q3 takes ~15 s alone on PostgreSQL: up to 5 minutes, so that some requests complete
+            const result = await load(s, () => rotating(bodies), o, check.ms, o.duration, 300);
+            const m = s.mem();
+            const statements = counts[label][variant][q];
+            rows.push({
+              size: label,
+              accounts: main.accounts,
+              query: q,
+              variant,
+              statements,
+              statementsNet: statements - counts[label][variant].Q1,
+              result,
+              peakRssMb: mb(m.hwmKb),
+              rssAfterMb: mb(m.rssKb),
+            });
+            log(`  ${q} ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : ""})`);
+          }
+        } finally {
+          await s.stop();
+        }
+      }
+    } finally {
+      await drop();
+    }
+    datasets[label] = { accounts: main.accounts, file: `${o.postgres.replace(/\/\/[^@/]*@/, "//")} (bench_${main.accounts})`, generated: null, seconds: round((Date.now() - t0) / 1000, 0) };
+    log(`  (${label} took ${datasets[label].seconds} s)`);
+  }
+
   // Table
   const table = renderTable(rows, o);
   log(`\n${table}`);
@@ -770,6 +856,27 @@ async function main() {
   const out = join(o.outDir, `${stamp(started)}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nresults: ${out} (${round((Date.now() - started.getTime()) / 1000, 0)} s)`);
+}
+
+async function withPg<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh, empty database `name` on the server of `adminUrl`, and how to drop it. */
+async function scratchPostgres(adminUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  const recreate = (sql: string) => withPg(adminUrl, (c) => c.query(sql));
+  await recreate(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await recreate(`CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: async () => void (await recreate(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
 function stamp(d: Date): string {
