@@ -918,7 +918,8 @@ function renderTable(rows: Row[], o: Options): string {
       f(c, (r) => r.peakRssMb),
       ratio(a?.result.p50, c?.result.p50),
       ratio(b?.result.p50, a?.result.p50),
-      ratio(a?.result.rps, b?.result.rps),
+      // from the unrounded rates: 0.0333 req/s is printed as 0.03
+      ratio(a && a.result.requests / a.result.seconds, b && b.result.requests / b.result.seconds),
     ]);
   }
   const widths = head.map((_, i) => Math.max(...out.map((r) => r[i].length)));
