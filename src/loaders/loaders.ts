@@ -18,7 +18,7 @@ import { emptyRollup, loadRollups, type RollupFigures } from "../modules/plans/p
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
 import { columnFamily, family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
-import { type ProjectionKey, projectionOf } from "./projection";
+import { type ProjectionKey, projector } from "./projection";
 import { rawTable } from "./raw-rows";
 
 export interface PlanListArgs {
@@ -67,8 +67,8 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     make: (args: A, columnsFor: (keys: readonly number[]) => ProjectionKey) => DataLoader<number, T[]>,
   ) => {
     const loaders = columnFamily(make);
-    const always = keyProp ? ["id", keyProp] : ["id"];
-    return (args: A, info?: GraphQLResolveInfo) => loaders(args, info ? projectionOf(info, raw(entity).columns, always) : null);
+    const projectionOf = projector(raw(entity).columns, keyProp ? ["id", keyProp] : ["id"]);
+    return (args: A, info?: GraphQLResolveInfo) => loaders(args, info ? projectionOf(info) : null);
   };
   const byIds = <T extends ObjectLiteral & { id: number }>(entity: new () => T) =>
     oneLoader<T>(o, (ids) => raw(entity).whereIn("id", ids, SQL_ORDER.byId), (r) => r.id);

@@ -92,23 +92,26 @@ export type ProjectionKey = string | null;
 const memo = new WeakMap<readonly FieldNode[], Map<string, ProjectionKey>>();
 
 /**
- * The projection for the list field being resolved: the properties its
- * selection needs plus `always` (the id and the loader's key property), out of
- * `columns` (the entity's column properties). Memoised per field position:
- * graphql-js and graphql-jit hand every item of a list the same fieldNodes.
+ * For one loader: the projection of the list field being resolved, i.e. the
+ * properties its selection needs plus `always` (the id and the loader's key
+ * property), out of `columns` (the entity's column properties). Memoised per
+ * field position: graphql-js and graphql-jit hand every item of a list the
+ * same fieldNodes.
  */
-export function projectionOf(info: GraphQLResolveInfo, columns: ReadonlySet<string>, always: readonly string[]): ProjectionKey {
-  let perNodes = memo.get(info.fieldNodes);
-  if (!perNodes) {
-    perNodes = new Map();
-    memo.set(info.fieldNodes, perNodes);
-  }
+export function projector(columns: ReadonlySet<string>, always: readonly string[]): (info: GraphQLResolveInfo) => ProjectionKey {
   const memoKey = always.join(",");
-  const hit = perNodes.get(memoKey);
-  if (hit !== undefined) return hit;
-  const key = compute(info, columns, always);
-  perNodes.set(memoKey, key);
-  return key;
+  return (info) => {
+    let perNodes = memo.get(info.fieldNodes);
+    if (!perNodes) {
+      perNodes = new Map();
+      memo.set(info.fieldNodes, perNodes);
+    }
+    const hit = perNodes.get(memoKey);
+    if (hit !== undefined) return hit;
+    const key = compute(info, columns, always);
+    perNodes.set(memoKey, key);
+    return key;
+  };
 }
 
 function compute(info: GraphQLResolveInfo, columns: ReadonlySet<string>, always: readonly string[]): ProjectionKey {
