@@ -556,6 +556,20 @@ interface Row {
 
 const mb = (kb: number) => round(kb / 1024, 1);
 
+/** Adds a measured row to the table and prints it. */
+function record(
+  rows: Row[],
+  at: Pick<Row, "size" | "accounts" | "query" | "variant">,
+  statements: number | null,
+  statementsNet: number | null,
+  result: Measured,
+  m: Mem,
+): void {
+  rows.push({ ...at, statements, statementsNet, result, peakRssMb: mb(m.hwmKb), rssAfterMb: mb(m.rssKb) });
+  const errors = result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : "";
+  log(`  ${at.query} ${at.variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${errors})`);
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   nodeOptions = o.nodeOptions;
@@ -655,18 +669,7 @@ async function main() {
           assertOk(`${q} (${variant}) after the run`, await post(s.url, bodies[bodies.length - 1]));
           const statements = variant === "c" ? 1 : (counts[size.label][variant][q] ?? null);
           const baseline = variant === "c" ? 0 : counts[size.label][variant].Q1;
-          rows.push({
-            size: size.label,
-            accounts: size.accounts,
-            query: q,
-            variant,
-            statements,
-            statementsNet: statements === null ? null : q === "Q1" ? statements : statements - baseline,
-            result,
-            peakRssMb: mb(m.hwmKb),
-            rssAfterMb: mb(m.rssKb),
-          });
-          log(`  ${q} ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : ""})`);
+          record(rows, { size: size.label, accounts: size.accounts, query: q, variant }, statements, statements === null ? null : q === "Q1" ? statements : statements - baseline, result, m);
         }
       } finally {
         await s.stop();
@@ -710,18 +713,7 @@ async function main() {
           const m = s.mem();
           const c = counts[size.label][variant];
           const per = (c["Q5.create"] + c["Q5.complete"] + c["Q5.link"]) / 3;
-          rows.push({
-            size: size.label,
-            accounts: size.accounts,
-            query: "Q5",
-            variant,
-            statements: round(per, 1),
-            statementsNet: round(per - c.Q1, 1),
-            result,
-            peakRssMb: mb(m.hwmKb),
-            rssAfterMb: mb(m.rssKb),
-          });
-          log(`  Q5 ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : ""})`);
+          record(rows, { size: size.label, accounts: size.accounts, query: "Q5", variant }, round(per, 1), round(per - c.Q1, 1), result, m);
         } finally {
           await s.stop();
         }
@@ -810,18 +802,7 @@ async function main() {
             const result = await load(s, () => rotating(bodies), o, check.ms, o.duration, 300);
             const m = s.mem();
             const statements = counts[label][variant][q];
-            rows.push({
-              size: label,
-              accounts: main.accounts,
-              query: q,
-              variant,
-              statements,
-              statementsNet: statements - counts[label][variant].Q1,
-              result,
-              peakRssMb: mb(m.hwmKb),
-              rssAfterMb: mb(m.rssKb),
-            });
-            log(`  ${q} ${variant}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, peak RSS ${mb(m.hwmKb)} MB (${result.requests} requests${result.errors || result.non2xx || result.gqlErrors ? `, ERRORS ${result.errors}/${result.non2xx}/${result.gqlErrors} ${result.requestErrors.join("; ")}` : ""})`);
+            record(rows, { size: label, accounts: main.accounts, query: q, variant }, statements, statements - counts[label][variant].Q1, result, m);
           }
         } finally {
           await s.stop();
