@@ -3,7 +3,10 @@
  * entities and a database built by the existing migrations (TypeORM's schema
  * builder, the same thing `typeorm migration:generate` uses).
  *
- *   npm run db:generate-migration -- Name [--postgres postgres://...]
+ *   npm run build
+ *   node dist/scripts/generate-migration.js Name [--postgres postgres://...]
+ *
+ * It writes src/db/migrations/{sqlite,postgres}/<timestamp>-<Name>.ts and both index.ts files.
  *
  * PostgreSQL: a scratch database is created on the given server and dropped.
  */
