@@ -4,7 +4,7 @@
  * A consistent online copy of the SQLite database (the file of DATABASE_URL)
  * at PATH, through SQLite's backup API, while the server keeps running. The
  * copy is checked (integrity_check + foreign_key_check) before it is renamed
- * to PATH; an existing PATH is never overwritten. Restore: README "Data safety".
+ * to PATH; an existing PATH is never overwritten. Restore: docs/operations.md, "Restoring a SQLite backup".
  */
 import { loadConfig } from "../src/config";
 import { backupSqlite, MaintenanceError, sqliteFileOf } from "../src/db/maintenance";

@@ -1,11 +1,11 @@
 /**
- * Data safety on SQLite (README "Data safety"): the pragmas the app sets on a
+ * Data safety on SQLite (docs/operations.md, "Data safety"): the pragmas the app sets on a
  * file database, `npm run db:check` (integrity_check + foreign_key_check, exit
  * code), and `npm run db:backup -- PATH` taking a consistent copy while the
- * server keeps writing, restored the way the README says.
+ * server keeps writing, restored the way docs/operations.md says.
  *
  * SQLite only: on PostgreSQL durability, integrity checks and backups are the
- * server's business (pg_dump / amcheck), see README.
+ * server's business (pg_dump / amcheck), see docs/scaling.md.
  */
 import "reflect-metadata";
 import { execFile } from "node:child_process";
@@ -194,7 +194,7 @@ describe.skipIf(TEST_DB !== "sqlite")("data safety (SQLite only: PostgreSQL hand
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(/already exists/);
 
-      // restore as the README says: stop the server, replace the file, drop -wal/-shm, check, start
+      // restore as docs/operations.md says: stop the server, replace the file, drop -wal/-shm, check, start
       const countInCopy = names.size;
       await app.stop();
       for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });

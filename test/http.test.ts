@@ -2,7 +2,7 @@
  * The HTTP layer itself, against the real server (startApp on port 0, fetch):
  * health and readiness, status codes per kind of failure, request ids and
  * security headers, CSRF prevention, GET queries, body limits, CORS and
- * introspection settings, and the README's example operations on the demo data.
+ * introspection settings, and the example operations of README.md and docs/api.md on the demo data.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dbState, type HttpApp, postGql, startHttpApp } from "./helpers/fixtures-part1";
@@ -180,7 +180,7 @@ describe("CORS and introspection settings", () => {
   });
 });
 
-describe("the README examples on the demo data", () => {
+describe("the README and docs/api.md examples on the demo data", () => {
   let demo: HttpApp;
   beforeAll(async () => {
     demo = await startHttpApp({ SEED_DEMO: "true" });

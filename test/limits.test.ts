@@ -1,7 +1,7 @@
 /**
- * Query limits (src/graphql/limits.ts, README "Security and limits"): the
+ * Query limits (src/graphql/limits.ts, docs/security.md, "Query limits"): the
  * account view passes, one step beyond each limit is refused, the numbers the
- * README gives for the account view are the ones the libraries compute, and
+ * docs/security.md gives for the account view are the ones the libraries compute, and
  * production hides introspection, suggestions and stack traces.
  */
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
@@ -70,7 +70,7 @@ describe("the account view is admitted", () => {
     }
   });
 
-  it("its measured depth, tokens, armor cost and complexity are the README's numbers, inside the limits", () => {
+  it("its measured depth, tokens, armor cost and complexity are the numbers in docs/security.md, inside the limits", () => {
     expect(armorMeasure(ACCOUNT_VIEW)).toEqual({ depth: 6, cost: 226.71875 });
     expect(armorMeasure(accountViewWide(100))).toEqual({ depth: 8, cost: 51511.71875 });
     expect(tokens(ACCOUNT_VIEW)).toBe(122);

@@ -342,5 +342,5 @@ describe.skipIf(TEST_DB !== "postgres")("two API processes on one PostgreSQL dat
 });
 
 describe.runIf(TEST_DB !== "postgres")("two API processes on one database (PostgreSQL only)", () => {
-  it.skip("skipped on SQLite: several API processes need a shared server database; SQLite serves one machine (see README, Running at scale)", () => {});
+  it.skip("skipped on SQLite: several API processes need a shared server database; SQLite serves one machine (see docs/scaling.md)", () => {});
 });

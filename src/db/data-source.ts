@@ -52,7 +52,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
         if (database !== ":memory:") {
           db.pragma("journal_mode = WAL");
           // FULL: a transaction acknowledged to a client survives a power loss, at the
-          // cost of one extra fsync per commit in WAL mode. See README "Data safety".
+          // cost of one extra fsync per commit in WAL mode. See docs/operations.md, "Data safety".
           db.pragma("synchronous = FULL");
         }
         db.pragma("foreign_keys = ON");

@@ -13,7 +13,7 @@ import { dialectOf } from "./data-source";
 /** The file behind a `sqlite:` DATABASE_URL; throws for PostgreSQL or an in-memory database. */
 export function sqliteFileOf(databaseUrl: string): string {
   if (dialectOf(databaseUrl) !== "sqlite") {
-    throw new MaintenanceError("DATABASE_URL is PostgreSQL: use pg_dump/pg_restore and amcheck there (see README \"Data safety\")");
+    throw new MaintenanceError("DATABASE_URL is PostgreSQL: use pg_dump/pg_restore and amcheck there (see docs/scaling.md, \"Backups with pg_dump\")");
   }
   const path = databaseUrl.slice("sqlite:".length);
   if (path === ":memory:" || path === "") throw new MaintenanceError("DATABASE_URL is an in-memory SQLite database: nothing to check or back up");

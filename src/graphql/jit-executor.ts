@@ -51,7 +51,7 @@ function mustNotCompile(document: DocumentNode): boolean {
  * Executes operations with graphql-jit (the operation compiled once into a
  * JavaScript function, then run for every request) instead of graphql-js'
  * interpreter: a third less CPU per request on the account view
- * (README "Performance"). Plugged into Apollo Server through its public
+ * (docs/performance.md). Plugged into Apollo Server through its public
  * executor interface (`gateway`): Apollo still parses, validates (all the
  * query limits), runs the plugins and formats the errors; only execution
  * changes.

@@ -7,11 +7,11 @@ import { DEFAULT_PAGE, MAX_PAGE } from "../common/pagination";
 import { textInputGuard } from "./input-guard";
 
 /**
- * Query and request limits. Every number is explained in README.md,
- * "Security and limits"; test/limits.test.ts pins the account view (must pass)
+ * Query and request limits. Every number is explained in docs/security.md
+ * ("Query limits"); test/limits.test.ts pins the account view (must pass)
  * and the hostile shapes (must be refused) against them.
  *
- * Measured on the account view (the heaviest query the UI sends; scripts in README "Security and limits"):
+ * Measured on the account view (the heaviest query the UI sends; docs/security.md, "Query limits"):
  *   single account (`account(id:)`): depth 6, 122 tokens, armor cost 227, complexity 49
  *   wide form (`accounts(first: 100) { edges { node { ...same } } }`): depth 8, 122 tokens,
  *   armor cost 51,512 (first: 100 literal; 515 when first is a variable), complexity 5,001 (literal or variable)

@@ -62,7 +62,7 @@ export async function buildContext(
 }
 
 export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
-  // Depth, aliases, directives, tokens, cost and complexity limits (README "Security and limits").
+  // Depth, aliases, directives, tokens, cost and complexity limits (docs/security.md).
   const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction });
   return new ApolloServer<Context>({
     // graphql-jit runs the operations (jit-executor.ts); GRAPHQL_EXECUTOR=graphql-js keeps graphql-js' interpreter.

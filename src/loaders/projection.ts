@@ -11,7 +11,7 @@ import {
  * Which entity properties a list field's selection needs, so that its loader
  * reads only those columns (on the account view, the activities' and
  * opportunities' unrequested columns cost more than the rest of the
- * statement: README "Performance").
+ * statement: docs/performance.md).
  *
  * A field the selection names needs:
  * - its own property when graphql reads it straight off the entity (no

@@ -39,7 +39,7 @@ function guardMissing(e: Record<string, unknown>, missing: string[], table: stri
 /**
  * Entity rows for the hot loaders without TypeORM's query builder and
  * hydration (RawSqlResultsToEntityTransformer), which cost more than the
- * statements themselves on the account view (bench/, README "Performance").
+ * statements themselves on the account view (bench/, docs/performance.md).
  *
  * One SELECT with explicit column aliases (`"t"."due_at" AS "dueAt"`), then
  * one entity instance per row (`new Entity()` + the columns), so field
