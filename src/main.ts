@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { startApp } from "./app";
 import { loadConfig } from "./config";
+import { PLAYGROUND_PATH } from "./http/playground";
 import { createLogger } from "./logger";
 
 async function main() {
@@ -10,6 +11,7 @@ async function main() {
   logger.info({ url: app.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, "//***@") }, "Account Planning API listening");
   if (!config.isProduction) {
     process.stdout.write(`\nAccount Planning API: ${app.url}\n`);
+    if (config.playground) process.stdout.write(`Playground (open in a browser): ${new URL(PLAYGROUND_PATH, app.url)}\n`);
     if (app.demoTokens) {
       process.stdout.write("Demo users (send Authorization: Bearer <token>):\n");
       for (const [who, token] of Object.entries(app.demoTokens)) process.stdout.write(`  ${who.padEnd(40)} ${token}\n`);

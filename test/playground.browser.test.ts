@@ -2,16 +2,18 @@ import "reflect-metadata";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../src/app";
-import { loadConfig } from "../src/config";
-import { createLogger } from "../src/logger";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DB } from "./helpers/db";
+import { type ServerProcess, startServerProcess } from "./helpers/server-process";
 
 /**
  * The playground in a real browser: Debian's Chromium driven by playwright-core,
- * against the real server (startApp) on a fresh SQLite file with the demo data.
+ * against the real server started as `npm start` starts it (the compiled
+ * dist/src/main.js with a developer machine's defaults, on a fresh SQLite file
+ * with the demo data). The first tests follow the README's quick start
+ * literally: take the playground URL and the token from the start-up banner,
+ * open the page in a fresh browser, paste the token into Headers, press Run.
  * Every request to anything but the server is blocked (and recorded): the page
  * must work on an air-gapped network. Runs once, in the sqlite project.
  *
@@ -27,43 +29,56 @@ if (TEST_DB !== "sqlite") console.log("playground.browser.test.ts: runs in the s
 else if (!haveChromium && !inCi) console.log(`playground.browser.test.ts SKIPPED: ${CHROMIUM} not found (apt-get install chromium); it always runs under CI=true`);
 
 describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in headless Chromium", () => {
-  let app: RunningApp;
+  let server: ServerProcess;
+  let playgroundUrl: string;
+  let giuliaToken: string;
   let origin: string;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   let dir: string;
   const blocked: string[] = [];
   const problems: string[] = [];
 
-  beforeAll(async () => {
-    if (!haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs it with apt-get install chromium`);
-    dir = mkdtempSync(join(tmpdir(), "ap-playground-"));
-    const config = { ...loadConfig({ NODE_ENV: "test" }), databaseUrl: `sqlite:${join(dir, "planning.sqlite")}`, port: 0, host: "127.0.0.1", seedDemo: true };
-    expect(config.playground).toBe(true);
-    app = await startApp(config, createLogger("silent"));
-    origin = new URL(app.url).origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  /** A fresh browser profile (no stored GraphiQL tabs), every request outside the server blocked. */
+  async function freshPage(): Promise<Page> {
+    context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     await context.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith(`${origin}/`) || url.startsWith("data:")) return route.continue();
       blocked.push(url);
       return route.abort("blockedbyclient");
     });
-    page = await context.newPage();
-    page.on("console", (msg) => {
+    const p = await context.newPage();
+    p.on("console", (msg) => {
       if (msg.type() === "error" || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()}`);
     });
-    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    p.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    return p;
+  }
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs it with apt-get install chromium`);
+    dir = mkdtempSync(join(tmpdir(), "ap-playground-"));
+    // What `npm start` runs, with the defaults of a developer's machine (no NODE_ENV: development).
+    server = await startServerProcess({ NODE_ENV: "development", LOG_LEVEL: "silent", DATABASE_URL: `sqlite:${join(dir, "planning.sqlite")}` });
+    // The banner is written right after the server starts listening: wait for its last line.
+    await vi.waitFor(() => expect(server.output()).toMatch(/Demo users[^\n]*\n(?:.*\n)*.*demo-alan/), { timeout: 30_000, interval: 50 });
+    const banner = server.output();
+    playgroundUrl = /^Playground \(open in a browser\): (\S+)$/m.exec(banner)?.[1] ?? "";
+    giuliaToken = /^\s+Giulia Rossi.*\s(\S+)$/m.exec(banner)?.[1] ?? "";
+    origin = server.base;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    page = await freshPage();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.stop();
+    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -73,43 +88,35 @@ describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in he
       const cm = document.querySelector(".graphiql-response .CodeMirror") as (Element & { CodeMirror?: { getValue(): string } }) | null;
       return cm?.CodeMirror?.getValue() ?? "";
     });
-
+  const queryText = () => page.evaluate(() => (document.querySelector(".graphiql-query-editor .CodeMirror") as any).CodeMirror.getValue() as string);
+  /** Opens one of the editor tools (Variables, Headers) and returns its CodeMirror's text. */
+  const toolText = async (tool: "Variables" | "Headers") => {
+    await page.locator(".graphiql-editor-tools").getByRole("button", { name: tool, exact: true }).click();
+    return page.evaluate(() => (document.querySelector(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror") as any).CodeMirror.getValue() as string);
+  };
   const run = async () => {
     await page.locator(".graphiql-execute-button").click();
   };
 
-  it("loads GraphiQL from the server alone, with the schema (docs explorer) before any token", async () => {
-    const res = await page.goto(`${origin}/playground`, { waitUntil: "load" });
+  it("npm start prints the playground URL and the demo tokens the README names", () => {
+    expect(playgroundUrl).toBe(`${origin}/playground`);
+    expect(giuliaToken).toBe("demo-giulia");
+  });
+
+  it("README step 1: a fresh browser opens the playground on AccountView with its variables filled", async () => {
+    const res = await page.goto(playgroundUrl, { waitUntil: "load" });
     expect(res?.status()).toBe(200);
     await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
-    // The Examples plugin is open and lists examples.graphql.
-    await expect.poll(() => page.locator("button[data-example]").count(), { timeout: 15_000 }).toBeGreaterThan(10);
-    await page.getByRole("button", { name: "Show Documentation Explorer" }).click();
-    await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).first().waitFor({ timeout: 15_000 });
-    await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).first().click();
-    await page.locator(".graphiql-doc-explorer").getByText("businessPlans", { exact: true }).first().waitFor();
-    await page.getByRole("button", { name: "Show Examples" }).click();
-    await page.locator("button[data-example='AccountView']").waitFor();
+    await expect.poll(queryText, { timeout: 15_000 }).toContain("query AccountView($id: ID!, $period: ID)");
+    // Nothing clicked: the variables came with the first tab.
+    expect(JSON.parse(await toolText("Variables"))).toEqual({ id: "1", period: "6" });
+    expect(await toolText("Headers")).toBe("");
   });
 
-  it("without a token the query is refused (UNAUTHENTICATED) in the result pane", async () => {
-    await page.locator("button[data-example='AccountView']").click();
-    const query = await page.evaluate(() => (document.querySelector(".graphiql-query-editor .CodeMirror") as any).CodeMirror.getValue());
-    expect(query).toContain("query AccountView($id: ID!, $period: ID)");
-    await run();
-    await expect.poll(responseText, { timeout: 15_000 }).toContain("UNAUTHENTICATED");
-  });
-
-  it("with the demo token in the headers editor, AccountView shows the Globex plans", async () => {
-    // Variables for the demo Globex account came with the example.
-    await page.locator(".graphiql-editor-tools").getByRole("button", { name: "Variables", exact: true }).click();
-    const variables = await page.evaluate(() => (document.querySelector(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror") as any).CodeMirror.getValue());
-    expect(JSON.parse(variables)).toEqual({ id: "1", period: "6" });
-    // The user pastes the header into the headers editor.
+  it("README steps 2-3: paste the token into Headers, press Run: AccountView shows the Globex plans", async () => {
     await page.locator(".graphiql-editor-tools").getByRole("button", { name: "Headers", exact: true }).click();
-    const headers = page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror");
-    await headers.click();
-    await page.keyboard.insertText('{"Authorization": "Bearer demo-giulia"}');
+    await page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror").click();
+    await page.keyboard.insertText(`{"Authorization": "Bearer ${giuliaToken}"}`);
     await run();
     await page.locator(".graphiql-response").getByText("Globex FY2026 Account Plan").first().waitFor({ timeout: 15_000 });
     const result = JSON.parse(await responseText());
@@ -122,6 +129,41 @@ describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in he
     mkdirSync(resolve(SCREENSHOT, ".."), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it("a returning browser keeps its own tabs (the stored query is not replaced by the example)", async () => {
+    const edited = "query Mine { __typename }";
+    await page.evaluate((q) => (document.querySelector(".graphiql-query-editor .CodeMirror") as any).CodeMirror.setValue(q), edited);
+    // GraphiQL stores the tab state on a debounce: wait until it holds the edit.
+    await expect.poll(() => page.evaluate(() => window.localStorage.getItem("graphiql:tabState") ?? ""), { timeout: 15_000 }).toContain("query Mine");
+    await page.reload({ waitUntil: "load" });
+    await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+    await expect.poll(queryText, { timeout: 15_000 }).toBe(edited);
+  });
+
+  it("the docs explorer shows the schema before any token, and Examples load an operation with its variables", async () => {
+    page = await freshPage();
+    await page.goto(playgroundUrl, { waitUntil: "load" });
+    await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator("button[data-example]").count(), { timeout: 15_000 }).toBeGreaterThan(10);
+    await page.getByRole("button", { name: "Show Documentation Explorer" }).click();
+    await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).first().click();
+    await page.locator(".graphiql-doc-explorer").getByText("businessPlans", { exact: true }).first().waitFor();
+    await page.getByRole("button", { name: "Show Examples" }).click();
+    const other = page.locator("button[data-example]").nth(1);
+    const name = await other.getAttribute("data-example");
+    expect(name).not.toBe("AccountView");
+    await other.click();
+    await expect.poll(queryText, { timeout: 15_000 }).toContain(` ${name}`);
+  });
+
+  it("without a token the query is refused (UNAUTHENTICATED) in the result pane", async () => {
+    await page.locator("button[data-example='AccountView']").click();
+    await expect.poll(queryText, { timeout: 15_000 }).toContain("query AccountView($id: ID!, $period: ID)");
+    expect(await toolText("Headers")).toBe("");
+    await run();
+    await expect.poll(responseText, { timeout: 15_000 }).toContain("UNAUTHENTICATED");
   });
 
   it("GET /graphql from the browser is the same playground", async () => {

@@ -65,6 +65,10 @@ const CLIENT_JS = `"use strict";
   var h = React.createElement;
   var examples = config.examples;
 
+  function storedTabs() {
+    try { return window.localStorage.getItem("graphiql:tabState"); } catch (e) { return null; }
+  }
+
   function pretty(vars) {
     return vars && Object.keys(vars).length ? JSON.stringify(vars, null, 2) : "";
   }
@@ -107,7 +111,16 @@ const CLIENT_JS = `"use strict";
     defaultEditorToolsVisibility: true,
     defaultHeaders: "",
   };
-  if (first) props.defaultTabs = [{ query: first.source, variables: pretty(first.variables) }];
+  if (first) {
+    props.defaultTabs = [{ query: first.source, variables: pretty(first.variables) }];
+    // GraphiQL fills a fresh browser's variables editor from the \`variables\` prop only, never from
+    // defaultTabs (which sets the tab's query alone): give both while nothing is stored, so the first
+    // tab really opens with AccountView and its variables. A returning browser keeps its saved tabs.
+    if (!storedTabs()) {
+      props.query = first.source;
+      props.variables = pretty(first.variables);
+    }
+  }
   ReactDOM.createRoot(document.getElementById("graphiql")).render(h(GraphiQL, props));
 })();
 `;
