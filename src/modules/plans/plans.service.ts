@@ -6,6 +6,7 @@ import { mustFind } from "../../common/find";
 import { parseId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -239,8 +240,7 @@ export class PlansService {
       this.assertEditable(actor, plan);
       const contact = await mustFind(em, Contact, rawContactId, "Contact");
       if (contact.accountId !== plan.accountId) throw badInput("contactId", "the contact belongs to another account");
-      if (!(await em.exists(PlanContact, { where: { planId: plan.id, contactId: contact.id } }))) {
-        await em.insert(PlanContact, { planId: plan.id, contactId: contact.id });
+      if (await insertIfAbsent(em, PlanContact, { planId: plan.id, contactId: contact.id })) {
         await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, contact.id)]);
       }
       return plan;
