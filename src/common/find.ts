@@ -2,15 +2,27 @@ import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } fro
 import { notFound } from "./errors";
 import { parseId } from "./ids";
 
+export interface FindOpts {
+  /**
+   * Read-modify-write: lock the row until the transaction ends (SELECT ... FOR UPDATE on
+   * PostgreSQL, where other transactions run at the same time; SQLite's writes are already
+   * serialised). The checks that follow then see the row as it is when this transaction
+   * changes it, not as it was before a concurrent change committed: the same as a serial order.
+   */
+  forUpdate?: boolean;
+}
+
 /** Loads a record by its GraphQL id or throws NOT_FOUND (also for ids that cannot exist). */
 export async function mustFind<T extends ObjectLiteral>(
   em: EntityManager,
   entity: EntityTarget<T>,
   rawId: string | number,
   label: string,
+  opts: FindOpts = {},
 ): Promise<T> {
   const id = parseId(rawId);
-  const row = id === null ? null : await em.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T> });
+  const lock = opts.forUpdate && em.connection.driver.options.type === "postgres" ? { mode: "pessimistic_write" as const } : undefined;
+  const row = id === null ? null : await em.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, ...(lock ? { lock } : {}) });
   if (!row) throw notFound(label, rawId);
   return row;
 }

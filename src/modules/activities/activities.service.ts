@@ -83,7 +83,7 @@ export class ActivitiesService {
   async update(actor: User, rawId: string, patch: ActivityPatch): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const a = await mustFind(em, Activity, rawId, "Activity");
+      const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
       if (patch.subject === null) throw badInput("subject", "cannot be null");
       if (patch.subject !== undefined) a.subject = patch.subject.trim();
@@ -111,7 +111,7 @@ export class ActivitiesService {
   async complete(actor: User, rawId: string, notes: string | null | undefined): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const a = await mustFind(em, Activity, rawId, "Activity");
+      const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
       if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${a.id} is CANCELLED and cannot be completed`);
       if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${a.id} is already COMPLETED`);

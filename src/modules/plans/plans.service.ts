@@ -173,7 +173,8 @@ export class PlansService {
   async delete(actor: User, rawId: string): Promise<string> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      // locked: a concurrent status change must not turn the DRAFT this checks into a deleted SUBMITTED plan
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status} and cannot be deleted`);
       if (plan.ownerId !== actor.id && actor.role !== Role.ADMIN) throw forbidden("only the plan's owner or an ADMIN may delete it");
       if (plan.status !== PlanStatus.DRAFT) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
@@ -216,12 +217,15 @@ export class PlansService {
       // A period that has not ended by today has not "ended before" any date: a future
       // date must not expire (irreversibly) FINAL_APPROVED plans still being executed.
       const cutoff = date < today ? date : today;
-      const rows = await em
+      const query = em
         .createQueryBuilder(BusinessPlan, "p")
         .innerJoinAndMapOne("p.periodRef", Period, "per", "per.id = p.period_id")
         .where("p.status <> :expired AND per.end_date < :date", { expired: PlanStatus.EXPIRED, date: cutoff })
-        .orderBy("p.id", "ASC")
-        .getMany();
+        .orderBy("p.id", "ASC");
+      // PostgreSQL: lock the plans read (FOR UPDATE OF p); one changed or expired meanwhile is read again
+      // as committed and skipped when it is EXPIRED now, as a serial run would (not a CONFLICT for the whole batch).
+      if (this.db.dialect === "postgres") query.setLock("pessimistic_write", undefined, ["p"]);
+      const rows = await query.getMany();
       const out: BusinessPlan[] = [];
       for (const plan of rows) {
         const ended = (plan.periodRef as Period).endDate < today;
