@@ -7,6 +7,7 @@
  */
 import "reflect-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Role } from "../src/common/enums";
 import { loadConfig } from "../src/config";
 import { dbFailure, insertIfAbsent, isUniqueViolation } from "../src/db/constraint-errors";
 import { type Database, openDatabase } from "../src/db/data-source";
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 const users = async () => db.manager.count(User);
-const newUser = (email: string) => ({ name: "U", email, role: "ANALYST" });
+const newUser = (email: string) => ({ name: "U", email, role: Role.ANALYST });
 
 /** The error a statement fails with. */
 async function failure(fn: () => Promise<unknown>): Promise<unknown> {
