@@ -10,6 +10,12 @@ export interface FindOpts {
    * changes it, not as it was before a concurrent change committed: the same as a serial order.
    */
   forUpdate?: boolean;
+  /**
+   * The row must go on existing until the transaction ends (SELECT ... FOR KEY SHARE on PostgreSQL:
+   * a concurrent delete waits, updates of its fields do not). Lock rows in the order a delete
+   * reaches them (parent before the rows pointing at it), or transactions deadlock.
+   */
+  keyShare?: boolean;
 }
 
 /** Loads a record by its GraphQL id or throws NOT_FOUND (also for ids that cannot exist). */
@@ -21,7 +27,8 @@ export async function mustFind<T extends ObjectLiteral>(
   opts: FindOpts = {},
 ): Promise<T> {
   const id = parseId(rawId);
-  const lock = opts.forUpdate && em.connection.driver.options.type === "postgres" ? { mode: "pessimistic_write" as const } : undefined;
+  const mode = opts.forUpdate ? ("pessimistic_write" as const) : opts.keyShare ? ("for_key_share" as const) : null;
+  const lock = mode && em.connection.driver.options.type === "postgres" ? { mode } : undefined;
   const row = id === null ? null : await em.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, ...(lock ? { lock } : {}) });
   if (!row) throw notFound(label, rawId);
   return row;
