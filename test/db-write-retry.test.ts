@@ -11,6 +11,7 @@ import { Role } from "../src/common/enums";
 import { loadConfig } from "../src/config";
 import { dbFailure, insertIfAbsent, isUniqueViolation } from "../src/db/constraint-errors";
 import { type Database, openDatabase } from "../src/db/data-source";
+import { createMetrics } from "../src/http/metrics";
 import { PlanContact } from "../src/modules/plans/plan-contact.entity";
 import { ApiToken } from "../src/modules/users/api-token.entity";
 import { User } from "../src/modules/users/user.entity";
@@ -91,14 +92,20 @@ describe(`database failures (${TEST_DB})`, () => {
       if (attempts === 1) await em.insert(User, newUser("taken@example.com"));
       return attempts;
     });
+    const retried = { ...db.writeRetries };
     if (postgres) {
       expect(await run).toBe(2);
+      expect(db.writeRetries).toEqual({ ...retried, unique: retried.unique + 1 });
+      const text = await createMetrics(db).registry.metrics();
+      expect(text).toContain(`db_write_retries_total{reason="unique"} ${retried.unique + 1}`);
+      expect(text).toContain(`db_write_retries_total{reason="deadlock"} ${retried.deadlock}`);
       expect(await users()).toBe(before + 1);
       expect(await db.manager.count(User, { where: { email: "first-1@example.com" } })).toBe(0);
     } else {
       expect(dbFailure(await failure(() => run))).toBe("unique");
       expect(attempts).toBe(1);
       expect(await users()).toBe(before);
+      expect(db.writeRetries).toEqual(retried);
     }
   });
 

@@ -7,7 +7,7 @@ import type { AppConfig } from "../config";
 import { entities } from "./entities";
 import { postgresMigrations } from "./migrations/postgres";
 import { sqliteMigrations } from "./migrations/sqlite";
-import { dbFailure } from "./constraint-errors";
+import { type DbFailure, dbFailure } from "./constraint-errors";
 import { SnakeNamingStrategy } from "./naming";
 import { CountingQueryLogger } from "./query-logger";
 
@@ -105,6 +105,8 @@ export class Database {
    * was not selected (loaders/projection.ts). Set outside production (app.ts).
    */
   strictProjections = false;
+  /** PostgreSQL write transactions run again since start, by what the lost attempt failed with (db_write_retries_total). */
+  readonly writeRetries: Record<DbFailure, number> = { unique: 0, foreign_key: 0, serialization: 0, deadlock: 0 };
   private writeQueue: Promise<unknown> = Promise.resolve();
   private queued = 0;
 
@@ -176,7 +178,9 @@ export class Database {
         try {
           return await this.dataSource.transaction("READ COMMITTED", fn);
         } catch (err) {
-          if (attempt >= WRITE_ATTEMPTS || !dbFailure(err)) throw err;
+          const failure = dbFailure(err);
+          if (attempt >= WRITE_ATTEMPTS || !failure) throw err;
+          this.writeRetries[failure]++;
         }
       }
     }
