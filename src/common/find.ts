@@ -10,12 +10,19 @@ export interface FindOpts {
    * changes it, not as it was before a concurrent change committed: the same as a serial order.
    */
   forUpdate?: boolean;
-  /**
-   * The row must go on existing until the transaction ends (SELECT ... FOR KEY SHARE on PostgreSQL:
-   * a concurrent delete waits, updates of its fields do not). Lock rows in the order a delete
-   * reaches them (parent before the rows pointing at it), or transactions deadlock.
-   */
-  keyShare?: boolean;
+}
+
+/**
+ * The find option that locks the rows read until the transaction ends, on PostgreSQL (other
+ * write transactions run at the same time there; SQLite's are serialised and TypeORM has no
+ * row locks for it). "update": SELECT ... FOR UPDATE, for read-modify-write. "keyShare":
+ * SELECT ... FOR KEY SHARE, the row goes on existing (a delete waits) while updates of its
+ * fields do not wait. Lock rows in the order a delete reaches them (a parent before the rows
+ * that point at it), or transactions deadlock.
+ */
+export function rowLock(em: EntityManager, mode: "update" | "keyShare"): { lock?: { mode: "pessimistic_write" | "for_key_share" } } {
+  if (em.connection.driver.options.type !== "postgres") return {};
+  return { lock: { mode: mode === "update" ? "pessimistic_write" : "for_key_share" } };
 }
 
 /** Loads a record by its GraphQL id or throws NOT_FOUND (also for ids that cannot exist). */
@@ -27,9 +34,8 @@ export async function mustFind<T extends ObjectLiteral>(
   opts: FindOpts = {},
 ): Promise<T> {
   const id = parseId(rawId);
-  const mode = opts.forUpdate ? ("pessimistic_write" as const) : opts.keyShare ? ("for_key_share" as const) : null;
-  const lock = mode && em.connection.driver.options.type === "postgres" ? { mode } : undefined;
-  const row = id === null ? null : await em.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, ...(lock ? { lock } : {}) });
+  const lock = opts.forUpdate ? rowLock(em, "update") : {};
+  const row = id === null ? null : await em.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, ...lock });
   if (!row) throw notFound(label, rawId);
   return row;
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
 import { ActivityStatus, type ActivityType, Role } from "../../common/enums";
 import { badInput, conflict, forbidden } from "../../common/errors";
-import { mustFind } from "../../common/find";
+import { mustFind, rowLock } from "../../common/find";
 import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -185,10 +185,7 @@ export class ActivitiesService {
     let src = await mustFind(em, Activity, rawId, "Activity");
     for (let attempt = 1; src.planId != null; attempt++) {
       const planId = src.planId;
-      const plan = await em.findOne(BusinessPlan, {
-        where: { id: planId },
-        ...(this.db.dialect === "postgres" ? { lock: { mode: "for_key_share" as const } } : {}),
-      });
+      const plan = await em.findOne(BusinessPlan, { where: { id: planId }, ...rowLock(em, "keyShare") });
       src = await mustFind(em, Activity, rawId, "Activity");
       if (plan && src.planId === planId) break;
       if (attempt === 5) throw conflict(`Activity ${src.id} kept moving between plans while a follow-up was made; try again`);
