@@ -46,6 +46,8 @@ interface Burst {
 interface Scenario {
   identical: () => Promise<Burst>;
   conflicting: () => Promise<Burst>;
+  /** Further conflicting bursts, by what the mutation races. */
+  more?: Record<string, () => Promise<Burst>>;
 }
 
 let servers: ServerProcess[] = [];
@@ -237,6 +239,24 @@ const SCENARIOS: Record<string, Scenario> = {
           expect(count(s, "CONTACT_ADDED")).toBe(added.length);
         },
       };
+    },
+    more: {
+      async "vs deleteBusinessPlan"() {
+        // contacts added to a plan race its deletion: added before it they go with it, after it NOT_FOUND
+        const a = await account();
+        const p = await plan(a);
+        const cs: string[] = [];
+        for (let i = 0; i < N - 1; i++) cs.push(await contact(a));
+        return {
+          requests: [{ query: M.deletePlan, variables: { id: p } }, ...cs.map((c) => ({ query: M.addContact, variables: { p, c } }))],
+          allowed: ["NOT_FOUND"],
+          async check(os) {
+            expect(succeeded(os, M.deletePlan)).toHaveLength(1);
+            for (const o of failed(os)) expect(o.message).toContain(`BusinessPlan ${p} not found`);
+            expect(await planState(p)).toBeNull();
+          },
+        };
+      },
     },
   },
 
@@ -599,6 +619,25 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       };
     },
+    more: {
+      async "vs approval"() {
+        // objectives created on a plan race its final approval: after it they are PLAN_LOCKED and not created
+        const p = await plan(await account());
+        await setStatus(p, "SUBMITTED");
+        return {
+          requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...times(N - 1, (i) => ({ query: M.createObjective, variables: { i: { name: `A${i}`, periodId: yearId, planId: p } } }))],
+          allowed: ["PLAN_LOCKED"],
+          async check(os) {
+            expect(failed(os, M.status)).toEqual([]);
+            const made = succeeded(os, M.createObjective).map((o) => o.data.createObjective.id).sort();
+            const s = await mustPlan(p);
+            expect(s.status).toBe("FINAL_APPROVED");
+            expect(ids(s.objectives)).toEqual(made);
+            expect(count(s, "OBJECTIVE_CREATED")).toBe(made.length);
+          },
+        };
+      },
+    },
   },
 
   createOpportunity: {
@@ -850,6 +889,24 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       };
     },
+    more: {
+      async "vs deleteBusinessPlan"() {
+        // links to a plan race its deletion: made before it they go with it, after it NOT_FOUND
+        const a = await account();
+        const p = await plan(a);
+        const opps: string[] = [];
+        for (let i = 0; i < N - 1; i++) opps.push(await opportunity(a));
+        return {
+          requests: [{ query: M.deletePlan, variables: { id: p } }, ...opps.map((o) => ({ query: M.link, variables: { o, p } }))],
+          allowed: ["NOT_FOUND"],
+          async check(os) {
+            expect(succeeded(os, M.deletePlan)).toHaveLength(1);
+            expect(await planState(p)).toBeNull();
+            for (const o of opps) expect((await ok(READ_OPP, { id: o })).opportunity.plans).toEqual([]);
+          },
+        };
+      },
+    },
   },
 
   revokeToken: {
@@ -1009,6 +1066,33 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       };
     },
+    more: {
+      async "vs approval"() {
+        // edits race the plan's final approval: an edit after it is PLAN_LOCKED (or CONFLICT if it read the plan before)
+        const p = await plan(await account());
+        await setStatus(p, "SUBMITTED");
+        const base = await mustPlan(p);
+        return {
+          requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...times(N - 1, (i) => ({ query: M.updatePlan, variables: { id: p, i: { name: `E${i}` } } }))],
+          allowed: ["PLAN_LOCKED", "CONFLICT"],
+          async check(os) {
+            const edits = succeeded(os, M.updatePlan).map((o) => o.data.updateBusinessPlan).sort((x: any, y: any) => x.version - y.version);
+            const approved = succeeded(os, M.status).length;
+            const s = await mustPlan(p);
+            expect(s.version).toBe(base.version + approved + edits.length);
+            expect(count(s, "UPDATED")).toBe(count(base, "UPDATED") + edits.length);
+            expectStatusChain(s);
+            if (approved) {
+              expect(s.status).toBe("FINAL_APPROVED");
+              // every acknowledged edit came before the approval
+              const approvedAt = s.audit.findIndex((e) => e.action === "STATUS_CHANGED" && e.changes.some((c) => c.newValue === "FINAL_APPROVED"));
+              expect(s.audit.slice(approvedAt + 1).map((e) => e.action)).toEqual([]);
+            } else expect(failed(os, M.status)[0].code).toBe("CONFLICT");
+            if (edits.length) expect(s.name).toBe(edits.at(-1).name); // the approval does not rename
+          },
+        };
+      },
+    },
   },
 
   updateObjective: {
@@ -1117,11 +1201,17 @@ describe(`concurrency fuzz (${TEST_DB}${TEST_DB === "postgres" ? ", two processe
   });
 
   for (const name of MUTATIONS) {
-    for (const variant of ["identical", "conflicting"] as const) {
+    const scenario = SCENARIOS[name];
+    const variants: Array<[string, () => Promise<Burst>]> = scenario
+      ? [
+          ["identical", scenario.identical],
+          ["conflicting", scenario.conflicting],
+          ...Object.entries(scenario.more ?? {}).map(([what, burst]): [string, () => Promise<Burst>] => [`conflicting (${what})`, burst]),
+        ]
+      : [];
+    for (const [variant, makeBurst] of variants) {
       it(`${name}: ${N} ${variant} requests at once`, async () => {
-        const scenario = SCENARIOS[name];
-        expect(scenario, `no scenario for ${name}`).toBeDefined();
-        const burst = await scenario[variant]();
+        const burst = await makeBurst();
         expect(burst.requests).toHaveLength(N);
         const outcomes = await fire(burst.requests);
         const allowed = new Set(burst.allowed ?? []);
