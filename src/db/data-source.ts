@@ -7,10 +7,19 @@ import type { AppConfig } from "../config";
 import { entities } from "./entities";
 import { postgresMigrations } from "./migrations/postgres";
 import { sqliteMigrations } from "./migrations/sqlite";
+import { type DbFailure, dbFailure } from "./constraint-errors";
 import { SnakeNamingStrategy } from "./naming";
 import { CountingQueryLogger } from "./query-logger";
 
 export type Dialect = "sqlite" | "postgres";
+
+/**
+ * How often `Database.write` runs a PostgreSQL transaction that lost a race
+ * (unique or foreign key violation, serialization failure, deadlock). Each
+ * retry sees the commit it lost to, so a second attempt normally decides it;
+ * more attempts cover a row raced for again while retrying.
+ */
+const WRITE_ATTEMPTS = 5;
 
 /** Set while a `Database.write` transaction runs: its own statements never wait for the read gate. */
 const insideWrite = new AsyncLocalStorage<true>();
@@ -96,6 +105,8 @@ export class Database {
    * was not selected (loaders/projection.ts). Set outside production (app.ts).
    */
   strictProjections = false;
+  /** PostgreSQL write transactions run again since start, by what the lost attempt failed with (db_write_retries_total). */
+  readonly writeRetries: Record<DbFailure, number> = { unique: 0, foreign_key: 0, serialization: 0, deadlock: 0 };
   private writeQueue: Promise<unknown> = Promise.resolve();
   private queued = 0;
 
@@ -149,10 +160,29 @@ export class Database {
    * Runs `fn` in one transaction. On SQLite, TypeORM shares one connection
    * between all transactions, so top-level write transactions are serialised
    * through a queue; on PostgreSQL each gets its own pooled connection.
+   *
+   * On PostgreSQL, READ COMMITTED transactions of other requests (of this or
+   * another process) run at the same time: a service's check ("no user with
+   * this email", "the plan exists", "it has no child plans") can be overtaken
+   * by a concurrent commit before its own write reaches the database, which
+   * then refuses the write (unique or foreign key violation), or two
+   * transactions deadlock. Such a transaction is rolled back and `fn` runs
+   * again from the start: its checks now see the other commit and give the
+   * answer a serial repeat would give (BAD_USER_INPUT for a taken email,
+   * NOT_FOUND for a deleted plan, ...), so no client gets an internal error for
+   * a race. `fn` must therefore do nothing outside the transaction but compute.
    */
-  write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === "postgres") {
-      return this.dataSource.transaction("READ COMMITTED", fn);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.dataSource.transaction("READ COMMITTED", fn);
+        } catch (err) {
+          const failure = dbFailure(err);
+          if (attempt >= WRITE_ATTEMPTS || !failure) throw err;
+          this.writeRetries[failure]++;
+        }
+      }
     }
     this.queued++;
     const run = async () => {

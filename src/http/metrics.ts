@@ -11,6 +11,8 @@ import type { Database } from "../db/data-source";
  *   graphql_errors_total{operation,code}                 one per error in a response
  *   db_sqlite_pending_writes                             SQLite: write transactions queued
  *   db_pool_total_connections / db_pool_idle_connections / db_pool_waiting_clients   PostgreSQL pool
+ *   db_write_retries_total{reason}                       PostgreSQL: write transactions run again after losing a race
+ *                                                        (unique | foreign_key | serialization | deadlock)
  *   process_* / nodejs_*                                 prom-client's default process metrics
  *
  * Operation names come from clients, so the label is bounded: a valid GraphQL
@@ -94,6 +96,16 @@ export function createMetrics(db: Database): AppMetrics {
     gauge("db_pool_total_connections", "PostgreSQL pool: open connections.", (p) => p.totalCount);
     gauge("db_pool_idle_connections", "PostgreSQL pool: idle connections.", (p) => p.idleCount);
     gauge("db_pool_waiting_clients", "PostgreSQL pool: requests waiting for a connection.", (p) => p.waitingCount);
+    new Counter({
+      name: "db_write_retries_total",
+      help: "PostgreSQL write transactions run again after losing a race to a concurrent one, by the failure of the lost attempt.",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(db.writeRetries)) this.inc({ reason }, n);
+      },
+    });
   }
 
   const seen = new Set<string>();

@@ -1,11 +1,12 @@
 import type { EntityManager } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
 import { ActivityStatus, type ActivityType, Role } from "../../common/enums";
-import { badInput, forbidden } from "../../common/errors";
-import { mustFind } from "../../common/find";
+import { badInput, conflict, forbidden } from "../../common/errors";
+import { mustFind, rowLock } from "../../common/find";
 import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
+import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit } from "../plans/plan-audit";
 import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
@@ -83,7 +84,7 @@ export class ActivitiesService {
   async update(actor: User, rawId: string, patch: ActivityPatch): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const a = await mustFind(em, Activity, rawId, "Activity");
+      const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
       if (patch.subject === null) throw badInput("subject", "cannot be null");
       if (patch.subject !== undefined) a.subject = patch.subject.trim();
@@ -111,7 +112,7 @@ export class ActivitiesService {
   async complete(actor: User, rawId: string, notes: string | null | undefined): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const a = await mustFind(em, Activity, rawId, "Activity");
+      const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
       if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${a.id} is CANCELLED and cannot be completed`);
       if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${a.id} is already COMPLETED`);
@@ -126,7 +127,7 @@ export class ActivitiesService {
   async followUpActivity(actor: User, rawId: string, input: FollowUpActivity): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const src = await mustFind(em, Activity, rawId, "Activity");
+      const src = await this.source(em, rawId);
       if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
       if (src.objectiveId != null) await objectiveFor(em, String(src.objectiveId), src.accountId);
       const saved = await em.save(
@@ -155,7 +156,7 @@ export class ActivitiesService {
   async followUpOpportunity(actor: User, rawId: string, input: FollowUpOpportunity): Promise<Opportunity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const src = await mustFind(em, Activity, rawId, "Activity");
+      const src = await this.source(em, rawId);
       return this.opportunities.create(
         actor,
         {
@@ -171,6 +172,25 @@ export class ActivitiesService {
         src.id,
       );
     });
+  }
+
+  /**
+   * The activity a follow-up copies from, with its plan (if any) kept from being deleted until the
+   * transaction ends, so the follow-up inherits the plan the source has at that point: the same as
+   * a serial order, also when the plan is deleted or the source moved meanwhile. The plan is locked
+   * before the source is read again, in the order a plan's deletion reaches them (plan, then its
+   * activities), so a follow-up and a deletion do not deadlock.
+   */
+  private async source(em: EntityManager, rawId: string): Promise<Activity> {
+    let src = await mustFind(em, Activity, rawId, "Activity");
+    for (let attempt = 1; src.planId != null; attempt++) {
+      const planId = src.planId;
+      const plan = await em.findOne(BusinessPlan, { where: { id: planId }, ...rowLock(em, "keyShare") });
+      src = await mustFind(em, Activity, rawId, "Activity");
+      if (plan && src.planId === planId) break;
+      if (attempt === 5) throw conflict(`Activity ${src.id} kept moving between plans while a follow-up was made; try again`);
+    }
+    return src;
   }
 
   private async links(

@@ -89,7 +89,7 @@ export class ObjectivesService {
   async update(actor: User, rawId: string, patch: ObjectivePatch): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const ob = await mustFind(em, Objective, rawId, "Objective");
+      const ob = await mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
       const plan = await this.assertCanChange(em, actor, ob);
       const next: Partial<Objective> = {};
       if (patch.name === null) throw badInput("name", "cannot be null");
@@ -118,7 +118,7 @@ export class ObjectivesService {
   async delete(actor: User, rawId: string): Promise<string> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const ob = await mustFind(em, Objective, rawId, "Objective");
+      const ob = await mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
       const plan = await this.assertCanChange(em, actor, ob);
       await this.assertNoLockedDescendant(em, ob);
       await em.delete(Objective, { id: ob.id });

@@ -4,6 +4,7 @@ import { OpportunityStatus, Role } from "../../common/enums";
 import { badInput, forbidden } from "../../common/errors";
 import { mustFind } from "../../common/find";
 import type { Cents } from "../../common/money";
+import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 
@@ -113,10 +114,9 @@ export class OpportunitiesService {
     });
   }
 
-  /** Idempotent link, audited on the plan when new. */
+  /** Idempotent link, audited on the plan when new (also when the same link is being made concurrently: one of them is new). */
   async link(em: EntityManager, actor: User, opp: Opportunity, plan: BusinessPlan): Promise<void> {
-    if (await em.exists(PlanOpportunity, { where: { planId: plan.id, opportunityId: opp.id } })) return;
-    await em.insert(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
+    if (!(await insertIfAbsent(em, PlanOpportunity, { planId: plan.id, opportunityId: opp.id }))) return;
     await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_LINKED", [change("opportunityId", null, opp.id)]);
   }
 

@@ -6,6 +6,7 @@ import { mustFind } from "../../common/find";
 import { parseId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -172,7 +173,8 @@ export class PlansService {
   async delete(actor: User, rawId: string): Promise<string> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      // locked: a concurrent status change must not turn the DRAFT this checks into a deleted SUBMITTED plan
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status} and cannot be deleted`);
       if (plan.ownerId !== actor.id && actor.role !== Role.ADMIN) throw forbidden("only the plan's owner or an ADMIN may delete it");
       if (plan.status !== PlanStatus.DRAFT) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
@@ -215,12 +217,15 @@ export class PlansService {
       // A period that has not ended by today has not "ended before" any date: a future
       // date must not expire (irreversibly) FINAL_APPROVED plans still being executed.
       const cutoff = date < today ? date : today;
-      const rows = await em
+      const query = em
         .createQueryBuilder(BusinessPlan, "p")
         .innerJoinAndMapOne("p.periodRef", Period, "per", "per.id = p.period_id")
         .where("p.status <> :expired AND per.end_date < :date", { expired: PlanStatus.EXPIRED, date: cutoff })
-        .orderBy("p.id", "ASC")
-        .getMany();
+        .orderBy("p.id", "ASC");
+      // PostgreSQL: lock the plans read (FOR UPDATE OF p); one changed or expired meanwhile is read again
+      // as committed and skipped when it is EXPIRED now, as a serial run would (not a CONFLICT for the whole batch).
+      if (this.db.dialect === "postgres") query.setLock("pessimistic_write", undefined, ["p"]);
+      const rows = await query.getMany();
       const out: BusinessPlan[] = [];
       for (const plan of rows) {
         const ended = (plan.periodRef as Period).endDate < today;
@@ -239,8 +244,7 @@ export class PlansService {
       this.assertEditable(actor, plan);
       const contact = await mustFind(em, Contact, rawContactId, "Contact");
       if (contact.accountId !== plan.accountId) throw badInput("contactId", "the contact belongs to another account");
-      if (!(await em.exists(PlanContact, { where: { planId: plan.id, contactId: contact.id } }))) {
-        await em.insert(PlanContact, { planId: plan.id, contactId: contact.id });
+      if (await insertIfAbsent(em, PlanContact, { planId: plan.id, contactId: contact.id })) {
         await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, contact.id)]);
       }
       return plan;
