@@ -1,5 +1,6 @@
 import swc from "unplugin-swc";
 import { defineConfig } from "vitest/config";
+import { CONTRACT_SKIP_NOTICE, contractRequiredError, missingContractFiles } from "./test/helpers/contract";
 
 // The suite runs once per database. SQLite always; PostgreSQL when
 // TEST_POSTGRES_URL is set, and under CI (CI=true) PostgreSQL is required.
@@ -10,6 +11,16 @@ if (!pgUrl) {
   const g = globalThis as { pgSkipNoticeShown?: boolean };
   if (!g.pgSkipNoticeShown) console.log("TEST_POSTGRES_URL not set: running the suite on SQLite only (PostgreSQL project skipped)");
   g.pgSkipNoticeShown = true;
+}
+
+// The contract tests need ../shared (the API contract and its checker) beside the project:
+// required under CI, skipped with a notice otherwise (test/helpers/contract.ts).
+const contractError = contractRequiredError();
+if (contractError) throw new Error(contractError);
+if (missingContractFiles().length > 0) {
+  const g = globalThis as { contractSkipNoticeShown?: boolean };
+  if (!g.contractSkipNoticeShown) console.log(CONTRACT_SKIP_NOTICE);
+  g.contractSkipNoticeShown = true;
 }
 
 // SWC compiles the tests because esbuild does not emit decorator metadata,
