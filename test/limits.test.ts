@@ -92,7 +92,14 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
     expect(armorMeasure(nestedChildren(8)).depth).toBe(10);
     ok(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 2), { id: "1" }));
     refused(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 1), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
-    refused(await h.gql(h.admin.token, nestedChildren(40), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 42/);
+    // 40 levels break two limits: both are reported, and nothing runs
+    const deep = await h.gql(h.admin.token, nestedChildren(40), { id: "1" });
+    expect(deep.data ?? null).toBeNull();
+    expect(deep.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT"]);
+    expect(deep.errors?.map((e) => e.message).sort()).toEqual([
+      expect.stringMatching(/^Syntax Error: Query Cost limit of 200000 exceeded, found \d/),
+      "Syntax Error: Query depth limit of 10 exceeded, found 42.",
+    ]);
   });
 
   it(`depth counts through fragments`, async () => {

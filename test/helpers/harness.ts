@@ -112,11 +112,16 @@ export async function createHarness(opts: { seed?: boolean; env?: Record<string,
   };
 }
 
-/** Expects exactly one error with the given contract code; returns it. */
+/**
+ * Expects exactly one error, with the given contract code; returns it. A second
+ * error (say an INTERNAL_SERVER_ERROR next to the expected one) fails: a test
+ * that expects several errors asserts them all explicitly.
+ */
 export function expectCode(result: GqlResult, code: string) {
   const errs = result.errors ?? [];
   if (errs.length === 0) throw new Error(`expected ${code} but the operation succeeded: ${JSON.stringify(result.data)}`);
-  const match = errs.find((e) => e.extensions?.code === code);
-  if (!match) throw new Error(`expected ${code}, got ${JSON.stringify(errs)}`);
-  return match;
+  if (errs.length !== 1 || errs[0].extensions?.code !== code) {
+    throw new Error(`expected exactly one error, ${code}; got ${errs.length}: ${JSON.stringify(errs)}`);
+  }
+  return errs[0];
 }
