@@ -2,8 +2,8 @@
  * Where the public API contract lives: ../shared beside the project (the
  * contract and its checker are not part of this repository). The contract
  * tests run when it is there; under CI (CI=true) it is required; otherwise
- * they are skipped, and vitest.config.mts says so once per run.
- * No dependencies but node: vitest.config.mts imports this file.
+ * they are skipped, and vitest.config.mts (which checks the same two files)
+ * says so once per run.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -25,6 +25,3 @@ export function contractRequiredError(env: NodeJS.ProcessEnv = process.env): str
   if (missing.length === 0 || env.CI !== "true") return null;
   return `CI=true but the API contract is missing (${missing.join(", ")}): check out ../shared beside the project`;
 }
-
-/** The one-line notice when the contract tests are skipped. */
-export const CONTRACT_SKIP_NOTICE = "../shared (API contract and check-contract.mjs) not found beside the project: contract checks skipped (required when CI=true)";
