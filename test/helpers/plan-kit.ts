@@ -44,9 +44,6 @@ export const Q = {
   } }`,
 };
 
-/** YYYY-MM-DD, UTC, `days` from today. */
-export const isoDay = (days = 0) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
 export interface World {
   admin: TestUser;
   owner: TestUser; // ACCOUNT_MANAGER who owns the plans made with `plan()`
