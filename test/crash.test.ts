@@ -117,7 +117,7 @@ describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`${RUNS} SIGKILLs at random moments: integrity ok, every acknowledged write present, nothing half-done`, { timeout: 300_000 }, async () => {
+  it(`${RUNS} SIGKILLs, each right after a seeded number of acknowledged writes: integrity ok, every acknowledged write present, nothing half-done`, { timeout: 300_000 }, async () => {
     for (const f of [MAIN_JS, join(ROOT, "dist", "src", "app.js")]) {
       if (!existsSync(f)) throw new Error(`${f} is missing: compile first (npx tsc -p tsconfig.json; npm test does it)`);
     }
