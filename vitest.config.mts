@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import swc from "unplugin-swc";
 import { defineConfig } from "vitest/config";
 
@@ -10,6 +11,17 @@ if (!pgUrl) {
   const g = globalThis as { pgSkipNoticeShown?: boolean };
   if (!g.pgSkipNoticeShown) console.log("TEST_POSTGRES_URL not set: running the suite on SQLite only (PostgreSQL project skipped)");
   g.pgSkipNoticeShown = true;
+}
+
+// The contract tests need ../shared (the API contract and its checker) beside the project:
+// required under CI, skipped with a notice otherwise. The tests decide the same way
+// (test/helpers/contract.ts, same two files); this says it once per run.
+const contractMissing = ["../shared/api-contract.graphql", "../shared/tools/check-contract.mjs"].filter((f) => !existsSync(new URL(f, import.meta.url)));
+if (contractMissing.length > 0) {
+  if (process.env.CI === "true") throw new Error(`CI=true but the API contract is missing (${contractMissing.join(", ")}): check out ../shared beside the project`);
+  const g = globalThis as { contractSkipNoticeShown?: boolean };
+  if (!g.contractSkipNoticeShown) console.log("../shared (API contract and check-contract.mjs) not found beside the project: contract checks skipped (required when CI=true)");
+  g.contractSkipNoticeShown = true;
 }
 
 // SWC compiles the tests because esbuild does not emit decorator metadata,

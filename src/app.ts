@@ -20,7 +20,7 @@ export interface RunningApp {
 export async function initApp(config: AppConfig, logger: AppLogger = createLogger(config.logLevel), db?: Database) {
   const database = db ?? (await openDatabase(config));
   database.strictProjections = !config.isProduction;
-  const services = createServices(database);
+  const services = createServices(database, config.clock);
   let demoTokens: Record<string, string> | null = null;
   // One starting process at a time (PostgreSQL advisory lock): two processes starting
   // together on an empty database must not both seed or both create the ADMIN_TOKEN user.

@@ -3,6 +3,8 @@
  * Nothing else in the code base reads process.env: the result of loadConfig()
  * is passed down explicitly (main.ts, scripts, tests).
  */
+import { type Clock, systemClock } from "./common/clock";
+
 export type NodeEnv = "production" | "development" | "test";
 
 export interface AppConfig {
@@ -29,6 +31,8 @@ export interface AppConfig {
   playground: boolean;
   /** Graceful shutdown: how long in-flight requests may take to finish before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** Where the services read "now" (not from the environment: the system clock; tests pin it). */
+  clock: Clock;
 }
 
 export type GraphqlExecutor = "jit" | "graphql-js";
@@ -87,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
     playground: bool("PLAYGROUND", env.PLAYGROUND, !isProduction),
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
+    clock: systemClock,
   };
 }

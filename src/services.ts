@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "./common/clock";
 import type { Database } from "./db/data-source";
 import { AccountsService } from "./modules/accounts/accounts.service";
 import { ActivitiesService } from "./modules/activities/activities.service";
@@ -8,9 +9,9 @@ import { PeriodsService } from "./modules/periods/periods.service";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
 
-/** The application's services: stateless, created once per process. */
-export function createServices(db: Database) {
-  const plans = new PlansService(db);
+/** The application's services: stateless, created once per process. `clock`: where rules read "today". */
+export function createServices(db: Database, clock: Clock = systemClock) {
+  const plans = new PlansService(db, clock);
   const opportunities = new OpportunitiesService(db);
   return {
     users: new UsersService(db),

@@ -14,7 +14,7 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAppSchema } from "../src/graphql/schema";
-import { type ArgFixture, argTargets, buildCall } from "./helpers/arg-targets";
+import { type ArgFixture, type ArgTarget, argTargets, type BuiltCall, buildCall } from "./helpers/arg-targets";
 import {
   ACCOUNT_VIEW,
   CLIENT_ERROR_CODES,
@@ -35,26 +35,73 @@ const JSON_CT = { "content-type": "application/json" };
 
 let server: TestServer;
 let prod: TestServer;
-let fx: ArgFixture;
 
 beforeAll(async () => {
   server = await startTestServer({ seed: true, env: { CORS_ORIGINS: ALLOWED_ORIGIN } });
   prod = await startTestServer({ seed: true, env: { NODE_ENV: "production" } });
-  const ok = async (query: string, variables?: Record<string, unknown>) => {
-    const r = await postGql(server.url, ADMIN, query, variables);
-    if (r.status !== 200 || r.json?.errors) throw new Error(`fixture failed: ${r.text}`);
-    return r.json.data;
-  };
-  const account = (await ok(`mutation { createAccount(input: { name: "Hostile target" }) { id } }`)).createAccount.id;
-  const period = (await ok(`mutation { createPeriod(input: { name: "H FY2040", type: YEAR, startDate: "2040-01-01", endDate: "2040-12-31" }) { id } }`)).createPeriod.id;
-  const period2 = (await ok(`mutation { createPeriod(input: { name: "H FY2042", type: YEAR, startDate: "2042-01-01", endDate: "2042-12-31" }) { id } }`)).createPeriod.id;
-  const contact = (await ok(`mutation($a: ID!) { createContact(input: { accountId: $a, firstName: "Hos", lastName: "Tile" }) { id } }`, { a: account })).createContact.id;
-  const plan = (await ok(`mutation($a: ID!, $p: ID!) { createBusinessPlan(input: { name: "H plan", accountId: $a, periodId: $p }) { id } }`, { a: account, p: period })).createBusinessPlan.id;
-  const objective = (await ok(`mutation($p: ID!, $pl: ID!) { createObjective(input: { name: "H objective", periodId: $p, planId: $pl }) { id } }`, { p: period, pl: plan })).createObjective.id;
-  const opportunity = (await ok(`mutation($a: ID!) { createOpportunity(input: { name: "H deal", accountId: $a, revenue: "5.00" }) { id } }`, { a: account })).createOpportunity.id;
-  const activity = (await ok(`mutation($a: ID!) { createActivity(input: { subject: "H call", type: CALL, accountId: $a }) { id } }`, { a: account })).createActivity.id;
-  fx = { account, period, period2, plan, objective, opportunity, activity, contact };
 });
+
+/** An operation the test itself runs as the ADMIN; it must succeed. */
+async function adminOk(query: string, variables?: Record<string, unknown>) {
+  const r = await postGql(server.url, ADMIN, query, variables);
+  if (r.status !== 200 || r.json?.errors) throw new Error(`fixture operation failed: ${r.text}`);
+  return r.json.data;
+}
+
+let fixtureSeq = 0;
+/** A fresh set of records for one case (generated cases never share state): created over HTTP by the ADMIN. */
+async function freshFixture(): Promise<ArgFixture> {
+  const n = ++fixtureSeq;
+  const a = await adminOk(
+    `mutation($n: String!) {
+      account: createAccount(input: { name: $n }) { id }
+      period: createPeriod(input: { name: "H FY2040", type: YEAR, startDate: "2040-01-01", endDate: "2040-12-31" }) { id }
+      period2: createPeriod(input: { name: "H FY2042", type: YEAR, startDate: "2042-01-01", endDate: "2042-12-31" }) { id }
+    }`,
+    { n: `Hostile target ${n}` },
+  );
+  const b = await adminOk(
+    `mutation($a: ID!, $p: ID!) {
+      contact: createContact(input: { accountId: $a, firstName: "Hos", lastName: "Tile" }) { id }
+      plan: createBusinessPlan(input: { name: "H plan", accountId: $a, periodId: $p }) { id }
+      opportunity: createOpportunity(input: { name: "H deal", accountId: $a, revenue: "5.00" }) { id }
+      activity: createActivity(input: { subject: "H call", type: CALL, accountId: $a }) { id }
+    }`,
+    { a: a.account.id, p: a.period.id },
+  );
+  const c = await adminOk(`mutation($p: ID!, $pl: ID!) { objective: createObjective(input: { name: "H objective", periodId: $p, planId: $pl }) { id } }`, { p: a.period.id, pl: b.plan.id });
+  return { account: a.account.id, period: a.period.id, period2: a.period2.id, contact: b.contact.id, plan: b.plan.id, opportunity: b.opportunity.id, activity: b.activity.id, objective: c.objective.id };
+}
+
+/** Everything a case could change: the fixture's records as the API reads them, and the row count of every table. */
+const FIXTURE_STATE = `query($a: ID!, $p: ID!, $p2: ID!, $c: ID!, $pl: ID!, $o: ID!, $opp: ID!, $act: ID!) {
+  account(id: $a) { id name industry owner { id } contacts { id } opportunities { id } activities { id } businessPlans { id } }
+  period(id: $p) { id name startDate endDate children { id } }
+  period2: period(id: $p2) { id name startDate endDate children { id } }
+  contact(id: $c) { id firstName lastName email jobTitle }
+  businessPlan(id: $pl) { id name status version description businessUnit territory revenueTarget parent { id } owner { id }
+    statusHistory { from to comment } contacts { id } opportunities { id } objectives { id } activities { id } children { id } }
+  objective(id: $o) { id name description targetRevenue targetQuantity unit }
+  opportunity(id: $opp) { id name revenue probability status closeDate objective { id } plans { id } }
+  activity(id: $act) { id subject notes status dueAt contact { id } plan { id } objective { id } opportunity { id } followUps { id } }
+}`;
+/** The row count of every table of a server's database. */
+async function rowCounts(s: TestServer): Promise<Record<string, number>> {
+  const db = s.app.deps.db;
+  const tables = (
+    db.dialect === "sqlite"
+      ? await db.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      : await db.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+  ).map((r) => r.name);
+  const [counts] = await db.query<Record<string, unknown>>(`SELECT ${tables.map((t, i) => `(SELECT COUNT(*) FROM "${t}") AS c${i}`).join(", ")}`);
+  return Object.fromEntries(tables.map((t, i) => [t, Number(counts[`c${i}`])]));
+}
+
+async function stateOf(fx: ArgFixture) {
+  const rows = await rowCounts(server);
+  const api = await adminOk(FIXTURE_STATE, { a: fx.account, p: fx.period, p2: fx.period2, c: fx.contact, pl: fx.plan, o: fx.objective, opp: fx.opportunity, act: fx.activity });
+  return { rows, api };
+}
 
 afterAll(async () => {
   await server?.stop();
@@ -324,6 +371,7 @@ describe("hostile inputs over HTTP", () => {
     for (const c of PART1) {
       it(c.name, async () => {
         const s = c.production ? prod : server;
+        const rowsBefore = await rowCounts(s);
         const r = await send(s.url, c.request());
         const label = c.name;
         expectSane(r, c.echoes ?? [], label);
@@ -333,44 +381,111 @@ describe("hostile inputs over HTTP", () => {
           expect(allowed, `${label}: status ${r.status}: ${r.text.slice(0, 300)}`).toContain(r.status);
         }
         if (e.code !== undefined) {
+          // one of the expected codes, and no other error next to it
           const wanted = Array.isArray(e.code) ? e.code : [e.code];
           const codes = codesOf(r.json);
-          expect(codes.some((c) => wanted.includes(c)), `${label}: codes ${codes} in ${r.text.slice(0, 300)}`).toBe(true);
+          expect(codes.length, `${label}: codes ${codes} in ${r.text.slice(0, 300)}`).toBeGreaterThan(0);
+          expect(codes.filter((c) => !wanted.includes(c)), `${label}: codes ${codes} in ${r.text.slice(0, 300)}`).toEqual([]);
         }
         if (e.success) expect(r.json?.errors, `${label}: ${r.text.slice(0, 300)}`).toBeUndefined();
         e.check?.(r);
+        // a refused request changed nothing (no row added or removed anywhere)
+        if (!e.success && (r.status >= 400 || codesOf(r.json).length > 0)) expect(await rowCounts(s), label).toEqual(rowsBefore);
         await expectAlive(s);
       });
     }
   });
 
-  describe("part 2: SQL metacharacters and 100 kB values in every String and ID argument", () => {
+  describe("part 2: SQL metacharacters and 100 kB values in every String and ID argument, each on a fresh fixture, the stored value read back", () => {
     for (const c of GENERATED) {
       it(c.name, async () => {
         const t = c.target;
-        const call = buildCall(schema, t, fx, c.value);
+        const fx = await freshFixture();
+        const isSearch = t.field === "accounts" && t.path[0] === "search";
+        // a search has something to find: an account whose name holds the value (when a name can hold it)
+        if (isSearch && c.value !== LONG && !c.value.includes("\u0000")) await adminOk(`mutation($n: String!) { createAccount(input: { name: $n }) { id } }`, { n: `Hit ${c.value} end` });
+        const call = buildCall(schema, t, fx, c.value, SELECT);
+        if (isSearch) call.variables.first = 100;
+        const before = await stateOf(fx);
         const r = await postGql(server.url, ADMIN, call.query, call.variables);
+        const label = `${c.name}: ${r.text.slice(0, 300)}`;
         expectSane(r, [c.value], c.name);
         const codes = codesOf(r.json);
         if (c.value.includes("\u0000")) {
           // no text input may contain U+0000 (PostgreSQL cannot store it): refused before any resolver (src/graphql/input-guard.ts)
           expect(r.status).toBe(400);
-          expect(codes, `${c.name}: ${r.text.slice(0, 300)}`).toEqual(["BAD_USER_INPUT"]);
+          expect(codes, label).toEqual(["BAD_USER_INPUT"]);
         } else if (c.value === LONG && t.kind === "String") {
           // every string input has a maximum length
-          expect(codes, `${c.name}: ${r.text.slice(0, 300)}`).toContain("BAD_USER_INPUT");
+          expect(codes, label).toEqual(["BAD_USER_INPUT"]);
         } else if (t.kind === "ID") {
           // an id that cannot exist: NOT_FOUND for a write, nothing found for a read
-          if (t.root === "mutation") expect(codes, `${c.name}: ${r.text.slice(0, 300)}`).toEqual(["NOT_FOUND"]);
-          else expect(r.json.errors, `${c.name}: ${r.text.slice(0, 300)}`).toBeUndefined();
+          if (t.root === "mutation") expect(codes, label).toEqual(["NOT_FOUND"]);
+          else expect(emptyAnswer(r.json?.data?.[t.field]), label).toBe(true);
           expect(r.text.length).toBeLessThan(2000);
-        } else if (codes.length === 0 && call.echoField) {
-          // stored and read back verbatim (names are trimmed), never interpreted
-          const echoed = r.json.data[t.field][call.echoField];
-          expect([c.value, c.value.trim()]).toContain(echoed);
         }
+        if (codes.length > 0 || t.root === "query") {
+          // refused (exactly one error), or a read: nothing changed
+          expect(codes.length, label).toBeLessThanOrEqual(1);
+          expect(await stateOf(fx), label).toEqual(before);
+        }
+        if (codes.length === 0 && isSearch) await expectSearchExact(r, c.value);
+        else if (codes.length === 0 && t.root === "mutation") await expectStored(t, call, r, fx, c.value);
         await expectAlive(server);
       });
     }
   });
 });
+
+/** What a root field's selection asks for, by its return type: enough to read the result back. */
+const READ_BACK: Record<string, string> = { Account: "account", Activity: "activity", Contact: "contact", Objective: "objective", Opportunity: "opportunity", Period: "period", BusinessPlan: "businessPlan" };
+function SELECT(typeName: string): string | null {
+  if (READ_BACK[typeName]) return "id";
+  if (typeName === "CreatedUser") return "token user { id }";
+  if (typeName.endsWith("Connection")) return "totalCount edges { node { id } }";
+  return null;
+}
+
+/** A read that found nothing: null, an empty list, an empty connection. */
+function emptyAnswer(v: any): boolean {
+  if (v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === "object" && v.totalCount === 0 && Array.isArray(v.edges) && v.edges.length === 0;
+}
+
+/** accounts(search:) found exactly the accounts whose name contains the (trimmed) value, case-insensitively: read from the table. */
+async function expectSearchExact(r: RawResponse, value: string) {
+  const needle = value.trim().toLowerCase();
+  const all = await server.app.deps.db.query<{ id: number | string; name: string }>(`SELECT id, name FROM account`);
+  const expected = all.filter((a) => a.name.toLowerCase().includes(needle)).map((a) => String(a.id)).sort();
+  expect(expected.length, `the fixture made an account whose name holds ${JSON.stringify(value)}`).toBeGreaterThanOrEqual(1);
+  expect(expected.length).toBeLessThan(all.length);
+  const got = r.json.data.accounts;
+  expect(got.totalCount).toBe(expected.length);
+  expect(got.edges.map((e: any) => e.node.id).sort()).toEqual(expected);
+}
+
+/** An accepted hostile string is stored byte-for-byte (names and subjects trimmed): read back in a separate request. */
+async function expectStored(t: ArgTarget, call: BuiltCall, r: RawResponse, fx: ArgFixture, value: string) {
+  const label = `${t.field}(${t.path.join(".")}) = ${JSON.stringify(value.slice(0, 40))}`;
+  const accepted = [value, value.trim()];
+  const answer = r.json.data[t.field];
+  if (t.field === "createUser") {
+    const field = t.path[t.path.length - 1];
+    const me = (await postGql(server.url, answer.token, `{ me { id ${field} } }`)).json.data.me;
+    expect(me.id).toBe(answer.user.id);
+    expect(accepted, label).toContain(me[field]);
+  } else if (t.field === "changeBusinessPlanStatus") {
+    const plan = (await adminOk(`query($id: ID!) { businessPlan(id: $id) { status statusHistory { to comment } } }`, { id: fx.plan })).businessPlan;
+    expect(plan.status).toBe("SUBMITTED");
+    expect(plan.statusHistory, label).toEqual([{ to: "SUBMITTED", comment: value }]);
+  } else if (t.field === "revokeToken") {
+    expect(answer, label).toBe(false); // no such token: nothing revoked
+  } else {
+    const root = READ_BACK[answer?.__typename];
+    if (!root || !call.echoField) throw new Error(`${label}: accepted, but no way to read the stored value back: add one to expectStored`);
+    const stored = (await adminOk(`query($id: ID!) { x: ${root}(id: $id) { ${call.echoField} } }`, { id: answer.id })).x[call.echoField];
+    expect(stored, label).toBe(answer[call.echoField]);
+    expect(accepted, label).toContain(stored);
+  }
+}

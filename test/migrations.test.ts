@@ -103,9 +103,10 @@ describe.runIf(TEST_DB === "postgres")("concurrent migration on PostgreSQL", () 
         return d;
       });
       // It must be blocked on the lock: no migrations table yet, and one session waiting for the advisory lock.
+      // (polled until the session waits; 45 s is only a failure bound)
       let waiting = 0;
-      for (let i = 0; i < 50 && waiting === 0; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      for (const deadline = Date.now() + 45_000; waiting === 0 && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 20));
         const r = await holder.query(
           "SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
           [MIGRATION_LOCK],

@@ -298,8 +298,9 @@ describe.skipIf(TEST_DB !== "postgres")("two API processes on one PostgreSQL dat
         burstP = conflictingBurst("single-burst", plan.id, 1, url);
         // With a serialisation queue at most one transaction of the process could be waiting;
         // without one, every pooled connection ends up in its own transaction blocked on the row.
-        for (let i = 0; i < 300 && waiting < POOL; i++) {
-          await sleep(50);
+        // (polled until they are all waiting; 45 s is only a failure bound)
+        for (const deadline = Date.now() + 45_000; waiting < POOL && Date.now() < deadline; ) {
+          await sleep(20);
           const r = await monitor.query(
             "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock' AND pid <> ALL($1::int[])",
             [others],

@@ -25,6 +25,26 @@ afterAll(async () => {
   await locked?.close();
 });
 
+/**
+ * Waits until `read()` returns a value `done` accepts (log lines and metrics are written when the
+ * response closes, which can be after the client has the response); returns it. The limit is only
+ * a failure bound: nothing is assumed about how fast the server is.
+ */
+async function until<T>(what: string, read: () => T | Promise<T>, done: (v: T) => boolean, limitMs = 30_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)?.slice(0, 500)}`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+/** The log lines of a response's request id, once there is at least one. */
+const linesFor = (app: LiveApp, res: { headers: Headers }) => {
+  const id = res.headers.get("x-request-id");
+  return until(`the log line of request ${id}`, () => app.logs().filter((l) => l.requestId === id), (lines) => lines.length > 0);
+};
+
 const giuliaId = async () => (await postGraphql(live.origin, { query: "{ me { id } }" }, "demo-giulia")).json.data.me.id as string;
 
 describe("introspection without a token (the playground's docs explorer)", () => {
@@ -203,9 +223,8 @@ describe("request logs", () => {
     );
     expect(r.status).toBe(200);
     const requestId = r.headers.get("x-request-id");
-    expect(requestId).toBeTruthy();
-    await new Promise((res) => setTimeout(res, 50));
-    const lines = live.logs().filter((l) => l.requestId === requestId);
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = await linesFor(live, r);
     expect(lines).toHaveLength(1);
     const [line] = lines;
     expect(line).toMatchObject({ msg: "graphql request", level: 30, operationName: "FindAccounts", userId: await giuliaId(), status: 200, outcome: "ok", errorCodes: [] });
@@ -226,11 +245,10 @@ describe("request logs", () => {
     expect(r2.json.errors[0].extensions.code).toBe("NOT_FOUND");
     const r3 = await fetch(`${live.origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(r3.status).toBe(400);
-    await new Promise((res) => setTimeout(res, 50));
-    const byId = (res: { headers: Headers }) => live.logs().filter((l) => l.requestId === res.headers.get("x-request-id"));
-    expect(byId(r1)).toEqual([expect.objectContaining({ operationName: "Who", userId: null, outcome: "error", errorCodes: ["UNAUTHENTICATED"], status: 401, level: 40 })]);
-    expect(byId(r2)).toEqual([expect.objectContaining({ operationName: "Rename", outcome: "error", errorCodes: ["NOT_FOUND"] })]);
-    expect(byId(r3)).toEqual([expect.objectContaining({ outcome: "error", errorCodes: ["BAD_REQUEST"], status: 400 })]);
+    const byId = (res: { headers: Headers }) => linesFor(live, res);
+    expect(await byId(r1)).toEqual([expect.objectContaining({ operationName: "Who", userId: null, outcome: "error", errorCodes: ["UNAUTHENTICATED"], status: 401, level: 40 })]);
+    expect(await byId(r2)).toEqual([expect.objectContaining({ operationName: "Rename", outcome: "error", errorCodes: ["NOT_FOUND"] })]);
+    expect(await byId(r3)).toEqual([expect.objectContaining({ outcome: "error", errorCodes: ["BAD_REQUEST"], status: 400 })]);
     expect(live.logText()).not.toContain("this-token-must-not-be-logged");
   });
 
@@ -244,8 +262,10 @@ describe("request logs", () => {
   it("logs nothing per request for the playground, assets, health and metrics", async () => {
     const before = live.logs().length;
     for (const p of ["/playground", "/playground/assets/playground.js", "/health", "/ready", "/metrics"]) await (await fetch(`${live.origin}${p}`)).text();
-    await new Promise((res) => setTimeout(res, 50));
-    expect(live.logs().length).toBe(before);
+    // a GraphQL request sent after those answers were read: once its line is written, theirs would have been too
+    const marker = await postGraphql(live.origin, { query: "query AfterTheOthers { me { id } }" }, "demo-giulia");
+    await linesFor(live, marker);
+    expect(live.logs().slice(before).map((l) => l.operationName)).toEqual(["AfterTheOthers"]);
   });
 
   it("LOG_LEVEL sets the level: at warn, successful requests are not logged, failures are", async () => {
@@ -256,10 +276,9 @@ describe("request logs", () => {
     expect(ok.status).toBe(200);
     const bad = await postGraphql(locked.origin, { query: "query Loud { me { id } }" }, "wrong");
     expect(bad.status).toBe(401);
-    await new Promise((res) => setTimeout(res, 50));
-    const linesOf = (r: { headers: Headers }) => locked.logs().filter((l) => l.requestId === r.headers.get("x-request-id"));
-    expect(linesOf(ok)).toEqual([]);
-    expect(linesOf(bad)).toEqual([expect.objectContaining({ msg: "graphql request", operationName: "Loud", level: 40 })]);
+    // the failure sent after the success is logged; by then the success would have been
+    expect(await linesFor(locked, bad)).toEqual([expect.objectContaining({ msg: "graphql request", operationName: "Loud", level: 40 })]);
+    expect(locked.logs().filter((l) => l.requestId === ok.headers.get("x-request-id"))).toEqual([]);
     expect(locked.logs().every((l) => l.level >= 40)).toBe(true);
   });
 });
@@ -307,8 +326,11 @@ describe("GET /metrics", () => {
   it("counts requests and latency by operation name and outcome, and errors by code", async () => {
     for (let i = 0; i < 3; i++) expect((await postGraphql(live.origin, { query: "query MetricsProbe { me { id } }" }, "demo-rita")).status).toBe(200);
     await postGraphql(live.origin, { query: "query MetricsProbe { me { id } }" }, "bad-token");
-    await new Promise((res) => setTimeout(res, 50));
-    const text = await scrape(live.origin);
+    const text = await until(
+      "the four MetricsProbe samples",
+      () => scrape(live.origin),
+      (t) => value(t, 'graphql_requests_total{operation="MetricsProbe",outcome="ok"}') === 3 && value(t, 'graphql_requests_total{operation="MetricsProbe",outcome="error"}') === 1,
+    );
     expect(value(text, 'graphql_requests_total{operation="MetricsProbe",outcome="ok"}')).toBe(3);
     expect(value(text, 'graphql_requests_total{operation="MetricsProbe",outcome="error"}')).toBe(1);
     expect(value(text, 'graphql_request_duration_seconds_count{operation="MetricsProbe",outcome="ok"}')).toBe(3);
@@ -319,8 +341,7 @@ describe("GET /metrics", () => {
 
   it("has a registry per app instance", async () => {
     await postGraphql(live.origin, { query: "query OnlyOnLive { me { id } }" }, "demo-rita");
-    await new Promise((res) => setTimeout(res, 50));
-    expect(await scrape(live.origin)).toContain('operation="OnlyOnLive"');
+    await until("the OnlyOnLive sample", () => scrape(live.origin), (t) => t.includes('operation="OnlyOnLive"'));
     expect(await scrape(locked.origin)).not.toContain('operation="OnlyOnLive"');
   });
 
@@ -344,8 +365,14 @@ describe("GET /metrics", () => {
     const db = live.app.deps.db;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const held = db.write(() => gate); // holds one pooled connection
-    await new Promise((res) => setTimeout(res, 100));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    // holds one pooled connection: its transaction has started once the callback runs
+    const held = db.write(async () => {
+      entered();
+      await gate;
+    });
+    await inside;
     try {
       const text = await scrape(live.origin);
       const total = value(text, "db_pool_total_connections")!;

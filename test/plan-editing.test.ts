@@ -18,7 +18,6 @@ import {
   driveTo,
   expectRejected,
   failPlanUpdate,
-  isoDay,
   M,
   planIn,
   Q,
@@ -584,14 +583,23 @@ describe("expireBusinessPlans", () => {
   });
 
   it("never expires a plan whose period has not ended yet, whatever the date (EXPIRED is final)", async () => {
-    const endsToday = await createPeriod(h, "ends today (bulk)", "MONTH", isoDay(-10), isoDay(0));
+    const endsToday = await createPeriod(h, "ends 2030-06-15 (bulk)", "MONTH", "2030-06-05", "2030-06-15");
     const approvedToday = await planIn(h, w, "FINAL_APPROVED", { periodId: endsToday });
     const draftToday = await planIn(h, w, "DRAFT", { periodId: endsToday });
     const watched = [future, futureApproved, approvedToday, draftToday];
-    const before = await Promise.all(watched.map(async (id) => [id, await snapshot(h, id)] as [string, Awaited<ReturnType<typeof snapshot>>]));
-    const d = await h.ok(w.admin.token, M.expire, { d: "2200-01-01" });
-    const ids: string[] = d.expireBusinessPlans.map((p: any) => p.id);
-    for (const id of watched) expect(ids).not.toContain(id);
-    for (const [id, snap] of before) expect(await snapshot(h, id)).toEqual(snap);
+    try {
+      h.clock.pin("2030-06-15T23:59:59.999Z"); // the services' today is the period's last day
+      const before = await Promise.all(watched.map(async (id) => [id, await snapshot(h, id)] as [string, Awaited<ReturnType<typeof snapshot>>]));
+      const d = await h.ok(w.admin.token, M.expire, { d: "2200-01-01" });
+      const ids: string[] = d.expireBusinessPlans.map((p: any) => p.id);
+      for (const id of watched) expect(ids).not.toContain(id);
+      for (const [id, snap] of before) expect(await snapshot(h, id)).toEqual(snap);
+      // the next day, the period has ended: its two plans expire, the 2099 ones still do not
+      h.clock.pin("2030-06-16T00:00:00.000Z");
+      const next = await h.ok(w.admin.token, M.expire, { d: "2200-01-01" });
+      expect(next.expireBusinessPlans.map((p: any) => p.id).sort()).toEqual([approvedToday, draftToday].sort());
+    } finally {
+      h.clock.release();
+    }
   });
 });

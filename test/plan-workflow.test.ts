@@ -16,7 +16,6 @@ import {
   driveTo,
   expectRejected,
   failInsertsWhere,
-  isoDay,
   M,
   Q,
   snapshot,
@@ -236,15 +235,25 @@ describe("workflow details", () => {
     }
   });
 
-  it("'period ended' means its end date is before today: ending today is not ended, ending yesterday is", async () => {
-    const today = await createPeriod(h, "ends today", "MONTH", isoDay(-20), isoDay(0));
-    const yesterday = await createPeriod(h, "ended yesterday", "MONTH", isoDay(-20), isoDay(-1));
+  it("'period ended' means its end date is before today (the services' clock): ending today is not ended, ending yesterday is", async () => {
+    const today = await createPeriod(h, "ends 2030-06-15", "MONTH", "2030-05-26", "2030-06-15");
+    const yesterday = await createPeriod(h, "ended 2030-06-14", "MONTH", "2030-05-25", "2030-06-14");
     const a = await createPlan(h, w, { periodId: today });
-    const before = await snapshot(h, a);
-    await expectRejected(h, await h.gql(w.owner.token, M.changeStatus, { id: a, s: "EXPIRED" }), "INVALID_STATUS_TRANSITION", [[a, before]]);
     const b = await createPlan(h, w, { periodId: yesterday });
-    const d = await h.ok(w.owner.token, M.changeStatus, { id: b, s: "EXPIRED" });
-    expect(d.changeBusinessPlanStatus).toMatchObject({ status: "EXPIRED", version: 2 });
+    try {
+      // the last millisecond of 2030-06-15: the period ending that day has not ended yet
+      h.clock.pin("2030-06-15T23:59:59.999Z");
+      const before = await snapshot(h, a);
+      await expectRejected(h, await h.gql(w.owner.token, M.changeStatus, { id: a, s: "EXPIRED" }), "INVALID_STATUS_TRANSITION", [[a, before]]);
+      const d = await h.ok(w.owner.token, M.changeStatus, { id: b, s: "EXPIRED" });
+      expect(d.changeBusinessPlanStatus).toMatchObject({ status: "EXPIRED", version: 2 });
+      // one millisecond later it has
+      h.clock.pin("2030-06-16T00:00:00.000Z");
+      const e = await h.ok(w.owner.token, M.changeStatus, { id: a, s: "EXPIRED" });
+      expect(e.changeBusinessPlanStatus).toMatchObject({ status: "EXPIRED", version: 2 });
+    } finally {
+      h.clock.release();
+    }
   });
 
   it("expectedVersion: a stale value is CONFLICT and changes nothing; the current one is accepted", async () => {

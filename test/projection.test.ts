@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESOLVER_NEEDS } from "../src/loaders/projection";
-import { createHarness, expectCode, type Harness } from "./helpers/harness";
+import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 
 /**
  * The list loaders read only the columns their field's selection needs
@@ -136,15 +136,21 @@ describe("column projections", () => {
     const needs = RESOLVER_NEEDS as Needs;
     const saved = needs.Objective.isGlobal;
     needs.Objective.isGlobal = ["planId"]; // forgets accountId
+    let broken: GqlResult;
     try {
-      const broken = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { name isGlobal } } } }`);
-      expectCode(broken, "INTERNAL_SERVER_ERROR");
+      broken = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { name isGlobal } } } }`);
     } finally {
       needs.Objective.isGlobal = saved;
     }
     // (another document: projections are memoised per parsed document)
     const fixed = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { id name isGlobal } } } }`);
     expect(fixed.errors ?? []).toEqual([]);
-    expect(fixed.data.account.businessPlans.flatMap((p: any) => p.objectives).every((o: any) => o.isGlobal === false)).toBe(true);
+    const plans = fixed.data.account.businessPlans as Array<{ objectives: Array<{ isGlobal: boolean }> }>;
+    expect(plans.flatMap((p) => p.objectives).every((o) => o.isGlobal === false)).toBe(true);
+    // one masked error per objective read, each at that objective's isGlobal, and nothing else
+    const expected = plans.flatMap((p, i) => p.objectives.map((_, j) => ["account", "businessPlans", i, "objectives", j, "isGlobal"]));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(broken.errors?.map((e) => e.path)).toEqual(expected);
+    expect(broken.errors?.map((e) => [e.message, e.extensions?.code])).toEqual(expected.map(() => ["Internal server error", "INTERNAL_SERVER_ERROR"]));
   });
 });

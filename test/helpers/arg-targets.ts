@@ -123,15 +123,18 @@ export interface BuiltCall {
   echoField: string | null;
 }
 
-/** The root field's baseline call with `value` at the target's path; every argument goes in as a variable. */
-export function buildCall(schema: GraphQLSchema, t: ArgTarget, fixture: ArgFixture, value: unknown): BuiltCall {
+/**
+ * The root field's baseline call with `value` at the target's path; every argument goes in as a variable.
+ * `select(typeName)` may give the selection set for the field's (named) return type instead of the default.
+ */
+export function buildCall(schema: GraphQLSchema, t: ArgTarget, fixture: ArgFixture, value: unknown, select?: (typeName: string) => string | null): BuiltCall {
   const baseline = BASELINES[t.field];
   if (!baseline) throw new Error(`no baseline call for ${t.root} ${t.field}: add one to test/helpers/arg-targets.ts`);
   const variables = structuredClone(baseline(fixture));
   setPath(variables, t.path, t.list ? [value] : value);
   const type = t.root === "query" ? schema.getQueryType()! : schema.getMutationType()!;
   const field = type.getFields()[t.field];
-  return { ...callOf(t.root, field, variables, t.list ? null : t.path[t.path.length - 1]), variables };
+  return { ...callOf(t.root, field, variables, t.list ? null : t.path[t.path.length - 1], select), variables };
 }
 
 /** `mutation($a: T!, ...) { field(a: $a, ...) { __typename <echo field> } }` for the arguments present in `variables`. */
@@ -140,6 +143,7 @@ export function callOf(
   field: GraphQLField<unknown, unknown>,
   variables: Args,
   echoCandidate: string | null = null,
+  select?: (typeName: string) => string | null,
 ): { query: string; echoField: string | null } {
   const used = field.args.filter((a: GraphQLArgument) => a.name in variables);
   const defs = used.map((a) => `$${a.name}: ${String(a.type)}`).join(", ");
@@ -152,5 +156,7 @@ export function callOf(
     if (candidate && getNamedType(candidate.type).name === "String") echoField = candidate.name;
     selection = `{ __typename${echoField ? ` ${echoField}` : ""} }`;
   }
+  const custom = select?.(ret.name);
+  if (custom) selection = `{ __typename ${custom}${echoField && !new RegExp(`\\b${echoField}\\b`).test(custom) ? ` ${echoField}` : ""} }`;
   return { query: `${root}${defs ? `(${defs})` : ""} { ${field.name}${args ? `(${args})` : ""} ${selection} }`, echoField };
 }

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import type { ApolloServer } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { initApp } from "../../src/app";
+import type { Clock } from "../../src/common/clock";
 import { type AppConfig, loadConfig } from "../../src/config";
 import { Role } from "../../src/common/enums";
 import type { Context } from "../../src/graphql/context";
@@ -36,7 +37,32 @@ export interface Harness {
   admin: TestUser;
   /** SQL statements sent so far (all connections). */
   statements(): number;
+  /** The services' clock: the system time until pinned. */
+  clock: TestClock;
   close(): Promise<void>;
+}
+
+/** A clock that follows the system time until a test pins it (then "today" cannot flip under the test). */
+export interface TestClock extends Clock {
+  /** From now on the services read this instant (ISO 8601). */
+  pin(iso: string): void;
+  /** Back to the system time. */
+  release(): void;
+}
+
+export function testClock(): TestClock {
+  let pinned: Date | null = null;
+  return {
+    now: () => (pinned ? new Date(pinned) : new Date()),
+    pin(iso) {
+      const d = new Date(iso);
+      if (Number.isNaN(d.getTime())) throw new Error(`not an instant: ${iso}`);
+      pinned = d;
+    },
+    release() {
+      pinned = null;
+    },
+  };
 }
 
 let userSeq = 0;
@@ -47,11 +73,13 @@ let userSeq = 0;
  */
 export async function createHarness(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const { url, drop } = await freshDatabaseUrl();
+  const clock = testClock();
   const config: AppConfig = {
     ...loadConfig({ NODE_ENV: "test", ...opts.env }),
     databaseUrl: url,
     seedDemo: opts.seed ?? false,
     logLevel: "silent",
+    clock,
   };
   const logger = createLogger("silent");
   const { deps } = await initApp(config, logger);
@@ -104,6 +132,7 @@ export async function createHarness(opts: { seed?: boolean; env?: Record<string,
     user,
     admin,
     statements: () => deps.db.statements,
+    clock,
     async close() {
       await apollo.stop();
       await deps.db.close();
@@ -112,11 +141,16 @@ export async function createHarness(opts: { seed?: boolean; env?: Record<string,
   };
 }
 
-/** Expects exactly one error with the given contract code; returns it. */
+/**
+ * Expects exactly one error, with the given contract code; returns it. A second
+ * error (say an INTERNAL_SERVER_ERROR next to the expected one) fails: a test
+ * that expects several errors asserts them all explicitly.
+ */
 export function expectCode(result: GqlResult, code: string) {
   const errs = result.errors ?? [];
   if (errs.length === 0) throw new Error(`expected ${code} but the operation succeeded: ${JSON.stringify(result.data)}`);
-  const match = errs.find((e) => e.extensions?.code === code);
-  if (!match) throw new Error(`expected ${code}, got ${JSON.stringify(errs)}`);
-  return match;
+  if (errs.length !== 1 || errs[0].extensions?.code !== code) {
+    throw new Error(`expected exactly one error, ${code}; got ${errs.length}: ${JSON.stringify(errs)}`);
+  }
+  return errs[0];
 }

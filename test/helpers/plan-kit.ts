@@ -44,9 +44,6 @@ export const Q = {
   } }`,
 };
 
-/** YYYY-MM-DD, UTC, `days` from today. */
-export const isoDay = (days = 0) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
 export interface World {
   admin: TestUser;
   owner: TestUser; // ACCOUNT_MANAGER who owns the plans made with `plan()`
@@ -225,7 +222,13 @@ export async function expectRejected(h: Harness, result: GqlResult, code: string
   for (const [id, snap] of before) expect(await snapshot(h, id)).toEqual(snap);
 }
 
-export const codeOf = (r: GqlResult): string | null => (r.errors?.length ? (r.errors[0].extensions?.code ?? "UNKNOWN") : null);
+/** The code of the operation's one error, null when it succeeded; several errors fail the test (an outcome has one code). */
+export const codeOf = (r: GqlResult): string | null => {
+  const errs = r.errors ?? [];
+  if (errs.length === 0) return null;
+  if (errs.length !== 1) throw new Error(`expected at most one error, got ${errs.length}: ${JSON.stringify(errs)}`);
+  return errs[0].extensions?.code ?? "UNKNOWN";
+};
 
 /**
  * Installs a real database trigger that aborts any INSERT into `table` whose

@@ -73,5 +73,5 @@ export function canEditFields(status: PlanStatus, actor: TransitionActor): boole
   return false;
 }
 
-/** Today's date (UTC) as YYYY-MM-DD. */
-export const todayUtc = (now = new Date()) => now.toISOString().slice(0, 10);
+/** The date (UTC) of `now` as YYYY-MM-DD: "today" for the clock the caller reads. */
+export const todayUtc = (now: Date) => now.toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { assertCanWrite, assertRole } from "../../auth/policy";
+import { type Clock, systemClock } from "../../common/clock";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind } from "../../common/find";
@@ -69,7 +70,10 @@ const AUDITED_FIELDS = [
 const actorOf = (user: User, plan: BusinessPlan) => ({ role: user.role, isOwner: plan.ownerId === user.id });
 
 export class PlansService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   // ---------- reading ----------
 
@@ -198,7 +202,7 @@ export class PlansService {
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
       if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
       const period = await em.findOneByOrFail(Period, { id: plan.periodId });
-      const verdict = checkTransition(plan.status, to, actorOf(actor, plan), period.endDate < todayUtc());
+      const verdict = checkTransition(plan.status, to, actorOf(actor, plan), period.endDate < todayUtc(this.clock.now()));
       if (!verdict.ok) throw new DomainError(ErrorCode[verdict.code], verdict.reason);
       return this.applyStatus(em, actor, plan, to, comment ?? null);
     });
@@ -213,7 +217,7 @@ export class PlansService {
     assertCanWrite(actor);
     assertRole(actor, [Role.ADMIN], "expire plans in bulk");
     return this.db.write(async (em) => {
-      const today = todayUtc();
+      const today = todayUtc(this.clock.now());
       // A period that has not ended by today has not "ended before" any date: a future
       // date must not expire (irreversibly) FINAL_APPROVED plans still being executed.
       const cutoff = date < today ? date : today;
