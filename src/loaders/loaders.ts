@@ -7,14 +7,14 @@ import { Account } from "../modules/accounts/account.entity";
 import { Activity } from "../modules/activities/activity.entity";
 import { Contact } from "../modules/contacts/contact.entity";
 import { Objective } from "../modules/objectives/objective.entity";
-import { loadProgress, type ProgressFigures } from "../modules/objectives/objective-progress";
+import { emptyProgress, loadProgress, type ProgressFigures } from "../modules/objectives/objective-progress";
 import { Opportunity } from "../modules/opportunities/opportunity.entity";
 import { PlanOpportunity } from "../modules/opportunities/plan-opportunity.entity";
 import { Period } from "../modules/periods/period.entity";
 import { BusinessPlan } from "../modules/plans/business-plan.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
-import { emptyRollup, loadRollups, type RollupFigures } from "../modules/plans/plan-rollup";
+import { emptyRollup, type FrozenRollup, loadFrozenRollups, loadRollups, type RollupFigures } from "../modules/plans/plan-rollup";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
 import { columnFamily, family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
@@ -220,6 +220,8 @@ export function createLoaders(db: Database, o: LoaderOptions) {
      * on PostgreSQL, depending on timing).
      */
     rollup: family((_position: string) => valueLoader<RollupFigures>(o, (ids) => loadRollups(db, ids), emptyRollup)),
+    /** The figures EXPIRED plans stored at expiry (null: none stored, e.g. expired before they were kept). */
+    frozenRollup: family((_position: string) => valueLoader<FrozenRollup | null>(o, (ids) => loadFrozenRollups(db, ids), () => null)),
     objectiveChildren: manyLoader<Objective>(
       o,
       (ids) => raw(Objective).whereIn("parent_id", ids, SQL_ORDER.byId),
@@ -231,9 +233,8 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     activitiesByObjective: projected(Activity, "objectiveId", (_: null, p) =>
       manyLoader<Activity>(o, (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities, undefined, p(ids)), (r) => r.objectiveId ?? 0),
     ),
-    progress: family((_position: string) =>
-      valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({ countedQuantity: 0, wonRevenue: 0n })),
-    ),
+    /** Keyed by progressKey (objective and account scope): every scope of one position in one statement. */
+    progress: family((_position: string) => valueLoader<ProgressFigures, string>(o, (keys) => loadProgress(db, keys), emptyProgress)),
     plansByOpportunity: pairLoader<BusinessPlan>(o, async (ids) => {
       const links = await m.find(PlanOpportunity, {
         where: { opportunityId: In([...ids]) },

@@ -20,6 +20,7 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
+import { hasFrozenFigures } from "./plan-workflow";
 import type { PlanFilter } from "./plans.service";
 
 @InputType()
@@ -159,6 +160,9 @@ export class PlanRollup {
 
   @Field(() => Float, { nullable: true, description: "wonRevenue / revenueTarget; null without a target." })
   attainment: number | null;
+
+  @Field({ description: "When the figures were computed; for an EXPIRED plan, the moment it expired (its figures are frozen then)." })
+  asOf: Date;
 }
 
 @Resolver(() => BusinessPlanConnection)
@@ -338,10 +342,19 @@ export class PlansResolver {
     return p.copiedFromId == null ? null : ctx.loaders.plan.load(p.copiedFromId);
   }
 
-  @FieldResolver(() => PlanRollup)
+  @FieldResolver(() => PlanRollup, { description: "Live figures; an EXPIRED plan answers the figures stored when it expired." })
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
-    const f = await ctx.loaders.rollup(fieldPosition(info)).load(p.id);
-    return { ...f, revenueTarget: p.revenueTarget, attainment: ratio(f.wonRevenue, p.revenueTarget) };
+    const position = fieldPosition(info);
+    const frozen = hasFrozenFigures(p.status) ? await ctx.loaders.frozenRollup(position).load(p.id) : null;
+    const f = frozen ?? { ...(await ctx.loaders.rollup(position).load(p.id)), asOf: new Date() };
+    return {
+      revenueTarget: p.revenueTarget,
+      childrenRevenueTarget: f.childrenRevenueTarget,
+      pipelineRevenue: f.pipelineRevenue,
+      wonRevenue: f.wonRevenue,
+      attainment: ratio(f.wonRevenue, p.revenueTarget),
+      asOf: f.asOf,
+    };
   }
 }
 

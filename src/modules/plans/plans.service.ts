@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { assertCanWrite, assertRole } from "../../auth/policy";
+import { assertCanWrite, assertMayEditPlan, assertRole, mayDeletePlan } from "../../auth/policy";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind } from "../../common/find";
@@ -16,9 +16,10 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
-import { planAndAncestorIds } from "./plan-tree";
+import { freezeRollup } from "./plan-rollup";
+import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
-import { canEditFields, checkTransition, isLocked, todayUtc } from "./plan-workflow";
+import { checkTransition, isDeletable, isLocked, todayUtc } from "./plan-workflow";
 
 export interface PlanFilter {
   accountId?: string | null;
@@ -108,12 +109,13 @@ export class PlansService {
       const account = await mustFind(em, Account, input.accountId, "Account");
       const period = await mustFind(em, Period, input.periodId, "Period");
       const owner = await this.resolveOwner(em, actor, input.ownerId);
-      let parentId: number | null = null;
+      let parent: BusinessPlan | null = null;
       if (input.parentId != null) {
-        const parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+        parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+        await this.assertStructureEditable(em, actor, parent, "add a child plan to it");
         await this.assertValidParent(em, parent, account.id, period);
-        parentId = parent.id;
       }
+      const parentId = parent?.id ?? null;
       const plan = await em.save(
         em.create(BusinessPlan, {
           name: input.name.trim(),
@@ -132,6 +134,7 @@ export class PlansService {
         }),
       );
       await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS]));
+      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, plan.id)]);
       return plan;
     });
   }
@@ -151,20 +154,32 @@ export class PlansService {
       if (patch.businessUnit !== undefined) next.businessUnit = patch.businessUnit;
       if (patch.territory !== undefined) next.territory = patch.territory;
       if (patch.revenueTarget !== undefined) next.revenueTarget = patch.revenueTarget;
+      // Moving a plan is a structural edit of the parent it leaves and of the one it joins.
+      let oldParent: BusinessPlan | null = null;
+      let newParent: BusinessPlan | null = null;
       if (patch.parentId !== undefined) {
-        if (patch.parentId === null) next.parentId = null;
-        else {
-          const parent = await mustFind(em, BusinessPlan, patch.parentId, "BusinessPlan");
-          const period = await em.findOneByOrFail(Period, { id: plan.periodId });
-          await this.assertValidParent(em, parent, plan.accountId, period);
-          await this.assertNotAncestor(em, plan.id, parent.id);
-          next.parentId = parent.id;
+        const target = patch.parentId === null ? null : await mustFind(em, BusinessPlan, patch.parentId, "BusinessPlan");
+        if ((target?.id ?? null) !== plan.parentId) {
+          if (plan.parentId != null) {
+            oldParent = await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
+            await this.assertStructureEditable(em, actor, oldParent, "move a child plan out of it");
+          }
+          if (target) {
+            await this.assertStructureEditable(em, actor, target, "add a child plan to it");
+            const period = await em.findOneByOrFail(Period, { id: plan.periodId });
+            await this.assertValidParent(em, target, plan.accountId, period);
+            await this.assertNotAncestor(em, plan.id, target.id);
+            newParent = target;
+          }
         }
+        next.parentId = target?.id ?? null;
       }
       const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS]);
       if (changes.length === 0) return plan;
       const updated = await this.bumpVersion(em, plan, next);
       await recordAudit(em, plan.id, actor.id, "UPDATED", changes);
+      if (oldParent) await this.recordStructureChange(em, actor, oldParent, "CHILD_REMOVED", [change("childId", plan.id, null)]);
+      if (newParent) await this.recordStructureChange(em, actor, newParent, "CHILD_ADDED", [change("childId", null, plan.id)]);
       return updated;
     });
   }
@@ -174,12 +189,17 @@ export class PlansService {
     return this.db.write(async (em) => {
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
       if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status} and cannot be deleted`);
-      if (plan.ownerId !== actor.id && actor.role !== Role.ADMIN) throw forbidden("only the plan's owner or an ADMIN may delete it");
-      if (plan.status !== PlanStatus.DRAFT) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
-      if (await em.exists(BusinessPlan, { where: { parentId: plan.id } })) {
-        throw badInput("id", "the plan has child plans; delete them first");
+      if (!mayDeletePlan(actor, plan)) throw forbidden("only the plan's owner or an ADMIN may delete it");
+      if (!isDeletable(plan.status)) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
+      const children = await em.find(BusinessPlan, { where: { parentId: plan.id }, order: { id: "ASC" } });
+      if (children.length) {
+        throw badInput("id", `the plan has child plans (BusinessPlan ${children.map((c) => c.id).join(", ")}); delete or move them first`);
       }
+      // Removing a child plan is a structural edit of its parent.
+      const parent = plan.parentId == null ? null : await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
+      if (parent) await this.assertStructureEditable(em, actor, parent, "remove a child plan from it");
       await em.delete(BusinessPlan, { id: plan.id });
+      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_REMOVED", [change("childId", plan.id, null), change("deleted", null, "true")]);
       return String(plan.id);
     });
   }
@@ -282,7 +302,7 @@ export class PlansService {
             status: PlanStatus.DRAFT,
             description: src.description,
             accountId: src.accountId,
-            ownerId: src === source ? owner.id : src.ownerId,
+            ownerId: owner.id, // the copy belongs to the copier (or the ADMIN's ownerId), all the way down
             periodId: dstPeriod.id,
             parentId: parentCopyId,
             businessUnit: src.businessUnit,
@@ -331,17 +351,46 @@ export class PlansService {
 
   // ---------- rules shared with other services ----------
 
-  /** Field-edit permission and lock check for a plan (also used for its objectives). */
+  /** Field edits of the plan itself: the workflow's lock, then the policy's edit right. */
   assertEditable(actor: User, plan: BusinessPlan): void {
     assertCanWrite(actor);
     if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: it can no longer be edited`);
-    if (!canEditFields(plan.status, actorOf(actor, plan))) {
-      throw forbidden(
-        plan.status === PlanStatus.SUBMITTED
-          ? "only the plan's owner, a REVIEWER or an ADMIN may edit a SUBMITTED plan"
-          : "only the plan's owner or an ADMIN may edit a DRAFT plan",
+    assertMayEditPlan(actor, plan);
+  }
+
+  /**
+   * A structural edit of `plan` (a child plan or an objective added to or removed from it):
+   * PLAN_LOCKED when the plan or any ancestor is locked (approval locks the whole tree),
+   * FORBIDDEN unless the caller may edit the plan. Every service asks this, nothing repeats it.
+   */
+  async assertStructureEditable(em: EntityManager, actor: User, plan: BusinessPlan, what: string): Promise<void> {
+    const refusal = await this.structureRefusal(em, actor, plan, what);
+    if (refusal) throw refusal;
+  }
+
+  /** Why a structural edit of `plan` is refused (the error assertStructureEditable throws), or null. */
+  async structureRefusal(em: EntityManager, actor: User, plan: BusinessPlan, what: string): Promise<DomainError | null> {
+    assertCanWrite(actor);
+    const locked = await lockedInChain(this.db, em, plan.id);
+    if (locked) {
+      return planLocked(
+        locked.id === plan.id
+          ? `BusinessPlan ${plan.id} is ${locked.status}: cannot ${what}`
+          : `BusinessPlan ${plan.id} is in the tree of ${locked.status} BusinessPlan ${locked.id}: cannot ${what}`,
       );
     }
+    try {
+      assertMayEditPlan(actor, plan, what);
+    } catch (e) {
+      return e as DomainError;
+    }
+    return null;
+  }
+
+  /** A structural change is a change of the plan: its version goes up and its audit trail says what happened. */
+  async recordStructureChange(em: EntityManager, actor: User, plan: BusinessPlan, action: string, changes: Change[]): Promise<void> {
+    await this.bumpVersion(em, plan, {});
+    await recordAudit(em, plan.id, actor.id, action, changes);
   }
 
   private async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
@@ -355,7 +404,6 @@ export class PlansService {
   }
 
   private async assertValidParent(em: EntityManager, parent: BusinessPlan, accountId: number, period: Period): Promise<void> {
-    if (parent.status === PlanStatus.EXPIRED) throw planLocked(`parent BusinessPlan ${parent.id} is EXPIRED`);
     if (parent.accountId !== accountId) throw badInput("parentId", "a child plan must belong to the same account as its parent");
     const parentPeriod = await em.findOneByOrFail(Period, { id: parent.periodId });
     if (!within(period, parentPeriod)) {
@@ -389,6 +437,8 @@ export class PlansService {
     const from = plan.status;
     const at = new Date();
     const updated = await this.bumpVersion(em, plan, { status: to });
+    // at expiry the figures are frozen: from now on the plan answers what it reported then
+    if (to === PlanStatus.EXPIRED) await freezeRollup(this.db, em, plan.id, at);
     await em.insert(PlanStatusChange, { planId: plan.id, from, to, changedById: actor.id, changedAt: at, comment });
     const changes: Change[] = [change("status", from, to)];
     if (comment) changes.push(change("comment", null, comment));
