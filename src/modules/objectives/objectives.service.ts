@@ -67,7 +67,7 @@ export class ObjectivesService {
       if (parent) await this.assertValidParent(em, parent, period, plan?.id ?? null, account?.id ?? null);
       // a child objective under another plan's objective is a structural edit of that plan too
       const parentPlan =
-        parent?.planId != null && parent.planId !== plan?.id ? await em.findOneByOrFail(BusinessPlan, { id: parent.planId }) : null;
+        parent?.planId != null && parent.planId !== (plan?.id ?? null) ? await em.findOneByOrFail(BusinessPlan, { id: parent.planId }) : null;
       if (parentPlan) await this.plans.assertStructureEditable(em, actor, parentPlan, "add a child objective to its objectives");
       this.assertTargets(input.unit ?? null, input.targetQuantity ?? null);
       const saved = await em.save(
@@ -147,6 +147,9 @@ export class ObjectivesService {
         }
         if (refusal) throw refusal;
       }
+      // hanging under another plan's objective: removing it is a structural edit of that plan too
+      const parentPlan = await this.otherParentPlan(em, ob);
+      if (parentPlan) await this.plans.assertStructureEditable(em, actor, parentPlan, "remove a child objective from its objectives");
       await em.delete(Objective, { id: ob.id });
       for (const [planId, obs] of byPlan) {
         const changes = obs.flatMap((o) => [
@@ -155,6 +158,12 @@ export class ObjectivesService {
           ...(o.id === ob.id ? [] : [change("deletedWith", null, ob.id)]),
         ]);
         await this.plans.recordStructureChange(em, actor, plans.get(planId)!, "OBJECTIVE_DELETED", changes);
+      }
+      if (parentPlan) {
+        await this.plans.recordStructureChange(em, actor, parentPlan, "OBJECTIVE_CHILD_REMOVED", [
+          change("objectiveId", ob.id, null),
+          change("parentId", ob.parentId, null),
+        ]);
       }
       return String(ob.id);
     });
@@ -168,6 +177,14 @@ export class ObjectivesService {
     }
     if (ob.accountId == null) assertAdmin(actor, "change global objectives");
     return null;
+  }
+
+  /** The plan of the objective's parent objective, when that is another plan than the objective's own. */
+  private async otherParentPlan(em: EntityManager, ob: Objective): Promise<BusinessPlan | null> {
+    if (ob.parentId == null) return null;
+    const parent = await em.findOneByOrFail(Objective, { id: ob.parentId });
+    if (parent.planId == null || parent.planId === ob.planId) return null;
+    return em.findOneByOrFail(BusinessPlan, { id: parent.planId });
   }
 
   /** All objectives below `id` (children, their children, ...), with their plans. */
