@@ -420,6 +420,16 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
       else if (x.status !== "DRAFT") want = "BAD_USER_INPUT";
       else if (m.children(x.id).length) want = "BAD_USER_INPUT";
       else if (x.parent) want = structure(m, c.actor, m.plan(x.parent));
+      // its objectives go with it; those under another plan's objective leave that plan's objective tree
+      const others = [
+        ...new Set(
+          m
+            .objectivesOf(x.id)
+            .map((o) => (o.parent ? m.objectives.get(o.parent)?.plan : null))
+            .filter((p): p is string => p != null && p !== x.id),
+        ),
+      ].sort((a, b) => Number(a) - Number(b));
+      for (const p of others) if (!want && p !== x.parent) want = structure(m, c.actor, m.plan(p));
       const r = await gql(M.deletePlan, { id: x.id });
       if (!want) {
         want = "OK";
@@ -427,6 +437,7 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
         for (const o of m.objectivesOf(x.id)) m.objectives.delete(o.id);
         for (const o of m.opps) o.plans.delete(x.id);
         if (x.parent) m.change(x.parent, "CHILD_REMOVED");
+        for (const p of others) if (p !== x.parent) m.change(p, "OBJECTIVE_CHILD_REMOVED");
       }
       return { want, got: codeOf(r) ?? "OK", r };
     }

@@ -200,6 +200,30 @@ describe("cascades never cross owners; copies belong to the copier", () => {
     expect(ok.createObjective.id).toBeTruthy();
   });
 
+  it("removing an objective that hangs under another plan's objective (deleteObjective, or deleting its plan) is an edit of that plan: FORBIDDEN without the right, else OBJECTIVE_CHILD_REMOVED there", async () => {
+    const top = await createPlan(h, w); // owner AM's
+    const goal = await objective(w.owner, { planId: top, name: "Top goal" });
+    const mid = await createPlan(h, w, { by: w.admin, ownerId: String(w.otherAm.user.id), parentId: top, periodId: w.future.q[0] });
+    const leaf = await createPlan(h, w, { by: w.admin, ownerId: String(w.otherAm.user.id), parentId: mid, periodId: w.future.q[0] });
+    const inMid = await objective(w.admin, { planId: mid, parentId: goal, periodId: w.future.q[0], name: "Mid part" });
+    await objective(w.admin, { planId: leaf, parentId: goal, periodId: w.future.q[0], name: "Leaf part" });
+    const before = await snaps(top, mid, leaf);
+    const rows = await h.deps.db.query(`SELECT * FROM objective ORDER BY id`);
+    // the other AM owns mid and leaf, not top
+    await expectRejected(h, await h.gql(w.otherAm.token, M.deleteObjective, { id: inMid }), "FORBIDDEN", before);
+    await expectRejected(h, await h.gql(w.otherAm.token, M.deletePlan, { id: leaf }), "FORBIDDEN", before);
+    expect(await h.deps.db.query(`SELECT * FROM objective ORDER BY id`)).toEqual(rows);
+    // with the right (ADMIN): recorded on top, once per operation
+    await h.ok(w.admin.token, M.deleteObjective, { id: inMid });
+    await h.ok(w.admin.token, M.deletePlan, { id: leaf });
+    const t = await figures(top);
+    expect(t.version).toBe(Number(before[0][1].row.version) + 2);
+    expect(t.auditTrail.slice(0, 2).map((e: any) => e.action)).toEqual(["OBJECTIVE_CHILD_REMOVED", "OBJECTIVE_CHILD_REMOVED"]);
+    const m = await figures(mid);
+    expect(m.auditTrail.slice(0, 2).map((e: any) => e.action)).toEqual(["CHILD_REMOVED", "OBJECTIVE_DELETED"]);
+    expect(m.auditTrail[0].changes).toEqual(expect.arrayContaining([{ field: "childId", oldValue: leaf, newValue: null }]));
+  });
+
   it("copyBusinessPlan by a manager: every copy, all the way down, belongs to the copier (and to ownerId for an ADMIN)", async () => {
     const root = await createPlan(h, w);
     const child = await createPlan(h, w, { by: w.admin, ownerId: String(w.otherAm.user.id), parentId: root, periodId: w.future.q[0] });

@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import { type EntityManager, In } from "typeorm";
 import { assertCanWrite, assertMayEditPlan, assertRole, mayDeletePlan } from "../../auth/policy";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
@@ -198,8 +198,30 @@ export class PlansService {
       // Removing a child plan is a structural edit of its parent.
       const parent = plan.parentId == null ? null : await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
       if (parent) await this.assertStructureEditable(em, actor, parent, "remove a child plan from it");
+      // Its objectives go with it (ON DELETE CASCADE). Those hanging under an objective of another plan
+      // (an ancestor) leave that plan's objective tree: a structural edit of that plan as well.
+      const objectives = await em.find(Objective, { where: { planId: plan.id }, order: { id: "ASC" } });
+      const outside = await this.parentObjectivesElsewhere(em, plan.id, objectives);
+      const others = new Map<number, BusinessPlan>();
+      for (const planId of [...new Set(outside.map((x) => x.parentPlanId))].sort((a, b) => a - b)) {
+        const other = planId === parent?.id ? parent : await em.findOneByOrFail(BusinessPlan, { id: planId });
+        if (other !== parent) await this.assertStructureEditable(em, actor, other, "remove a child objective from its objectives");
+        others.set(planId, other);
+      }
       await em.delete(BusinessPlan, { id: plan.id });
-      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_REMOVED", [change("childId", plan.id, null), change("deleted", null, "true")]);
+      const objectiveChanges = (planId: number) =>
+        outside.filter((x) => x.parentPlanId === planId).flatMap((x) => [change("objectiveId", x.objective.id, null), change("parentId", x.objective.parentId, null)]);
+      if (parent) {
+        await this.recordStructureChange(em, actor, parent, "CHILD_REMOVED", [
+          change("childId", plan.id, null),
+          change("deleted", null, "true"),
+          ...objectives.map((o) => change("deletedObjectiveId", o.id, null)),
+          ...objectiveChanges(parent.id),
+        ]);
+      }
+      for (const [planId, other] of others) {
+        if (other !== parent) await this.recordStructureChange(em, actor, other, "OBJECTIVE_CHILD_REMOVED", objectiveChanges(planId));
+      }
       return String(plan.id);
     });
   }
@@ -409,6 +431,16 @@ export class PlansService {
     if (!within(period, parentPeriod)) {
       throw badInput("periodId", `a child plan's period must lie within its parent's period ${parentPeriod.name}`);
     }
+  }
+
+  /** The plan's objectives whose parent objective belongs to another plan, with that plan. */
+  private async parentObjectivesElsewhere(em: EntityManager, planId: number, objectives: Objective[]) {
+    const parentIds = [...new Set(objectives.map((o) => o.parentId).filter((id): id is number => id != null))];
+    if (!parentIds.length) return [];
+    const parents = new Map((await em.find(Objective, { where: { id: In(parentIds) } })).map((o) => [o.id, o]));
+    return objectives
+      .map((objective) => ({ objective, parentPlanId: parents.get(objective.parentId ?? -1)?.planId ?? null }))
+      .filter((x): x is { objective: Objective; parentPlanId: number } => x.parentPlanId != null && x.parentPlanId !== planId);
   }
 
   /** Refuses a new parent that is the plan itself or one of its descendants. */
