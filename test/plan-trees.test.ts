@@ -368,6 +368,48 @@ describe("objective progress rolls up", () => {
   });
 });
 
+describe("figures stay batched", () => {
+  it("an accounts page with EXPIRED (frozen) plan trees and per-account global progress costs the same number of statements for 1 and 4 accounts", async () => {
+    const y = await createYear(h, 2012, [1], "FY2012-view");
+    const global = await objective(w.admin, { name: "View meeting", periodId: y.year, unit: "MEETINGS", targetQuantity: 2 });
+    for (let i = 0; i < 4; i++) {
+      // "0000 ..." sorts before every other account of this file
+      const acc = (await h.ok(h.admin.token, M.createAccount, { input: { name: `0000 view ${i}` } })).createAccount.id;
+      const top = (await h.ok(w.owner.token, M.createPlan, { input: { name: `top ${i}`, accountId: acc, periodId: y.year } })).createBusinessPlan.id;
+      const child = (await h.ok(w.owner.token, M.createPlan, { input: { name: `child ${i}`, accountId: acc, periodId: y.q[0], parentId: top } })).createBusinessPlan.id;
+      await h.ok(w.owner.token, M.createObjective, { input: { name: `ob ${i}`, planId: child, periodId: y.q[0] } });
+      await h.ok(w.owner.token, M.createOpportunity, { input: { name: "d", accountId: acc, revenue: `${i + 1}.00`, status: "WON", planIds: [child] } });
+      for (let k = 0; k <= i % 2; k++) {
+        const a = (await h.ok(w.owner.token, M.createActivity, { input: { subject: "m", type: "MEETING", accountId: acc, objectiveId: global } })).createActivity.id;
+        await h.ok(w.owner.token, COMPLETE, { id: a });
+      }
+      if (i % 2 === 0) await driveTo(h, child, "EXPIRED"); // some trees frozen, some live
+      await h.ok(w.owner.token, M.changeStatus, { id: top, s: "EXPIRED" });
+    }
+    const VIEW = `query($n: Int, $p: ID) { accounts(first: $n) { edges { node { name
+      businessPlans(periodId: $p) { name status rollup { wonRevenue asOf } children { status rollup { wonRevenue } objectives { progress { actualQuantity } } } }
+      applicableObjectives(periodId: $p) { name progress { actualQuantity percentComplete } }
+    } } } }`;
+    const measure = async (n: number) => {
+      const before = h.statements();
+      const data = await h.ok(w.analyst.token, VIEW, { n, p: y.year });
+      return { data, statements: h.statements() - before };
+    };
+    const one = await measure(1);
+    const four = await measure(4);
+    expect(four.statements).toBe(one.statements);
+    four.data.accounts.edges.forEach((e: any, i: number) => {
+      expect(e.node.name).toBe(`0000 view ${i}`);
+      expect(e.node.businessPlans).toHaveLength(1);
+      expect(e.node.businessPlans[0]).toMatchObject({ status: "EXPIRED", rollup: { wonRevenue: `${i + 1}.00` } });
+      expect(e.node.businessPlans[0].children[0]).toMatchObject({ status: i % 2 === 0 ? "EXPIRED" : "DRAFT", rollup: { wonRevenue: `${i + 1}.00` } });
+      const g = e.node.applicableObjectives.find((o: any) => o.name === "View meeting");
+      expect(g.progress).toEqual({ actualQuantity: 1 + (i % 2), percentComplete: 50 * (1 + (i % 2)) });
+    });
+    console.log(`[plan-trees:${h.dialect}] accounts view with frozen trees and per-account global progress: ${one.statements} statements for 1 and for 4 accounts`);
+  });
+});
+
 // ---------------------------------------------------------------- money
 
 describe("money cannot overflow into a 500", () => {

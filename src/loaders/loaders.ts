@@ -14,7 +14,7 @@ import { Period } from "../modules/periods/period.entity";
 import { BusinessPlan } from "../modules/plans/business-plan.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
-import { emptyRollup, type FrozenRollup, loadFrozenRollups, loadRollups, type RollupFigures } from "../modules/plans/plan-rollup";
+import { emptyRollup, loadPlanFigures, type PlanFigures } from "../modules/plans/plan-rollup";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
 import { columnFamily, family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
@@ -42,6 +42,8 @@ export const ORDER = {
  */
 export function createLoaders(db: Database, o: LoaderOptions) {
   const m = db.manager;
+  /** asOf of the live figures this request answers. */
+  const requestTime = new Date();
   // The hot loaders read entity rows through RawTable (one SELECT, no TypeORM hydration; see raw-rows.ts).
   // Their ORDER BY is the documented ORDER above, written out for alias "t".
   const raw = <T extends ObjectLiteral>(entity: new () => T) => rawTable(db, entity);
@@ -219,9 +221,10 @@ export function createLoaders(db: Database, o: LoaderOptions) {
      * sometimes serve the deeper one from the cache and sometimes not (16 or 17 statements
      * on PostgreSQL, depending on timing).
      */
-    rollup: family((_position: string) => valueLoader<RollupFigures>(o, (ids) => loadRollups(db, ids), emptyRollup)),
-    /** The figures EXPIRED plans stored at expiry (null: none stored, e.g. expired before they were kept). */
-    frozenRollup: family((_position: string) => valueLoader<FrozenRollup | null>(o, (ids) => loadFrozenRollups(db, ids), () => null)),
+    /** Keyed by figuresKey: live figures, or an EXPIRED plan's stored ones, all in one statement per position. */
+    rollup: family((_position: string) =>
+      valueLoader<PlanFigures, string>(o, (keys) => loadPlanFigures(db, keys, requestTime), () => ({ ...emptyRollup(), asOf: requestTime })),
+    ),
     objectiveChildren: manyLoader<Objective>(
       o,
       (ids) => raw(Objective).whereIn("parent_id", ids, SQL_ORDER.byId),

@@ -1,4 +1,4 @@
-import { type EntityManager, In } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { Database } from "../../db/data-source";
 import { type Cents, sumOf, sumSql } from "../../common/money";
 import { PlanFrozenRollup } from "./plan-frozen-rollup.entity";
@@ -28,7 +28,16 @@ export const emptyRollup = (): RollupFigures => ({ pipelineRevenue: 0n, wonReven
  * with the fixed order). PostgreSQL plans CROSS JOIN + WHERE like JOIN ON.
  */
 export async function loadRollups(db: Database, planIds: readonly number[], em?: EntityManager): Promise<Map<number, RollupFigures>> {
+  return (await queryRollups(db, planIds, [], em)).live;
+}
+
+/**
+ * The figures of many plans in ONE statement: live ones (above) for every id and, in the same
+ * statement, the figures stored at expiry for `frozenIds` (plan_frozen_rollup, asOf as TEXT).
+ */
+async function queryRollups(db: Database, planIds: readonly number[], frozenIds: readonly number[], em?: EntityManager) {
   const n = planIds.length;
+  const f = frozenIds.length;
   const sql = `
 WITH RECURSIVE tree(root_id, plan_id) AS (
   SELECT id, id FROM business_plan WHERE id IN ${db.inList(n, 1)}
@@ -45,40 +54,77 @@ linked(root_id, opportunity_id) AS (
 )
 SELECT 'o' AS kind, l.root_id AS plan_id,
   ${sumSql("CASE WHEN o.status = 'OPEN' THEN o.revenue_cents ELSE 0 END")} AS a,
-  ${sumSql("CASE WHEN o.status = 'WON' THEN o.revenue_cents ELSE 0 END")} AS b
+  ${sumSql("CASE WHEN o.status = 'WON' THEN o.revenue_cents ELSE 0 END")} AS b,
+  CAST(NULL AS TEXT) AS c, CAST(NULL AS TEXT) AS d
 FROM linked l CROSS JOIN opportunity o WHERE o.id = l.opportunity_id
 GROUP BY l.root_id
 UNION ALL
-SELECT 'c' AS kind, c.parent_id AS plan_id, ${sumSql("COALESCE(c.revenue_target_cents, 0)")} AS a, '0' AS b
+SELECT 'c' AS kind, c.parent_id AS plan_id, ${sumSql("COALESCE(c.revenue_target_cents, 0)")} AS a, '0' AS b,
+  CAST(NULL AS TEXT) AS c, CAST(NULL AS TEXT) AS d
 FROM business_plan c WHERE c.parent_id IN ${db.inList(n, n + 1)}
-GROUP BY c.parent_id`;
-  const rows = await db.query<{ kind: string; plan_id: number | string; a: unknown; b: unknown }>(sql, [
-    ...planIds,
-    ...planIds,
-  ], em);
-  const out = new Map<number, RollupFigures>();
+GROUP BY c.parent_id${
+    f
+      ? `
+UNION ALL
+SELECT 'f' AS kind, fr.plan_id AS plan_id, CAST(fr.pipeline_revenue_cents AS TEXT) AS a, CAST(fr.won_revenue_cents AS TEXT) AS b,
+  CAST(fr.children_revenue_target_cents AS TEXT) AS c, CAST(fr.as_of AS TEXT) AS d
+FROM plan_frozen_rollup fr WHERE fr.plan_id IN ${db.inList(f, 2 * n + 1)}`
+      : ""
+  }`;
+  const rows = await db.query<{ kind: string; plan_id: number | string; a: unknown; b: unknown; c: unknown; d: unknown }>(
+    sql,
+    [...planIds, ...planIds, ...frozenIds],
+    em,
+  );
+  const live = new Map<number, RollupFigures>();
+  const frozen = new Map<number, FrozenRollup>();
   for (const r of rows) {
     const id = Number(r.plan_id);
-    const f = out.get(id) ?? emptyRollup();
-    if (r.kind === "o") {
-      f.pipelineRevenue = sumOf(r.a);
-      f.wonRevenue = sumOf(r.b);
-    } else {
-      f.childrenRevenueTarget = sumOf(r.a);
+    if (r.kind === "f") {
+      frozen.set(id, { pipelineRevenue: sumOf(r.a), wonRevenue: sumOf(r.b), childrenRevenueTarget: sumOf(r.c), asOf: storedInstant(String(r.d)) });
+      continue;
     }
-    out.set(id, f);
+    const x = live.get(id) ?? emptyRollup();
+    if (r.kind === "o") {
+      x.pipelineRevenue = sumOf(r.a);
+      x.wonRevenue = sumOf(r.b);
+    } else {
+      x.childrenRevenueTarget = sumOf(r.a);
+    }
+    live.set(id, x);
+  }
+  return { live, frozen };
+}
+
+/** A TIMESTAMP column read as TEXT ("2026-12-01 10:00:00.123", UTC on both dialects) as an instant. */
+const storedInstant = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+
+/** What a plan's rollup is asked for: its live figures, or (EXPIRED) the ones stored at expiry. */
+export const figuresKey = (planId: number, frozen: boolean) => `${frozen ? "F" : "L"}${planId}`;
+
+export interface PlanFigures extends RollupFigures {
+  asOf: Date;
+}
+
+/**
+ * Figures for many figuresKeys in ONE statement, whatever mix of live and frozen plans is asked
+ * for. A frozen key without stored figures (a plan that expired before they were kept) answers
+ * its live figures. `now` is the asOf of live figures.
+ */
+export async function loadPlanFigures(db: Database, keys: readonly string[], now: Date): Promise<Map<string, PlanFigures>> {
+  const ids = [...new Set(keys.map((k) => Number(k.slice(1))))];
+  const frozenIds = [...new Set(keys.filter((k) => k.startsWith("F")).map((k) => Number(k.slice(1))))];
+  const { live, frozen } = await queryRollups(db, ids, frozenIds);
+  const out = new Map<string, PlanFigures>();
+  for (const k of keys) {
+    const id = Number(k.slice(1));
+    out.set(k, (k.startsWith("F") ? frozen.get(id) : undefined) ?? { ...(live.get(id) ?? emptyRollup()), asOf: now });
   }
   return out;
 }
 
 export interface FrozenRollup extends RollupFigures {
   asOf: Date;
-}
-
-/** The figures EXPIRED plans stored when they expired (one statement). */
-export async function loadFrozenRollups(db: Database, planIds: readonly number[]): Promise<Map<number, FrozenRollup>> {
-  const rows = await db.manager.find(PlanFrozenRollup, { where: { planId: In([...planIds]) } });
-  return new Map(rows.map((r) => [r.planId, { pipelineRevenue: r.pipelineRevenue, wonRevenue: r.wonRevenue, childrenRevenueTarget: r.childrenRevenueTarget, asOf: r.asOf }]));
 }
 
 /** Stores the plan's current rollup as its frozen figures (at expiry, in the expiring transaction). */

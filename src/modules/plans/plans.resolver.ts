@@ -20,6 +20,7 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
+import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
 import type { PlanFilter } from "./plans.service";
 
@@ -344,9 +345,7 @@ export class PlansResolver {
 
   @FieldResolver(() => PlanRollup, { description: "Live figures; an EXPIRED plan answers the figures stored when it expired." })
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
-    const position = fieldPosition(info);
-    const frozen = hasFrozenFigures(p.status) ? await ctx.loaders.frozenRollup(position).load(p.id) : null;
-    const f = frozen ?? { ...(await ctx.loaders.rollup(position).load(p.id)), asOf: new Date() };
+    const f = await ctx.loaders.rollup(fieldPosition(info)).load(figuresKey(p.id, hasFrozenFigures(p.status)));
     return {
       revenueTarget: p.revenueTarget,
       childrenRevenueTarget: f.childrenRevenueTarget,

@@ -19,7 +19,7 @@ import { PlanContact } from "./plan-contact.entity";
 import { freezeRollup } from "./plan-rollup";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
-import { checkTransition, isDeletable, isLocked, todayUtc } from "./plan-workflow";
+import { checkTransition, hasFrozenFigures, isDeletable, isLocked, todayUtc } from "./plan-workflow";
 
 export interface PlanFilter {
   accountId?: string | null;
@@ -470,7 +470,7 @@ export class PlansService {
     const at = new Date();
     const updated = await this.bumpVersion(em, plan, { status: to });
     // at expiry the figures are frozen: from now on the plan answers what it reported then
-    if (to === PlanStatus.EXPIRED) await freezeRollup(this.db, em, plan.id, at);
+    if (hasFrozenFigures(to)) await freezeRollup(this.db, em, plan.id, at);
     await em.insert(PlanStatusChange, { planId: plan.id, from, to, changedById: actor.id, changedAt: at, comment });
     const changes: Change[] = [change("status", from, to)];
     if (comment) changes.push(change("comment", null, comment));
