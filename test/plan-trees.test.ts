@@ -151,6 +151,38 @@ describe("structure is part of the plan: approval locks the tree", () => {
     ]);
   });
 
+  it("approving a grandparent while a child plan is added below it: either the child came first or it is PLAN_LOCKED (never added to an approved tree)", async () => {
+    const pairs: Array<{ top: string; mid: string }> = [];
+    for (let i = 0; i < 20; i++) {
+      const top = await createPlan(h, w);
+      const mid = await createPlan(h, w, { parentId: top, periodId: w.future.q[0] });
+      await driveTo(h, top, "SUBMITTED");
+      pairs.push({ top, mid });
+    }
+    const results = await Promise.all(
+      pairs.flatMap(({ top, mid }) => [
+        h.gql(w.owner.token, M.createPlan, { input: { name: "racer", accountId: w.accountId, periodId: w.future.q[0], parentId: mid } }),
+        h.gql(w.owner.token, M.changeStatus, { id: top, s: "FINAL_APPROVED" }),
+      ]),
+    );
+    const db = h.deps.db;
+    const entryId = async (planId: string, action: string) =>
+      Number(
+        (await db.query<{ id: number }>(`SELECT MAX(id) AS id FROM plan_audit_entry WHERE plan_id = ${db.param(1)} AND action = ${db.param(2)}`, [Number(planId), action]))[0]
+          .id ?? 0,
+      );
+    for (const [i, { top, mid }] of pairs.entries()) {
+      const [add, approve] = [results[2 * i], results[2 * i + 1]];
+      expect(approve.errors).toBeUndefined(); // the approval itself never waits for permission from below
+      if (add.errors) {
+        expectCode(add, "PLAN_LOCKED");
+        continue;
+      }
+      // the child was added (and recorded on its parent) before the approval was recorded
+      expect(await entryId(mid, "CHILD_ADDED")).toBeLessThan(await entryId(top, "STATUS_CHANGED"));
+    }
+  });
+
   it("a grandparent's approval locks the whole tree: no child plan or objective under its descendants", async () => {
     const top = await createPlan(h, w);
     const mid = await createPlan(h, w, { parentId: top, periodId: w.future.q[0] });

@@ -33,7 +33,24 @@ export async function planChain(db: Database, em: EntityManager, planId: number)
   return rows.map((r) => ({ id: Number(r.id), status: r.status as PlanStatus, depth: Number(r.depth) }));
 }
 
-/** The first locked plan (workflow: isLocked) on the path from the plan up to its root, or null. */
+/**
+ * The first locked plan (workflow: isLocked) on the path from the plan up to its root, or null.
+ * Asked inside the write transaction of a structural change. On PostgreSQL the ancestors are
+ * read again FOR SHARE and stay share-locked until the transaction ends: an approval of an
+ * ancestor running at the same time either waits for this change or is seen by it (READ
+ * COMMITTED re-reads a row it had to wait for). The plan itself is guarded by its conditional
+ * version bump; SQLite serialises writes anyway.
+ */
 export async function lockedInChain(db: Database, em: EntityManager, planId: number): Promise<ChainLink | null> {
-  return (await planChain(db, em, planId)).find((p) => isLocked(p.status)) ?? null;
+  const chain = await planChain(db, em, planId);
+  const ancestors = chain.slice(1);
+  if (db.dialect === "postgres" && ancestors.length) {
+    const rows: Array<{ id: number | string; status: string }> = await em.query(
+      `SELECT id, status FROM business_plan WHERE id IN ${db.inList(ancestors.length)} ORDER BY id FOR SHARE`,
+      ancestors.map((a) => a.id),
+    );
+    const now = new Map(rows.map((r) => [Number(r.id), r.status as PlanStatus]));
+    for (const a of ancestors) a.status = now.get(a.id) ?? a.status;
+  }
+  return chain.find((p) => isLocked(p.status)) ?? null;
 }
