@@ -10,6 +10,7 @@ import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
 import { Objective } from "../objectives/objective.entity";
+import { scopedToAccount } from "../objectives/objective-progress";
 import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
@@ -166,7 +167,8 @@ export class AccountsResolver {
       ctx.loaders.objectivesByAccount(p, info).load(a.id),
       ctx.loaders.globalObjectives(p, info).load(0),
     ]);
-    return [...own, ...global];
+    // a global objective's progress, listed under an account, is that account's
+    return [...own, ...global.map((g) => scopedToAccount(g, a.id))];
   }
 
   @FieldResolver(() => [Opportunity])

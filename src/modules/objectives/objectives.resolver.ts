@@ -15,6 +15,7 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { Objective } from "./objective.entity";
+import { accountScopeOf, progressKey } from "./objective-progress";
 
 const MAX_QTY = 1_000_000_000;
 
@@ -92,7 +93,7 @@ export class UpdateObjectiveInput {
 
 @ObjectType({
   description:
-    "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective; actualRevenue sums its WON opportunities.",
+    "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective or one of its descendants; actualRevenue sums their WON opportunities (each counted once).",
   simpleResolvers: true,
 })
 export class ObjectiveProgress {
@@ -178,9 +179,19 @@ export class ObjectivesResolver {
     return o.accountId == null && o.planId == null;
   }
 
-  @FieldResolver(() => ObjectiveProgress)
-  async progress(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ObjectiveProgress> {
-    const f = await ctx.loaders.progress(fieldPosition(info)).load(o.id);
+  @FieldResolver(() => ObjectiveProgress, {
+    description:
+      "Progress of this objective and its descendants; for a global objective, accountId narrows it to one account (in Account.applicableObjectives it is that account).",
+  })
+  async progress(
+    @Root() o: Objective,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+    @Arg("accountId", () => ID, { nullable: true }) accountId?: string | null,
+  ): Promise<ObjectiveProgress> {
+    // an id that cannot exist narrows to an account without activities or opportunities: zero
+    const scope = accountId != null ? (parseId(accountId) ?? -1) : accountScopeOf(o);
+    const f = await ctx.loaders.progress(fieldPosition(info)).load(progressKey({ objectiveId: o.id, accountId: scope }));
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);

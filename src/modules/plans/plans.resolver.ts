@@ -20,6 +20,8 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
+import { figuresKey } from "./plan-rollup";
+import { hasFrozenFigures } from "./plan-workflow";
 import type { PlanFilter } from "./plans.service";
 
 @InputType()
@@ -159,6 +161,9 @@ export class PlanRollup {
 
   @Field(() => Float, { nullable: true, description: "wonRevenue / revenueTarget; null without a target." })
   attainment: number | null;
+
+  @Field({ description: "When the figures were computed; for an EXPIRED plan, the moment it expired (its figures are frozen then)." })
+  asOf: Date;
 }
 
 @Resolver(() => BusinessPlanConnection)
@@ -338,10 +343,17 @@ export class PlansResolver {
     return p.copiedFromId == null ? null : ctx.loaders.plan.load(p.copiedFromId);
   }
 
-  @FieldResolver(() => PlanRollup)
+  @FieldResolver(() => PlanRollup, { description: "Live figures; an EXPIRED plan answers the figures stored when it expired." })
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
-    const f = await ctx.loaders.rollup(fieldPosition(info)).load(p.id);
-    return { ...f, revenueTarget: p.revenueTarget, attainment: ratio(f.wonRevenue, p.revenueTarget) };
+    const f = await ctx.loaders.rollup(fieldPosition(info)).load(figuresKey(p.id, hasFrozenFigures(p.status)));
+    return {
+      revenueTarget: p.revenueTarget,
+      childrenRevenueTarget: f.childrenRevenueTarget,
+      pipelineRevenue: f.pipelineRevenue,
+      wonRevenue: f.wonRevenue,
+      attainment: ratio(f.wonRevenue, p.revenueTarget),
+      asOf: f.asOf,
+    };
   }
 }
 
