@@ -29,6 +29,8 @@ export interface AppConfig {
   playground: boolean;
   /** Graceful shutdown: how long in-flight requests may take to finish before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** Execution backstop: list items one request may resolve (QUERY_MAX_LIST_ITEMS). */
+  queryMaxListItems: number;
 }
 
 export type GraphqlExecutor = "jit" | "graphql-js";
@@ -87,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
     playground: bool("PLAYGROUND", env.PLAYGROUND, !isProduction),
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
+    queryMaxListItems: int("QUERY_MAX_LIST_ITEMS", env.QUERY_MAX_LIST_ITEMS, 100_000, 1, 10_000_000),
   };
 }

@@ -63,7 +63,7 @@ export async function buildContext(
 
 export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
   // Depth, aliases, directives, tokens, cost and complexity limits (README "Security and limits").
-  const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction });
+  const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction, maxListItems: deps.config.queryMaxListItems });
   return new ApolloServer<Context>({
     // graphql-jit runs the operations (jit-executor.ts); GRAPHQL_EXECUTOR=graphql-js keeps graphql-js' interpreter.
     ...(deps.config.executor === "jit" ? { gateway: jitGateway(buildAppSchema()) } : { schema: buildAppSchema() }),
@@ -79,7 +79,14 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
     maxRecursiveSelections: limits.maxRecursiveSelections,
     persistedQueries: limits.persistedQueries,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...noStoreCacheControl(), anonymousIntrospectionGuard(), requestObserverPlugin(), ...limits.plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...noStoreCacheControl(),
+      limits.budgetPlugin,
+      anonymousIntrospectionGuard(),
+      requestObserverPlugin(),
+      ...limits.plugins,
+    ],
   });
 }
 
