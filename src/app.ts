@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AppConfig } from "./config";
+import { type AppConfig, PUBLIC_DEMO_TOKENS } from "./config";
 import { type Database, openDatabase, STARTUP_LOCK_KEY } from "./db/data-source";
 import { seedDemo } from "./db/seed/demo";
 import { createApolloServer, type AppDeps } from "./graphql/server";
@@ -24,6 +24,13 @@ export async function initApp(config: AppConfig, logger: AppLogger = createLogge
   let demoTokens: Record<string, string> | null = null;
   // One starting process at a time (PostgreSQL advisory lock): two processes starting
   // together on an empty database must not both seed or both create the ADMIN_TOKEN user.
+  if (config.seedDemo && config.isProduction) {
+    logger.warn(
+      { publicTokens: PUBLIC_DEMO_TOKENS },
+      `SEED_DEMO=true in production: the demo users answer to the PUBLIC tokens ${PUBLIC_DEMO_TOKENS.join(", ")} (demo-admin is an ADMIN). ` +
+        "Anyone who has read the README can sign in. Unset SEED_DEMO unless this server is a public demo.",
+    );
+  }
   await database.exclusive(STARTUP_LOCK_KEY, async () => {
     if (config.seedDemo) demoTokens = await seedDemo(database, services);
     if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
