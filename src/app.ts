@@ -6,6 +6,7 @@ import { createApolloServer, type AppDeps } from "./graphql/server";
 import { createHttpApp } from "./http/app";
 import { type AppLogger, createLogger } from "./logger";
 import { createServices } from "./services";
+import { createRateLimits } from "./auth/rate-limits";
 
 export interface RunningApp {
   deps: AppDeps;
@@ -35,7 +36,7 @@ export async function initApp(config: AppConfig, logger: AppLogger = createLogge
     if (config.seedDemo) demoTokens = await seedDemo(database, services);
     if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
   });
-  const deps: AppDeps = { config, db: database, services, logger };
+  const deps: AppDeps = { config, db: database, services, logger, rateLimits: createRateLimits(config, logger) };
   return { deps, demoTokens };
 }
 
@@ -90,6 +91,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
           clearTimeout(force);
         }
         await apollo.stop();
+        await deps.rateLimits.close();
         await deps.db.close();
       })();
       return stopping;

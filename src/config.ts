@@ -39,8 +39,8 @@ export interface AppConfig {
   authFailuresPerWindow: number;
   /** Optional quota: requests per token and window; null = off (RATE_LIMIT_PER_MINUTE). */
   rateLimitPerWindow: number | null;
-  /** The window of both limits (RATE_LIMIT_WINDOW_MS, default one minute). */
-  rateLimitWindowMs: number;
+  /** The window of both limits in seconds (RATE_LIMIT_WINDOW_SECONDS, default 60). */
+  rateLimitWindowSeconds: number;
   /** Shared limiter store for several API processes (REDIS_URL); null = in memory, per process. */
   redisUrl: string | null;
   /** Prefix of the limiter keys (RATE_LIMIT_KEY_PREFIX): processes with the same prefix share one budget. */
@@ -133,7 +133,7 @@ const EnvSchema = z
     QUERY_MAX_LIST_ITEMS: int("QUERY_MAX_LIST_ITEMS", 100_000, 1, 10_000_000),
     AUTH_FAILURES_PER_WINDOW: int("AUTH_FAILURES_PER_WINDOW", 20, 1, 1_000_000),
     RATE_LIMIT_PER_MINUTE: optionalInt("RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
-    RATE_LIMIT_WINDOW_MS: int("RATE_LIMIT_WINDOW_MS", 60_000, 1_000, 3_600_000),
+    RATE_LIMIT_WINDOW_SECONDS: int("RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600),
     REDIS_URL: z.preprocess(unset, z.string().regex(/^rediss?:\/\//, { error: "REDIS_URL must start with redis:// or rediss://" }).optional()),
     RATE_LIMIT_KEY_PREFIX: z.preprocess(
       unset,
@@ -205,7 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queryMaxListItems: e.QUERY_MAX_LIST_ITEMS,
     authFailuresPerWindow: e.AUTH_FAILURES_PER_WINDOW,
     rateLimitPerWindow: e.RATE_LIMIT_PER_MINUTE ?? null,
-    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
     redisUrl: e.REDIS_URL ?? null,
     rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN ?? null,

@@ -58,7 +58,13 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        buildContext(deps, req.headers.authorization, undefined, (req.method === "GET" ? req.query : req.body) as GraphqlParams),
+        buildContext(
+          deps,
+          req.headers.authorization,
+          undefined,
+          (req.method === "GET" ? req.query : req.body) as GraphqlParams,
+          req.socket.remoteAddress ?? "unknown",
+        ),
     }),
   );
 
