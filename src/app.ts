@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { type AppConfig, PUBLIC_DEMO_TOKENS } from "./config";
+import { resolve } from "node:path";
 import { type Database, openDatabase, STARTUP_LOCK_KEY } from "./db/data-source";
+import { acquireServerLock, prepareSqliteFile, type ServerLock } from "./db/sqlite-file";
 import { seedDemo } from "./db/seed/demo";
 import { createApolloServer, type AppDeps } from "./graphql/server";
 import { createHttpApp } from "./http/app";
@@ -40,9 +42,27 @@ export async function initApp(config: AppConfig, logger: AppLogger = createLogge
   return { deps, demoTokens };
 }
 
+/** The server lock of a SQLite database file (one server per file), or null (PostgreSQL, in-memory SQLite). */
+function serverLockFor(config: AppConfig): ServerLock | null {
+  if (!config.databaseUrl.startsWith("sqlite:")) return null;
+  const path = config.databaseUrl.slice("sqlite:".length);
+  if (path === ":memory:" || path === "") return null;
+  const file = resolve(path);
+  prepareSqliteFile(file);
+  return acquireServerLock(file);
+}
+
 /** Starts the HTTP server; resolves once it listens. */
 export async function startApp(config: AppConfig, logger?: AppLogger): Promise<RunningApp> {
-  const { deps, demoTokens } = await initApp(config, logger);
+  const lock = serverLockFor(config);
+  let init: Awaited<ReturnType<typeof initApp>>;
+  try {
+    init = await initApp(config, logger);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const { deps, demoTokens } = init;
   const apollo = createApolloServer(deps);
   await apollo.start();
   const app = createHttpApp(deps, apollo);
@@ -93,6 +113,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
         await apollo.stop();
         await deps.rateLimits.close();
         await deps.db.close();
+        lock?.release();
       })();
       return stopping;
     },
