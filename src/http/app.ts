@@ -46,7 +46,7 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   });
 
   // Operations: Prometheus metrics, the GraphiQL playground, one log line per GraphQL request.
-  const metrics = createMetrics(deps.db);
+  const metrics = createMetrics(deps.db, { token: deps.config.metricsToken });
   app.get("/metrics", metrics.handler);
   app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
   app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
