@@ -20,6 +20,15 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   app.disable("x-powered-by");
   app.set("trust proxy", false);
 
+  // Security headers on every route (/graphql, /health, /ready, /metrics, /playground, 404s). The answers
+  // here are JSON or text: nothing may load or frame them. The playground sets its own, looser CSP.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
   app.use((req, res, next) => {
     const requestId = newRequestId();
     res.setHeader("x-request-id", requestId);
@@ -53,7 +62,6 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
 
   app.use(
     "/graphql",
-    helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }),
     cors({ origin: deps.config.corsOrigins.length ? deps.config.corsOrigins : false }),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
