@@ -3,6 +3,12 @@ import { startApp } from "./app";
 import { loadConfig } from "./config";
 import { createLogger } from "./logger";
 
+/** The banner below goes through process.stdout: a closed pipe must not turn into an unhandled 'error'. */
+process.stdout.on("error", () => undefined);
+
+/** After SHUTDOWN_TIMEOUT_MS in-flight requests are cut off; this much later the process exits whatever is left. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -21,11 +27,12 @@ async function main() {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, "shutting down");
-    // Backstop: app.stop() closes in-flight requests after SHUTDOWN_TIMEOUT_MS; this catches a hang after that.
+    // Backstop: app.stop() closes in-flight requests after SHUTDOWN_TIMEOUT_MS; this catches a hang after that
+    // (Apollo, the database, a connection that does not close). Logging never blocks (StdoutDestination).
     const force = setTimeout(() => {
-      logger.error({ timeoutMs: config.shutdownTimeoutMs + 5_000 }, "shutdown did not finish in time; exiting");
+      logger.error({ timeoutMs: config.shutdownTimeoutMs + SHUTDOWN_GRACE_MS }, "shutdown did not finish in time; exiting");
       process.exit(1);
-    }, config.shutdownTimeoutMs + 5_000);
+    }, config.shutdownTimeoutMs + SHUTDOWN_GRACE_MS);
     force.unref();
     app.stop().then(
       () => {
