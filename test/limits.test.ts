@@ -148,7 +148,7 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
     const r = await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first: 42 });
     refused(r, "QUERY_TOO_LARGE", /^Query too large: the answer could have 5,021,395 fields, more than the limit of 5,000,000/);
     expect(r.errors![0].message).toMatch(/Query\.accounts\(first: 42\) x42/);
-    expect(r.errors![0].message).toMatch(/Paginate: ask for smaller pages with first/);
+    expect(r.errors![0].message).toMatch(/Paginate: give the lists a smaller first/);
     // nested pages multiply: 500 plans x 500 audit entries x their changes
     const nested = `query($a: Int, $b: Int) { businessPlans(first: $a) { edges { node { auditTrail(first: $b) { action changedBy { name } changes { field oldValue newValue } } } } } }`;
     ok(await h.gql(h.admin.token, nested, { a: 10, b: 10 }));

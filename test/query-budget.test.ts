@@ -94,7 +94,7 @@ describe("over HTTP, with an ANALYST token, at growing N", () => {
       expect(r.status).toBe(400);
       expect(r.json.errors).toHaveLength(1);
       expect(r.json.errors[0].extensions.code).toBe("QUERY_TOO_LARGE");
-      expect(r.json.errors[0].message).toMatch(/^Query too large: the answer could have 18,900,602 fields, more than the limit of 5,000,000 \(the lists multiply: Account\.opportunities x100, BusinessPlan\.opportunities x50, Opportunity\.plans x5\)\. Paginate/);
+      expect(r.json.errors[0].message).toMatch(/^Query too large: the answer could have 18,900,602 fields, more than the limit of 5,000,000 \(the lists multiply: Account\.opportunities x100, BusinessPlan\.opportunities x50, Opportunity\.plans x5\)\. Paginate: give the lists a smaller first/);
       expect(r.json.data ?? null).toBeNull();
       expect(r.text.length).toBeLessThan(1000);
     });
@@ -113,6 +113,36 @@ describe("over HTTP, with an ANALYST token, at growing N", () => {
     expect(small.status).toBe(200);
     expect(small.json.errors).toBeUndefined();
     expect(small.json.data.account.opportunities).toHaveLength(120);
+  });
+
+  it("the same shape with first on its lists is admitted (estimate 1,667) and answers at most that many", async () => {
+    const paged = `query Paged($id: ID!) { account(id: $id) { opportunities(first: 5) { plans(first: 2) { opportunities(first: 5) { plans(first: 2) { opportunities(first: 5) { id name revenue } } } } } } }`;
+    expect(estimateOperation(buildAppSchema(), parse(paged), { id: "1" }).cost).toBe(1_667);
+    const r = await postGql(s.url, analyst, paged, { id: accountId });
+    expect(r.status).toBe(200);
+    expect(r.json.errors).toBeUndefined();
+    const top = r.json.data.account.opportunities;
+    expect(top).toHaveLength(5);
+    let leaves = 0;
+    for (const o of top) {
+      expect(o.plans).toHaveLength(2);
+      for (const p of o.plans) {
+        expect(p.opportunities).toHaveLength(5);
+        for (const o2 of p.opportunities) for (const p2 of o2.plans) leaves += p2.opportunities.length;
+      }
+    }
+    expect(leaves).toBe(5 * 2 * 5 * 2 * 5);
+  });
+
+  it("a nested first is validated like a page size: negative or above 500 is BAD_USER_INPUT", async () => {
+    for (const first of [-1, 501]) {
+      const r = await postGql(s.url, analyst, `query($id: ID!, $f: Int) { account(id: $id) { opportunities(first: $f) { id } } }`, { id: accountId, f: first });
+      expect(r.json.errors).toHaveLength(1);
+      expect(r.json.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+      expect(r.json.errors[0].message).toMatch(/^first: must be/);
+    }
+    const zero = await postGql(s.url, analyst, `query($id: ID!) { account(id: $id) { opportunities(first: 0) { id } activities(first: 0) { id } } }`, { id: accountId });
+    expect(zero.json.data.account).toEqual({ opportunities: [], activities: [] });
   });
 
   it("the budget is per request: the next request starts from zero", async () => {

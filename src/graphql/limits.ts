@@ -78,8 +78,10 @@ export class QueryLimitError extends GraphQLError {
  * per-account shape: 5 top-level plans x 4 children, 5 objectives per child,
  * 5 opportunities and 10 activities per objective, 8 contacts), with headroom.
  * The estimate is an estimate; the hard bound is QUERY_LIMITS.maxListItems,
- * counted while the answer is built. test/query-budget.test.ts checks that
- * every list field of the schema is here or takes `first`.
+ * counted while the answer is built. The lists that can be long (opportunities,
+ * activities, an opportunity's plans) also take an optional `first`, which the
+ * estimate uses instead. test/query-budget.test.ts checks that every list field
+ * of the schema is here or is paginated.
  */
 export const LIST_SIZES: Readonly<Record<string, number>> = {
   // the connection field multiplies by its page already: one edge list per page
@@ -118,10 +120,15 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
 /** Lists without an entry in LIST_SIZES and without `first` (none in this schema; a new field should get an entry). */
 export const UNDECLARED_LIST_SIZE = 50;
 
-/** The size the estimate assumes for a list field: its page (`first`) when it takes one, else its declared size. */
+/**
+ * The size the estimate assumes for a list field: the `first` the request gives; without one, the
+ * declared size of a nested list (which then answers the whole list), or the default page (50) of a
+ * paginated one (accounts, businessPlans, auditTrail).
+ */
 export function assumedListSize(typeName: string, fieldName: string, args: Record<string, unknown>, takesFirst: boolean): number {
-  if (takesFirst) return requestedPage(args.first);
-  return LIST_SIZES[`${typeName}.${fieldName}`] ?? UNDECLARED_LIST_SIZE;
+  const declared = LIST_SIZES[`${typeName}.${fieldName}`];
+  if (takesFirst && (args.first != null || declared === undefined)) return requestedPage(args.first);
+  return declared ?? UNDECLARED_LIST_SIZE;
 }
 
 /**
@@ -135,7 +142,7 @@ function listSizeEstimator(seen: Map<string, number>): ComplexityEstimator {
     // a connection (accounts, businessPlans) is not a list itself: its page multiplies its edges
     if (!isListType(getNullableType(field.type)) && !takesFirst) return undefined;
     const size = assumedListSize(type.name, field.name, args, takesFirst);
-    if (size > 1) seen.set(`${type.name}.${field.name}${takesFirst ? `(first: ${size})` : ""}`, size);
+    if (size > 1) seen.set(`${type.name}.${field.name}${takesFirst && args.first != null ? `(first: ${size})` : ""}`, size);
     return 1 + size * Math.max(childComplexity, 1);
   };
 }
@@ -171,7 +178,7 @@ function tooLargeMessage(cost: number, max: number, lists: Map<string, number>):
   return (
     `Query too large: the answer could have ${fmt(cost)} fields, more than the limit of ${fmt(max)}` +
     (named ? ` (the lists multiply: ${named})` : "") +
-    ". Paginate: ask for smaller pages with first, or fetch the nested lists in separate requests (for one plan or objective at a time)."
+    ". Paginate: give the lists a smaller first (opportunities, activities and plans take one too), or fetch the nested lists in separate requests."
   );
 }
 
@@ -230,7 +237,7 @@ export class ListBudget {
   message(): string {
     return (
       `Query too large: the answer reached more than ${fmt(this.max)} list items (at ${this.exceededAt}). ` +
-      "Paginate: ask for smaller pages with first, or fetch the nested lists in separate requests (for one plan or objective at a time)."
+      "Paginate: give the lists a smaller first (opportunities, activities and plans take one too), or fetch the nested lists in separate requests."
     );
   }
 }
