@@ -150,4 +150,15 @@ describe("over HTTP, with an ANALYST token, at growing N", () => {
     expect(r.status).toBe(200);
     expect(r.json.data.account.opportunities).toHaveLength(120);
   });
+
+  it("a mutation is not cut short after its write: its whole answer comes back (the estimate still applies before it runs)", async () => {
+    const m = `mutation($i: CreateOpportunityInput!) { createOpportunity(input: $i) { id account { opportunities { plans { opportunities { id } } } } } }`;
+    const r = await postGql(s.url, admin, m, { i: { name: "Opp 121", accountId, revenue: "1.00", planIds: plans } });
+    expect(r.status).toBe(200);
+    expect(r.json.errors).toBeUndefined();
+    // 121 + 242 + 242 x 121 items: far beyond this server's 1,000
+    const opps = r.json.data.createOpportunity.account.opportunities;
+    expect(opps).toHaveLength(121);
+    expect(opps[0].plans[0].opportunities).toHaveLength(121);
+  });
 });

@@ -271,13 +271,21 @@ export function countListItems(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/** Gives each request its ListBudget; an exhausted budget turns the answer into one QUERY_TOO_LARGE error, HTTP 400. */
+/**
+ * Gives each query its ListBudget; an exhausted budget turns the answer into one QUERY_TOO_LARGE error,
+ * HTTP 400. Mutations are not cut short: their writes are committed before the answer is built, and an
+ * error instead of that answer would tell the client that nothing happened (the estimate still refuses
+ * an oversized mutation before it runs).
+ */
 export function listBudgetPlugin(max: number): ApolloServerPlugin<BudgetedContext> {
   return {
     async requestDidStart({ contextValue }) {
       const budget = new ListBudget(max);
       contextValue.budget = budget;
       return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== "query") contextValue.budget = undefined;
+        },
         async willSendResponse({ response }) {
           if (!budget.exceededAt) return;
           response.body = {
