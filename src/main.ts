@@ -13,15 +13,6 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
-  logger.info({ url: app.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, "//***@") }, "Account Planning API listening");
-  if (!config.isProduction) {
-    process.stdout.write(`\nAccount Planning API: ${app.url}\n`);
-    if (app.demoTokens) {
-      process.stdout.write("Demo users (send Authorization: Bearer <token>):\n");
-      for (const [who, token] of Object.entries(app.demoTokens)) process.stdout.write(`  ${who.padEnd(40)} ${token}\n`);
-    }
-    process.stdout.write("\n");
-  }
   let shuttingDown = false;
   const shutdown = (signal: string) => {
     if (shuttingDown) return;
@@ -47,6 +38,17 @@ async function main() {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  // Announced only once the signal handlers are in place: a supervisor that sends SIGTERM as soon as it
+  // reads this line gets a graceful shutdown, not the default action (death by signal).
+  logger.info({ url: app.url, database: config.databaseUrl.replace(/\/\/[^@]*@/, "//***@") }, "Account Planning API listening");
+  if (!config.isProduction) {
+    process.stdout.write(`\nAccount Planning API: ${app.url}\n`);
+    if (app.demoTokens) {
+      process.stdout.write("Demo users (send Authorization: Bearer <token>):\n");
+      for (const [who, token] of Object.entries(app.demoTokens)) process.stdout.write(`  ${who.padEnd(40)} ${token}\n`);
+    }
+    process.stdout.write("\n");
+  }
 }
 
 main().catch((err) => {
