@@ -14,6 +14,7 @@ import {
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
+import { countListItems } from "./limits";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
 let cached: GraphQLSchema | null = null;
@@ -21,7 +22,7 @@ let cached: GraphQLSchema | null = null;
 /** The executable schema (built once per process). */
 export function buildAppSchema(): GraphQLSchema {
   if (cached) return cached;
-  cached = buildSchemaSync({
+  cached = countListItems(buildSchemaSync({
     resolvers: [
       UsersResolver,
       AccountsResolver,
@@ -39,7 +40,7 @@ export function buildAppSchema(): GraphQLSchema {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,
-  });
+  }));
   void DateScalar;
   return cached;
 }

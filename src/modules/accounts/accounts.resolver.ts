@@ -4,6 +4,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, Obj
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import { filterValues, maxLength } from "../../common/input-limits";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
 import { LIMITS, PageInfo } from "../../graphql/common-types";
 import { pagedListComplexity } from "../../graphql/limits";
@@ -176,8 +177,10 @@ export class AccountsResolver {
     @Root() a: Account,
     @Ctx() ctx: Context,
     @Arg("status", () => [OpportunityStatus], { nullable: true }) status?: OpportunityStatus[] | null,
+    @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null,
   ) {
-    return ctx.loaders.opportunitiesByAccount(filterValues("status", status)).load(a.id);
+    const take = nestedFirst(first);
+    return ctx.loaders.opportunitiesByAccount(filterValues("status", status)).load(a.id).then(take);
   }
 
   @FieldResolver(() => [Activity], { description: "Ordered by due time (undated last), then creation." })
@@ -185,8 +188,10 @@ export class AccountsResolver {
     @Root() a: Account,
     @Ctx() ctx: Context,
     @Arg("status", () => [ActivityStatus], { nullable: true }) status?: ActivityStatus[] | null,
+    @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.activitiesByAccount(filterValues("status", status), info).load(a.id);
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByAccount(filterValues("status", status), info).load(a.id).then(take);
   }
 }

@@ -3,6 +3,7 @@ import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validato
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { parseId } from "../../common/ids";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../loaders/loader-kit";
@@ -200,12 +201,14 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => [Opportunity])
-  opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.opportunitiesByObjective(null, info).load(o.id);
+  opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.opportunitiesByObjective(null, info).load(o.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
-  activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.activitiesByObjective(null, info).load(o.id);
+  activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByObjective(null, info).load(o.id).then(take);
   }
 }

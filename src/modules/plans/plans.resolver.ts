@@ -4,6 +4,7 @@ import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutati
 import { PlanStatus, PlanType } from "../../common/enums";
 import { badInput } from "../../common/errors";
 import { parseId } from "../../common/ids";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../loaders/loader-kit";
@@ -308,13 +309,15 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities linked to this plan directly." })
-  opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
-    return ctx.loaders.opportunitiesByPlan.load(p.id);
+  opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.opportunitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
-  activities(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
-    return ctx.loaders.activitiesByPlan.load(p.id);
+  activities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Contact])
