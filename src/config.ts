@@ -163,6 +163,9 @@ const EnvSchema = z
     }
   });
 
+/** Every environment variable the server reads (the keys of the schema above). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** A value as echoed in a configuration message (secrets never). */
 function shown(name: string, raw: unknown): string {
   if (raw === undefined) return "";
