@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { assertAdmin, assertCanWrite } from "../../auth/policy";
 import { ObjectiveUnit } from "../../common/enums";
 import { badInput } from "../../common/errors";
-import { findOptional, mustFind } from "../../common/find";
+import { findOptional, mustFind, rowLock } from "../../common/find";
 import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -99,7 +99,7 @@ export class ObjectivesService {
   async update(actor: User, rawId: string, patch: ObjectivePatch): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const ob = await mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
+      const ob = await this.lockForChange(em, rawId);
       const plan = await this.assertCanChange(em, actor, ob, "change its objectives");
       const next: Partial<Objective> = {};
       if (patch.name === null) throw badInput("name", "cannot be null");
@@ -128,7 +128,7 @@ export class ObjectivesService {
   async delete(actor: User, rawId: string): Promise<string> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const ob = await mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
+      const ob = await this.lockForChange(em, rawId);
       await this.assertCanChange(em, actor, ob, "remove an objective from it");
       // Child objectives go with their parent (ON DELETE CASCADE): each one's plan must accept the removal
       // from this caller, or nothing is deleted; every plan that loses objectives records it.
@@ -177,6 +177,19 @@ export class ObjectivesService {
     }
     if (ob.accountId == null) assertAdmin(actor, "change global objectives");
     return null;
+  }
+
+  /**
+   * The objective to change, locked (PostgreSQL) after its plan: structural edits lock the plan first
+   * (PlansService.assertStructureEditable) and creating an objective under this one key-share-locks it,
+   * so taking the objective before its plan deadlocked with a concurrent createObjective.
+   */
+  private async lockForChange(em: EntityManager, rawId: string): Promise<Objective> {
+    const ob = await mustFind(em, Objective, rawId, "Objective");
+    const lock = rowLock(em, "update");
+    if (!lock.lock) return ob;
+    if (ob.planId != null) await em.findOne(BusinessPlan, { where: { id: ob.planId }, ...lock });
+    return mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
   }
 
   /** The plan of the objective's parent objective, when that is another plan than the objective's own. */
