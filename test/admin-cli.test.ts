@@ -12,6 +12,7 @@ import { assertCompiled, ROOT } from "./helpers/child-server";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { Role } from "../src/common/enums";
+import { gid } from "./helpers/ids";
 
 /** The operator commands, run compiled (node dist/scripts/*.js) as child processes against a fresh database. */
 
@@ -262,7 +263,7 @@ describe("revokeToken mutation (ADMIN)", () => {
     const manager = await h.user(Role.ACCOUNT_MANAGER);
     const m = "mutation($t: String!) { revokeToken(token: $t) }";
     expectCode(await h.gql(manager.token, m, { t: victim.token }), "FORBIDDEN");
-    expect((await h.ok(victim.token, "{ me { id } }")).me.id).toBe(String(victim.user.id));
+    expect((await h.ok(victim.token, "{ me { id } }")).me.id).toBe(gid("User", victim.user.id));
     expect(await h.ok(h.admin.token, m, { t: victim.token })).toEqual({ revokeToken: true });
     expectCode(await h.gql(victim.token, "{ me { id } }"), "UNAUTHENTICATED");
     expect(await h.ok(h.admin.token, m, { t: victim.token })).toEqual({ revokeToken: false });

@@ -13,6 +13,7 @@ import { buildAppSchema } from "../src/graphql/schema";
 import { QUERY_LIMITS } from "../src/graphql/limits";
 import { createHarness, expectCode, type GqlResult, type Harness } from "./helpers/harness";
 import { ACCOUNT_VIEW, ACCOUNT_VIEW_WIDE_VAR, accountViewWide, nestedChildren } from "./helpers/security-kit";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let prod: Harness;
@@ -56,7 +57,7 @@ const complexity = (q: string, variables: Record<string, unknown>) =>
 
 describe("the account view is admitted", () => {
   it("single account, first page of the wide form (literal and variable first up to 100)", async () => {
-    const single = await h.gql(h.admin.token, ACCOUNT_VIEW, { id: "1", period: "6" });
+    const single = await h.gql(h.admin.token, ACCOUNT_VIEW, { id: gid("Account", 1), period: gid("Period", 6) });
     ok(single);
     // the demo data: Globex has two FY2026 plans, the annual one with six children; two accounts in all
     expect(single.data.account.businessPlans).toHaveLength(2);
@@ -76,7 +77,7 @@ describe("the account view is admitted", () => {
     expect(armorMeasure(accountViewWide(100))).toEqual({ depth: 8, cost: 51511.71875 });
     expect(tokens(ACCOUNT_VIEW)).toBe(122);
     expect(tokens(accountViewWide(100))).toBe(122);
-    expect(complexity(ACCOUNT_VIEW, { id: "1" })).toBe(49);
+    expect(complexity(ACCOUNT_VIEW, { id: gid("Account", 1) })).toBe(49);
     expect(complexity(ACCOUNT_VIEW_WIDE_VAR, { first: 100 })).toBe(5001);
     expect(complexity(accountViewWide(100), {})).toBe(5001);
     // headroom: at least 2 levels, 15x the tokens, 3x the cost/complexity of the wide form at first: 100
@@ -91,10 +92,10 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
   it(`depth ${QUERY_LIMITS.maxDepth}; a 40-level children { children { ... } } query is refused`, async () => {
     // businessPlan (1) + n x children + id: depth n + 2
     expect(armorMeasure(nestedChildren(8)).depth).toBe(10);
-    ok(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 2), { id: "1" }));
-    refused(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 1), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
+    ok(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 2), { id: gid("BusinessPlan", 1) }));
+    refused(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 1), { id: gid("BusinessPlan", 1) }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
     // 40 levels break two limits: both are reported, and nothing runs
-    const deep = await h.gql(h.admin.token, nestedChildren(40), { id: "1" });
+    const deep = await h.gql(h.admin.token, nestedChildren(40), { id: gid("BusinessPlan", 1) });
     expect(deep.data ?? null).toBeNull();
     expect(deep.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT"]);
     expect(deep.errors?.map((e) => e.message).sort()).toEqual([
@@ -105,7 +106,7 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
 
   it(`depth counts through fragments`, async () => {
     const q = `query($id: ID!) { businessPlan(id: $id) { ...A } } fragment A on BusinessPlan { children { ...B } } fragment B on BusinessPlan { children { children { children { children { children { children { children { children { children { id } } } } } } } } } }`;
-    refused(await h.gql(h.admin.token, q, { id: "1" }), "BAD_USER_INPUT", /depth limit/);
+    refused(await h.gql(h.admin.token, q, { id: gid("BusinessPlan", 1) }), "BAD_USER_INPUT", /depth limit/);
   });
 
   it(`aliases ${QUERY_LIMITS.maxAliases}`, async () => {
@@ -166,7 +167,7 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
     for (const [q, v] of [
       [`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: 501 }],
       [`query($f: Int) { businessPlans(first: $f) { totalCount } }`, { f: 501 }],
-      [`query($f: Int) { businessPlan(id: "1") { auditTrail(first: $f) { action } } }`, { f: 501 }],
+      [`query($f: Int) { businessPlan(id: "${gid("BusinessPlan", 1)}") { auditTrail(first: $f) { action } } }`, { f: 501 }],
       [`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: -1 }],
     ] as const) {
       expectCode(await h.gql(h.admin.token, q, v), "BAD_USER_INPUT");

@@ -42,12 +42,12 @@ export function requestedPage(first: unknown, fallback = DEFAULT_PAGE): number {
 }
 
 /**
- * type-graphql `complexity` for list fields paginated with `first`: the
+ * type-graphql `complexity` for list fields paginated with `first` (or `last`): the
  * selection under it counts once per requested item. Used on
  * Query.accounts, Query.businessPlans and BusinessPlan.auditTrail.
  */
 export const pagedListComplexity: ComplexityEstimator = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
-  1 + requestedPage(args.first) * Math.max(childComplexity, 1);
+  1 + requestedPage(args.first ?? args.last) * Math.max(childComplexity, 1);
 
 export class QueryLimitError extends GraphQLError {
   constructor(message: string) {

@@ -14,6 +14,8 @@ import {
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
+import { applyDescriptions } from "./descriptions";
+import { installGlobalIds, NodeResolver } from "./node";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
 let cached: GraphQLSchema | null = null;
@@ -23,6 +25,7 @@ export function buildAppSchema(): GraphQLSchema {
   if (cached) return cached;
   cached = buildSchemaSync({
     resolvers: [
+      NodeResolver,
       UsersResolver,
       AccountsResolver,
       AccountConnectionResolver,
@@ -40,6 +43,8 @@ export function buildAppSchema(): GraphQLSchema {
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,
   });
+  installGlobalIds(cached);
+  applyDescriptions(cached);
   void DateScalar;
   return cached;
 }

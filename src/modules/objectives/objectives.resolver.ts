@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
-import { parseId } from "../../common/ids";
+import { parseId, progressId } from "../../common/ids";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../loaders/loader-kit";
@@ -96,6 +96,12 @@ export class UpdateObjectiveInput {
   simpleResolvers: true,
 })
 export class ObjectiveProgress {
+  @Field(() => ID, {
+    description:
+      "Stable cache key (derived from the objective's id and the account the progress is narrowed to): the same figures always have the same id. Not a Node id.",
+  })
+  id: string;
+
   @Field(() => Int)
   actualQuantity: number;
 
@@ -115,7 +121,7 @@ const pct = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 1
 export class ObjectivesResolver {
   @Query(() => Objective, { nullable: true })
   objective(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "Objective");
     return n === null ? null : ctx.loaders.objective.load(n);
   }
 
@@ -125,7 +131,7 @@ export class ObjectivesResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId) ?? -1), info).load(0);
+    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId, "Period") ?? -1), info).load(0);
   }
 
   @Mutation(() => Objective)
@@ -185,7 +191,7 @@ export class ObjectivesResolver {
     let percentComplete: number | null = null;
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
     else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
-    return { actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
+    return { id: progressId(o.id), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
   }
 
   @FieldResolver(() => [Opportunity])

@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertAdmin, assertCanWrite } from "../../auth/policy";
 import { ObjectiveUnit } from "../../common/enums";
@@ -10,7 +11,7 @@ import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { within } from "../periods/periods.service";
 import { BusinessPlan } from "../plans/business-plan.entity";
-import { change, diff, recordAudit } from "../plans/plan-audit";
+import { change, diff, recordAudit, ref } from "../plans/plan-audit";
 import { planAndAncestorIds } from "../plans/plan-tree";
 import type { PlansService } from "../plans/plans.service";
 import { isLocked, LOCKED_STATUSES } from "../plans/plan-workflow";
@@ -40,6 +41,8 @@ export interface ObjectivePatch {
 }
 
 const FIELDS = ["name", "description", "periodId", "accountId", "contactId", "parentId", "targetRevenue", "targetQuantity", "unit", "manualQuantity"] as const;
+/** The audited fields that hold references, and the type they point at (shown as global ids). */
+const REFS = { periodId: "Period", accountId: "Account", contactId: "Contact", parentId: "Objective" } as const;
 
 export class ObjectivesService {
   constructor(
@@ -81,7 +84,7 @@ export class ObjectivesService {
           manualQuantity: null,
         }),
       );
-      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_CREATED", [change("objectiveId", null, saved.id), ...diff({}, saved, [...FIELDS])]);
+      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_CREATED", [change("objectiveId", null, ref("Objective", saved.id)), ...diff({}, saved, [...FIELDS], REFS)]);
       return saved;
     });
   }
@@ -106,11 +109,11 @@ export class ObjectivesService {
         next.manualQuantity = patch.actualQuantity;
       }
       this.assertTargets(unit, next.targetQuantity !== undefined ? next.targetQuantity : ob.targetQuantity);
-      const changes = diff(ob, { ...ob, ...next }, [...FIELDS]);
+      const changes = diff(ob, { ...ob, ...next }, [...FIELDS], REFS);
       if (!changes.length) return ob;
       Object.assign(ob, next);
       const saved = await em.save(ob);
-      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_UPDATED", [change("objectiveId", null, ob.id), ...changes]);
+      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_UPDATED", [change("objectiveId", null, ref("Objective", ob.id)), ...changes]);
       return saved;
     });
   }
@@ -122,15 +125,15 @@ export class ObjectivesService {
       const plan = await this.assertCanChange(em, actor, ob);
       await this.assertNoLockedDescendant(em, ob);
       await em.delete(Objective, { id: ob.id });
-      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_DELETED", [change("objectiveId", ob.id, null), change("name", ob.name, null)]);
-      return String(ob.id);
+      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_DELETED", [change("objectiveId", ref("Objective", ob.id), null), change("name", ob.name, null)]);
+      return toGlobalId("Objective", ob.id);
     });
   }
 
   private async assertCanChange(em: EntityManager, actor: User, ob: Objective): Promise<BusinessPlan | null> {
     if (ob.planId != null) {
       const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
-      if (isLocked(plan.status)) throw planLocked(`the objective's plan ${plan.id} is ${plan.status}`);
+      if (isLocked(plan.status)) throw planLocked(`the objective's plan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}`);
       this.plans.assertEditable(actor, plan);
       return plan;
     }
@@ -151,7 +154,7 @@ export class ObjectivesService {
     );
     if (rows.length) {
       const r = rows[0];
-      throw planLocked(`child Objective ${r.id} would be deleted with Objective ${ob.id}, but its plan ${r.plan_id} is ${r.status}`);
+      throw planLocked(`child Objective ${toGlobalId("Objective", r.id)} would be deleted with Objective ${toGlobalId("Objective", ob.id)}, but its plan ${toGlobalId("BusinessPlan", r.plan_id)} is ${r.status}`);
     }
   }
 

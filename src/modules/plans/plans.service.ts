@@ -4,7 +4,7 @@ import { type Clock, systemClock } from "../../common/clock";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind } from "../../common/find";
-import { parseId } from "../../common/ids";
+import { type NodeType, parseId, toGlobalId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import { insertIfAbsent } from "../../db/constraint-errors";
@@ -16,7 +16,7 @@ import { Period } from "../periods/period.entity";
 import { within } from "../periods/periods.service";
 import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
-import { type Change, change, diff, recordAudit } from "./plan-audit";
+import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
 import { planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
@@ -66,6 +66,8 @@ const AUDITED_FIELDS = [
   "territory",
   "revenueTarget",
 ] as const;
+/** The audited fields that hold references, and the type they point at (shown as global ids). */
+const AUDITED_REFS = { accountId: "Account", ownerId: "User", periodId: "Period", parentId: "BusinessPlan" } as const;
 
 const actorOf = (user: User, plan: BusinessPlan) => ({ role: user.role, isOwner: plan.ownerId === user.id });
 
@@ -80,10 +82,10 @@ export class PlansService {
   private filtered(filter: PlanFilter | null | undefined) {
     const qb = this.db.manager.createQueryBuilder(BusinessPlan, "p");
     const f = filter ?? {};
-    const idOrNone = (raw: string) => parseId(raw) ?? -1; // an id that cannot exist matches nothing
-    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId) });
-    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId) });
-    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId) });
+    const idOrNone = (raw: string, type: NodeType) => parseId(raw, type) ?? -1; // an id that cannot exist matches nothing
+    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId, "Account") });
+    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId, "User") });
+    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId, "Period") });
     if (f.status?.length) qb.andWhere("p.status IN (:...st)", { st: f.status });
     if (f.topLevelOnly) qb.andWhere("p.parent_id IS NULL");
     return qb;
@@ -136,7 +138,7 @@ export class PlansService {
           version: 1,
         }),
       );
-      await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS]));
+      await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS], AUDITED_REFS));
       return plan;
     });
   }
@@ -166,7 +168,7 @@ export class PlansService {
           next.parentId = parent.id;
         }
       }
-      const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS]);
+      const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS], AUDITED_REFS);
       if (changes.length === 0) return plan;
       const updated = await this.bumpVersion(em, plan, next);
       await recordAudit(em, plan.id, actor.id, "UPDATED", changes);
@@ -179,14 +181,14 @@ export class PlansService {
     return this.db.write(async (em) => {
       // locked: a concurrent status change must not turn the DRAFT this checks into a deleted SUBMITTED plan
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
-      if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status} and cannot be deleted`);
+      if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status} and cannot be deleted`);
       if (plan.ownerId !== actor.id && actor.role !== Role.ADMIN) throw forbidden("only the plan's owner or an ADMIN may delete it");
       if (plan.status !== PlanStatus.DRAFT) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
       if (await em.exists(BusinessPlan, { where: { parentId: plan.id } })) {
         throw badInput("id", "the plan has child plans; delete them first");
       }
       await em.delete(BusinessPlan, { id: plan.id });
-      return String(plan.id);
+      return toGlobalId("BusinessPlan", plan.id);
     });
   }
 
@@ -249,7 +251,7 @@ export class PlansService {
       const contact = await mustFind(em, Contact, rawContactId, "Contact");
       if (contact.accountId !== plan.accountId) throw badInput("contactId", "the contact belongs to another account");
       if (await insertIfAbsent(em, PlanContact, { planId: plan.id, contactId: contact.id })) {
-        await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, contact.id)]);
+        await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, ref("Contact", contact.id))]);
       }
       return plan;
     });
@@ -303,8 +305,8 @@ export class PlansService {
         planMap.set(src.id, copy);
         if (!root) root = copy;
         await recordAudit(em, copy.id, actor.id, "CREATED", [
-          ...diff({}, copy, [...AUDITED_FIELDS]),
-          change("copiedFromId", null, src.id),
+          ...diff({}, copy, [...AUDITED_FIELDS], AUDITED_REFS),
+          change("copiedFromId", null, ref("BusinessPlan", src.id)),
         ]);
         const srcPlanPeriod = await em.findOneByOrFail(Period, { id: src.periodId });
         const objectives = await em.find(Objective, { where: { planId: src.id }, order: { id: "ASC" } });
@@ -342,7 +344,7 @@ export class PlansService {
   /** Field-edit permission and lock check for a plan (also used for its objectives). */
   assertEditable(actor: User, plan: BusinessPlan): void {
     assertCanWrite(actor);
-    if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: it can no longer be edited`);
+    if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: it can no longer be edited`);
     if (!canEditFields(plan.status, actorOf(actor, plan))) {
       throw forbidden(
         plan.status === PlanStatus.SUBMITTED
@@ -353,7 +355,7 @@ export class PlansService {
   }
 
   private async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
-    if (rawOwnerId == null || parseId(rawOwnerId) === actor.id) return actor;
+    if (rawOwnerId == null || parseId(rawOwnerId, "User") === actor.id) return actor;
     if (actor.role !== Role.ADMIN) throw forbidden("only an ADMIN may make someone else the owner of a plan");
     const owner = await mustFind(em, User, rawOwnerId, "User");
     if (owner.role !== Role.ACCOUNT_MANAGER && owner.role !== Role.ADMIN) {
@@ -363,7 +365,7 @@ export class PlansService {
   }
 
   private async assertValidParent(em: EntityManager, parent: BusinessPlan, accountId: number, period: Period): Promise<void> {
-    if (parent.status === PlanStatus.EXPIRED) throw planLocked(`parent BusinessPlan ${parent.id} is EXPIRED`);
+    if (parent.status === PlanStatus.EXPIRED) throw planLocked(`parent BusinessPlan ${toGlobalId("BusinessPlan", parent.id)} is EXPIRED`);
     if (parent.accountId !== accountId) throw badInput("parentId", "a child plan must belong to the same account as its parent");
     const parentPeriod = await em.findOneByOrFail(Period, { id: parent.periodId });
     if (!within(period, parentPeriod)) {
@@ -389,7 +391,7 @@ export class PlansService {
       .set({ ...fields, version: () => "version + 1", updatedAt: now })
       .where("id = :id AND version = :v", { id: plan.id, v: plan.version })
       .execute();
-    if ((res.affected ?? 0) !== 1) throw conflict(`BusinessPlan ${plan.id} was changed by someone else; reload it and try again`);
+    if ((res.affected ?? 0) !== 1) throw conflict(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} was changed by someone else; reload it and try again`);
     return Object.assign(plan, fields, { version: plan.version + 1, updatedAt: now });
   }
 
@@ -406,7 +408,7 @@ export class PlansService {
 }
 
 function staleVersion(plan: BusinessPlan, expected: number) {
-  return conflict(`BusinessPlan ${plan.id} is at version ${plan.version}, not ${expected}: someone else changed it; reload and retry`);
+  return conflict(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is at version ${plan.version}, not ${expected}: someone else changed it; reload and retry`);
 }
 
 function sortParentsFirst(objectives: Objective[]): Objective[] {
