@@ -265,3 +265,59 @@ export { vars, target, rollupId };
     await expect(generateTypes(undefined)).rejects.toThrow(/Date|Decimal|scalar/i);
   });
 });
+
+describe("how errors arrive in each client (docs/frontend.md)", () => {
+  const NOT_FOUND_QUERY = `mutation Gone($id: ID!) { updateAccount(id: $id, input: { name: "x" }) { id } }`;
+  const vars = () => ({ id: gid("Account", 999_999) });
+
+  it("Apollo Client: a code of HTTP 200 in graphQLErrors; 401 and 400 as networkError with the codes in result.errors", async () => {
+    const { ApolloClient, HttpLink, InMemoryCache, gql } = await import("@apollo/client/core");
+    const make = (headers: Record<string, string>) => new ApolloClient({ link: new HttpLink({ uri: server.url, headers }), cache: new InMemoryCache() });
+    const notFound = await make(AS_GIULIA).mutate({ mutation: gql(NOT_FOUND_QUERY), variables: vars() }).catch((e) => e);
+    expect(notFound.graphQLErrors.map((e: any) => e.extensions.code)).toEqual(["NOT_FOUND"]);
+    expect(notFound.networkError).toBeNull();
+    const anonymous = await make({}).query({ query: gql`query Me { me { id } }` }).catch((e) => e);
+    expect(anonymous.networkError.statusCode).toBe(401);
+    expect(anonymous.networkError.result.errors.map((e: any) => e.extensions.code)).toEqual(["UNAUTHENTICATED"]);
+    const invalid = await make(AS_GIULIA).query({ query: gql`query Bad { me { nope } }` }).catch((e) => e);
+    expect(invalid.networkError.statusCode).toBe(400);
+    expect(invalid.networkError.result.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
+  it("urql 6: queries go as GET and meet the CSRF guard (400) unless the header is sent or POST preferred; codes in error.graphQLErrors", async () => {
+    const { Client, fetchExchange, gql } = await import("@urql/core");
+    const make = (fetchOptions: RequestInit, extra: Record<string, unknown> = {}) =>
+      new Client({ url: server.url, exchanges: [fetchExchange], fetchOptions, requestPolicy: "network-only", ...extra });
+    const methods: string[] = [];
+    const spying: typeof fetch = (input, init) => {
+      methods.push(init?.method ?? "GET");
+      return fetch(input, init);
+    };
+    const ME = gql`query Me { me { id } }`;
+    const blocked = await make({ headers: AS_GIULIA }, { fetch: spying }).query(ME, {}).toPromise();
+    expect(methods).toEqual(["GET"]);
+    expect(blocked.data).toBeUndefined();
+    expect(blocked.error?.response?.status).toBe(400);
+    expect(blocked.error?.message).toMatch(/Cross-Site Request Forgery/);
+    const withHeader = await make({ headers: { ...AS_GIULIA, "apollo-require-preflight": "true" } }).query(ME, {}).toPromise();
+    expect(withHeader.data?.me.id).toBe(gid("User", 2));
+    const post = await make({ headers: AS_GIULIA }, { preferGetMethod: false }).query(ME, {}).toPromise();
+    expect(post.data?.me.id).toBe(gid("User", 2));
+    const notFound = await make({ headers: AS_GIULIA }).mutation(gql(NOT_FOUND_QUERY), vars()).toPromise();
+    expect(notFound.error?.graphQLErrors.map((e) => e.extensions.code)).toEqual(["NOT_FOUND"]);
+    const anonymous = await make({}, { preferGetMethod: false }).query(ME, {}).toPromise();
+    expect(anonymous.error?.response?.status).toBe(401);
+    expect(anonymous.error?.graphQLErrors.map((e) => e.extensions.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("graphql-request 7: a ClientError with response.errors and response.status, for 200, 401 and 400 alike", async () => {
+    const { GraphQLClient } = await import("graphql-request");
+    const notFound = await new GraphQLClient(server.url, { headers: AS_GIULIA }).request(NOT_FOUND_QUERY, vars()).catch((e) => e);
+    expect(notFound.constructor.name).toBe("ClientError");
+    expect(notFound.response.status).toBe(200);
+    expect(notFound.response.errors.map((e: any) => e.extensions.code)).toEqual(["NOT_FOUND"]);
+    const anonymous = await new GraphQLClient(server.url).request(`{ me { id } }`).catch((e) => e);
+    expect(anonymous.response.status).toBe(401);
+    expect(anonymous.response.errors.map((e: any) => e.extensions.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+});
