@@ -1,11 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AppConfig } from "./config";
+import { type AppConfig, PUBLIC_DEMO_TOKENS } from "./config";
+import { resolve } from "node:path";
 import { type Database, openDatabase, STARTUP_LOCK_KEY } from "./db/data-source";
+import { acquireServerLock, prepareSqliteFile, type ServerLock } from "./db/sqlite-file";
 import { seedDemo } from "./db/seed/demo";
 import { createApolloServer, type AppDeps } from "./graphql/server";
 import { createHttpApp } from "./http/app";
 import { type AppLogger, createLogger } from "./logger";
 import { createServices } from "./services";
+import { createRateLimits } from "./auth/rate-limits";
 
 export interface RunningApp {
   deps: AppDeps;
@@ -24,17 +27,42 @@ export async function initApp(config: AppConfig, logger: AppLogger = createLogge
   let demoTokens: Record<string, string> | null = null;
   // One starting process at a time (PostgreSQL advisory lock): two processes starting
   // together on an empty database must not both seed or both create the ADMIN_TOKEN user.
+  if (config.seedDemo && config.isProduction) {
+    logger.warn(
+      { publicTokens: PUBLIC_DEMO_TOKENS },
+      `SEED_DEMO=true in production: the demo users answer to the PUBLIC tokens ${PUBLIC_DEMO_TOKENS.join(", ")} (demo-admin is an ADMIN). ` +
+        "Anyone who has read the README can sign in. Unset SEED_DEMO unless this server is a public demo.",
+    );
+  }
   await database.exclusive(STARTUP_LOCK_KEY, async () => {
     if (config.seedDemo) demoTokens = await seedDemo(database, services);
     if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
   });
-  const deps: AppDeps = { config, db: database, services, logger };
+  const deps: AppDeps = { config, db: database, services, logger, rateLimits: createRateLimits(config, logger) };
   return { deps, demoTokens };
+}
+
+/** The server lock of a SQLite database file (one server per file), or null (PostgreSQL, in-memory SQLite). */
+function serverLockFor(config: AppConfig): ServerLock | null {
+  if (!config.databaseUrl.startsWith("sqlite:")) return null;
+  const path = config.databaseUrl.slice("sqlite:".length);
+  if (path === ":memory:" || path === "") return null;
+  const file = resolve(path);
+  prepareSqliteFile(file);
+  return acquireServerLock(file);
 }
 
 /** Starts the HTTP server; resolves once it listens. */
 export async function startApp(config: AppConfig, logger?: AppLogger): Promise<RunningApp> {
-  const { deps, demoTokens } = await initApp(config, logger);
+  const lock = serverLockFor(config);
+  let init: Awaited<ReturnType<typeof initApp>>;
+  try {
+    init = await initApp(config, logger);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const { deps, demoTokens } = init;
   const apollo = createApolloServer(deps);
   await apollo.start();
   const app = createHttpApp(deps, apollo);
@@ -83,7 +111,9 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
           clearTimeout(force);
         }
         await apollo.stop();
+        await deps.rateLimits.close();
         await deps.db.close();
+        lock?.release();
       })();
       return stopping;
     },

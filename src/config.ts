@@ -1,7 +1,11 @@
+import { z } from "zod";
+
 /**
  * Typed configuration, read from the environment in exactly one place.
  * Nothing else in the code base reads process.env: the result of loadConfig()
- * is passed down explicitly (main.ts, scripts, tests).
+ * is passed down explicitly (main.ts, scripts, tests). The environment is
+ * validated with a zod schema; every variable that is wrong gets one message
+ * naming it, all of them in one ConfigError.
  */
 import { type Clock, systemClock } from "./common/clock";
 
@@ -33,64 +37,185 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Where the services read "now" (not from the environment: the system clock; tests pin it). */
   clock: Clock;
+  /** Execution backstop: list items one request may resolve (QUERY_MAX_LIST_ITEMS). */
+  queryMaxListItems: number;
+  /** Failed authentications per client address and window before RATE_LIMITED (AUTH_FAILURES_PER_WINDOW). */
+  authFailuresPerWindow: number;
+  /** Optional quota: requests per token and window; null = off (RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerWindow: number | null;
+  /** The window of both limits in seconds (RATE_LIMIT_WINDOW_SECONDS, default 60). */
+  rateLimitWindowSeconds: number;
+  /** Shared limiter store for several API processes (REDIS_URL); null = in memory, per process. */
+  redisUrl: string | null;
+  /** Prefix of the limiter keys (RATE_LIMIT_KEY_PREFIX): processes with the same prefix share one budget. */
+  rateLimitKeyPrefix: string;
+  /** Bearer token for GET /metrics (METRICS_TOKEN); null = open. */
+  metricsToken: string | null;
 }
+
+/** The demo users' tokens: public (README, playground), so never on a production server unless asked for. */
+export const PUBLIC_DEMO_TOKENS = ["demo-admin", "demo-giulia", "demo-marco", "demo-rita", "demo-alan"] as const;
+
+/** ADMIN_TOKEN in production: at least this many characters. */
+export const MIN_PRODUCTION_ADMIN_TOKEN = 32;
 
 export type GraphqlExecutor = "jit" | "graphql-js";
 
 export class ConfigError extends Error {}
 
-function executorOf(raw: string | undefined): GraphqlExecutor {
-  const v = raw?.trim().toLowerCase() || "jit";
-  if (v === "jit" || v === "graphql-js") return v;
-  throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
-}
+/** "" and whitespace mean "not set". */
+const unset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
 
-function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === "") return fallback;
-  const v = raw.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(v)) return true;
-  if (["0", "false", "no", "off"].includes(v)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
-}
+const TRUE = ["1", "true", "yes", "on"];
+const FALSE = ["0", "false", "no", "off"];
+const bool = (name: string) =>
+  z.preprocess(
+    (v) => {
+      const t = unset(v);
+      return typeof t === "string" ? t.toLowerCase() : t;
+    },
+    z.enum([...TRUE, ...FALSE], { error: `${name} must be true or false` }).transform((v) => TRUE.includes(v)).optional(),
+  );
+const int = (name: string, fallback: number, min: number, max: number) =>
+  z.preprocess(
+    unset,
+    z.coerce
+      .number({ error: `${name} must be an integer between ${min} and ${max}` })
+      .int({ error: `${name} must be an integer between ${min} and ${max}` })
+      .min(min, { error: `${name} must be an integer between ${min} and ${max}` })
+      .max(max, { error: `${name} must be an integer between ${min} and ${max}` })
+      .default(fallback),
+  );
+const optionalInt = (name: string, min: number, max: number) =>
+  z.preprocess(
+    unset,
+    z.coerce
+      .number({ error: `${name} must be an integer between ${min} and ${max}` })
+      .int({ error: `${name} must be an integer between ${min} and ${max}` })
+      .min(min, { error: `${name} must be an integer between ${min} and ${max}` })
+      .max(max, { error: `${name} must be an integer between ${min} and ${max}` })
+      .optional(),
+  );
+const text = () => z.preprocess(unset, z.string().optional());
 
-function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return n;
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.preprocess(
+      unset,
+      z.enum(["production", "development", "test"], { error: "NODE_ENV must be production, development or test" }).default("development"),
+    ),
+    PORT: int("PORT", 4000, 0, 65535),
+    HOST: text(),
+    DATABASE_URL: z.preprocess(
+      unset,
+      z
+        .string()
+        .regex(/^(sqlite:|postgres(ql)?:\/\/)/, { error: "DATABASE_URL must start with sqlite: or postgres://" })
+        .default("sqlite:data/planning.sqlite"),
+    ),
+    DB_POOL_SIZE: int("DB_POOL_SIZE", 10, 1, 1000),
+    DATABASE_SSL: bool("DATABASE_SSL"),
+    SEED_DEMO: bool("SEED_DEMO"),
+    ADMIN_TOKEN: text(),
+    DB_LOGGING: bool("DB_LOGGING"),
+    INTROSPECTION: bool("INTROSPECTION"),
+    BATCHING: bool("BATCHING"),
+    GRAPHQL_EXECUTOR: z.preprocess(
+      (v) => {
+        const t = unset(v);
+        return typeof t === "string" ? t.toLowerCase() : t;
+      },
+      z.enum(["jit", "graphql-js"], { error: "GRAPHQL_EXECUTOR must be jit or graphql-js" }).default("jit"),
+    ),
+    CORS_ORIGINS: text(),
+    LOG_LEVEL: z.preprocess(
+      unset,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent" }).optional(),
+    ),
+    PLAYGROUND: bool("PLAYGROUND"),
+    SHUTDOWN_TIMEOUT_MS: int("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    QUERY_MAX_LIST_ITEMS: int("QUERY_MAX_LIST_ITEMS", 100_000, 1, 10_000_000),
+    AUTH_FAILURES_PER_WINDOW: int("AUTH_FAILURES_PER_WINDOW", 20, 1, 1_000_000),
+    RATE_LIMIT_PER_MINUTE: optionalInt("RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
+    RATE_LIMIT_WINDOW_SECONDS: int("RATE_LIMIT_WINDOW_SECONDS", 60, 1, 3600),
+    REDIS_URL: z.preprocess(unset, z.string().regex(/^rediss?:\/\//, { error: "REDIS_URL must start with redis:// or rediss://" }).optional()),
+    RATE_LIMIT_KEY_PREFIX: z.preprocess(
+      unset,
+      z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: "RATE_LIMIT_KEY_PREFIX must be 1-100 letters, digits, ':', '_' or '-'" }).default("apa"),
+    ),
+    METRICS_TOKEN: text(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (env.ADMIN_TOKEN !== undefined && env.ADMIN_TOKEN.length < MIN_PRODUCTION_ADMIN_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_TOKEN"],
+        message: `ADMIN_TOKEN must have at least ${MIN_PRODUCTION_ADMIN_TOKEN} characters in production (it has ${env.ADMIN_TOKEN.length}); e.g. openssl rand -hex 32`,
+      });
+    }
+    if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_PRODUCTION_ADMIN_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["METRICS_TOKEN"],
+        message: `METRICS_TOKEN must have at least ${MIN_PRODUCTION_ADMIN_TOKEN} characters in production (it has ${env.METRICS_TOKEN.length})`,
+      });
+    }
+  });
+
+/** Every environment variable the server reads (the keys of the schema above). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/** A value as echoed in a configuration message (secrets never). */
+function shown(name: string, raw: unknown): string {
+  if (raw === undefined) return "";
+  if (/TOKEN|PASSWORD|SECRET/.test(name)) return "";
+  const s = String(raw);
+  const masked = s.replace(/\/\/[^@/]*@/, "//***@");
+  return `, got "${masked.length > 80 ? `${masked.slice(0, 80)}...` : masked}"`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const nodeEnv: NodeEnv =
-    env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
-  const isProduction = nodeEnv === "production";
-  const databaseUrl = env.DATABASE_URL?.trim() || "sqlite:data/planning.sqlite";
-  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl}"`);
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return `${issue.message}${issue.code === "custom" ? "" : shown(name, env[name])}`;
+    });
+    throw new ConfigError(lines.length === 1 ? lines[0] : `Invalid configuration:\n  ${lines.join("\n  ")}`);
   }
+  const e = parsed.data;
+  const nodeEnv: NodeEnv = e.NODE_ENV;
+  const isProduction = nodeEnv === "production";
   return {
-    port: int("PORT", env.PORT, 4000, 0, 65535),
-    host: env.HOST?.trim() || "127.0.0.1",
-    databaseUrl,
-    dbPoolSize: int("DB_POOL_SIZE", env.DB_POOL_SIZE, 10, 1, 1000),
-    databaseSsl: bool("DATABASE_SSL", env.DATABASE_SSL, false),
-    seedDemo: bool("SEED_DEMO", env.SEED_DEMO, true),
-    adminToken: env.ADMIN_TOKEN?.trim() || undefined,
-    dbLogging: bool("DB_LOGGING", env.DB_LOGGING, false),
+    port: e.PORT,
+    host: e.HOST ?? "127.0.0.1",
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    databaseSsl: e.DATABASE_SSL ?? false,
+    // the demo users' tokens are public: never loaded in production unless SEED_DEMO=true says so
+    seedDemo: e.SEED_DEMO ?? !isProduction,
+    adminToken: e.ADMIN_TOKEN,
+    dbLogging: e.DB_LOGGING ?? false,
     nodeEnv,
     isProduction,
-    introspection: bool("INTROSPECTION", env.INTROSPECTION, !isProduction),
-    batching: bool("BATCHING", env.BATCHING, true),
-    executor: executorOf(env.GRAPHQL_EXECUTOR),
-    corsOrigins: (env.CORS_ORIGINS ?? "")
+    introspection: e.INTROSPECTION ?? !isProduction,
+    batching: e.BATCHING ?? true,
+    executor: e.GRAPHQL_EXECUTOR,
+    corsOrigins: (e.CORS_ORIGINS ?? "")
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === "test" ? "silent" : "info"),
-    playground: bool("PLAYGROUND", env.PLAYGROUND, !isProduction),
-    shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", env.SHUTDOWN_TIMEOUT_MS, 10_000, 0, 600_000),
+    logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
+    playground: e.PLAYGROUND ?? !isProduction,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    queryMaxListItems: e.QUERY_MAX_LIST_ITEMS,
+    authFailuresPerWindow: e.AUTH_FAILURES_PER_WINDOW,
+    rateLimitPerWindow: e.RATE_LIMIT_PER_MINUTE ?? null,
+    rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+    redisUrl: e.REDIS_URL ?? null,
+    rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
+    metricsToken: e.METRICS_TOKEN ?? null,
     clock: systemClock,
   };
 }

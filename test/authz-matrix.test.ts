@@ -160,7 +160,7 @@ const ROWS: Row[] = [
   })),
   row("changeBusinessPlanStatus FINAL_APPROVED->EXPIRED", "OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => ({
     query: `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: EXPIRED) { id } }`,
-    variables: { id: (await plan(owner, "FINAL_APPROVED")).id },
+    variables: { id: (await plan(owner, "FINAL_APPROVED", pastYear)).id }, // expiry needs the period to have ended
   })),
   row("expireBusinessPlans (a plan whose period ended)", "OK OK FORBIDDEN FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => {
     await plan(owner, "DRAFT", pastYear);

@@ -19,7 +19,7 @@ import {
   IMPOSSIBLE_IDS,
   type Ref,
 } from "./helpers/fixtures-part1";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 
 const wire = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -261,7 +261,8 @@ describe("opportunities", () => {
     expect((await h.ok(am.token, LINK, { o: o.id, p: plan.id })).linkOpportunityToPlan.plans).toEqual([{ id: plan.id }, { id: second.id }]);
     expect((await h.ok(am.token, LINK, { o: o.id, p: plan.id })).linkOpportunityToPlan.plans).toHaveLength(2);
     expect((await h.ok(am.token, UNLINK, { o: o.id, p: plan.id })).unlinkOpportunityFromPlan.plans).toEqual([{ id: second.id }]);
-    expect((await h.ok(am.token, UNLINK, { o: o.id, p: plan.id })).unlinkOpportunityFromPlan.plans).toEqual([{ id: second.id }]);
+    // unlinking what is not linked is NOT_FOUND (issue 12), and records nothing
+    expectCode(await h.gql(am.token, UNLINK, { o: o.id, p: plan.id }), "NOT_FOUND");
     const p = await h.ok(am.token, `query($id: ID!) { businessPlan(id: $id) { opportunities { id } auditTrail(first: 2) { action } } }`, { id: plan.id });
     expect(p.businessPlan.opportunities.map((x: { id: string }) => x.id)).not.toContain(o.id);
     expect(p.businessPlan.auditTrail.map((e: { action: string }) => e.action)).toEqual(["OPPORTUNITY_UNLINKED", "OPPORTUNITY_LINKED"]);

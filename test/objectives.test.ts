@@ -245,11 +245,12 @@ describe("objectives under a plan follow the plan's edit permissions and lock", 
 
   for (const status of ["FINAL_APPROVED", "EXPIRED"] as const) {
     it(`${status}: objectives cannot be created, edited or deleted, not even by an ADMIN (PLAN_LOCKED)`, async () => {
-      const plan = await mkPlan(h, am1.token, { name: `Locked ${status}`, accountId: accA, periodId: per.fy26 });
-      const ob = await mkObjective(h, am1.token, { name: "Before lock", periodId: per.fy26, planId: plan, unit: "UNITS", targetQuantity: 3 });
+      const period = status === "EXPIRED" ? per.fy19 : per.fy26; // expiry needs the period to have ended
+      const plan = await mkPlan(h, am1.token, { name: `Locked ${status}`, accountId: accA, periodId: period });
+      const ob = await mkObjective(h, am1.token, { name: "Before lock", periodId: period, planId: plan, unit: "UNITS", targetQuantity: 3 });
       await lockPlan(h, am1.token, plan, status);
       for (const u of [am1, h.admin]) {
-        await expectRejected(h, u.token, M.objective, { input: { name: "x", periodId: per.fy26, planId: plan } }, "PLAN_LOCKED");
+        await expectRejected(h, u.token, M.objective, { input: { name: "x", periodId: period, planId: plan } }, "PLAN_LOCKED");
         await expectRejected(h, u.token, M.updateObjective, { id: ob, input: { name: "x" } }, "PLAN_LOCKED");
         await expectRejected(h, u.token, M.updateObjective, { id: ob, input: { actualQuantity: 2 } }, "PLAN_LOCKED");
         await expectRejected(h, u.token, M.deleteObjective, { id: ob }, "PLAN_LOCKED");

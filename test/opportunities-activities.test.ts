@@ -61,7 +61,7 @@ beforeAll(async () => {
   PA = await mkPlan(h, am1.token, { name: "PA", accountId: accA, periodId: per.fy26 });
   PA2 = await mkPlan(h, am1.token, { name: "PA2", accountId: accA, periodId: per.q1, parentId: PA });
   PAF = await mkPlan(h, am1.token, { name: "PAF", accountId: accA, periodId: per.fy26 });
-  PAE = await mkPlan(h, am1.token, { name: "PAE", accountId: accA, periodId: per.fy26 });
+  PAE = await mkPlan(h, am1.token, { name: "PAE", accountId: accA, periodId: per.fy19 }); // ended: it can expire
   PB = await mkPlan(h, am2.token, { name: "PB", accountId: accB, periodId: per.fy26 });
   obA = await mkObjective(h, am1.token, { name: "obA", periodId: per.fy26, planId: PA });
   obAacct = await mkObjective(h, am1.token, { name: "obAacct", periodId: per.fy26, accountId: accA });
@@ -104,7 +104,7 @@ describe("opportunities: account, plans and objective", () => {
     await expectRejected(h, analyst.token, M.opportunity, { input: base }, "FORBIDDEN");
   });
 
-  it("link and unlink are idempotent and recorded once each in the plan's audit trail", async () => {
+  it("link is idempotent, unlinking what is not linked is NOT_FOUND; each recorded once in the plan's audit trail", async () => {
     const o = await mkOpp(h, am1.token, { name: "Linkable", accountId: accA, revenue: "10.00" });
     expect((await h.ok(am1.token, M.link, { o, p: PA })).linkOpportunityToPlan.plans).toEqual([{ id: PA }]);
     const afterFirst = await auditActions(h, PA);
@@ -119,14 +119,15 @@ describe("opportunities: account, plans and objective", () => {
 
     expect((await h.ok(am1.token, M.unlink, { o, p: PA })).unlinkOpportunityFromPlan.plans).toEqual([{ id: PAF }]);
     const afterUnlink = await auditActions(h, PA);
-    expect((await h.ok(am1.token, M.unlink, { o, p: PA })).unlinkOpportunityFromPlan.plans).toEqual([{ id: PAF }]);
+    // unlinking again: it is not linked any more, NOT_FOUND (issue 12), nothing recorded
+    expectCode(await h.gql(am1.token, M.unlink, { o, p: PA }), "NOT_FOUND");
     expect(await auditActions(h, PA)).toEqual(afterUnlink);
     const unl = await linkAudits(PA, o, "OPPORTUNITY_UNLINKED");
     expect(unl).toHaveLength(1);
     expect(unl[0].changes).toEqual([{ field: "opportunityId", oldValue: o, newValue: null }]);
-    // unlinking from a plan it was never linked to records nothing
+    // unlinking from a plan it was never linked to is NOT_FOUND and records nothing
     const before = (await auditActions(h, PA2)).length;
-    await h.ok(am1.token, M.unlink, { o, p: PA2 });
+    expectCode(await h.gql(am1.token, M.unlink, { o, p: PA2 }), "NOT_FOUND");
     expect(await auditActions(h, PA2)).toHaveLength(before);
   });
 
@@ -139,7 +140,7 @@ describe("opportunities: account, plans and objective", () => {
   });
 
   it("once a plan is EXPIRED its links are final: unlinking is PLAN_LOCKED", async () => {
-    const plan = await mkPlan(h, am1.token, { name: "Will expire", accountId: accA, periodId: per.fy26 });
+    const plan = await mkPlan(h, am1.token, { name: "Will expire", accountId: accA, periodId: per.fy19 });
     const o = await mkOpp(h, am1.token, { name: "On expiring plan", accountId: accA, revenue: "3.00", planIds: [plan] });
     await lockPlan(h, am1.token, plan, "EXPIRED");
     await expectRejected(h, am1.token, M.unlink, { o, p: plan }, "PLAN_LOCKED");
@@ -319,7 +320,7 @@ describe("follow-ups", () => {
   });
 
   it("a follow-up to an activity whose plan is EXPIRED is PLAN_LOCKED; nothing is created", async () => {
-    const plan = await mkPlan(h, am1.token, { name: "Expiring", accountId: accA, periodId: per.fy26 });
+    const plan = await mkPlan(h, am1.token, { name: "Expiring", accountId: accA, periodId: per.fy19 });
     const a = await mkActivity(h, am1.token, { subject: "on expiring plan", type: "CALL", accountId: accA, planId: plan });
     await lockPlan(h, am1.token, plan, "EXPIRED");
     await expectRejected(h, am1.token, M.followUpActivity, { id: a, input: { subject: "x", type: "CALL" } }, "PLAN_LOCKED");

@@ -167,10 +167,11 @@ describe("objectives follow the plan's edit rules and lock with it", () => {
   const objCells = cells.flatMap(([s, k]) => (["create", "update", "delete"] as Op[]).map((op) => [s, k, op] as [Status, Kind, Op]));
 
   it.each(objCells)("%s plan, %s: %s objective", async (status, kind, op) => {
-    const id = await createPlan(h, w);
+    const y = status === "EXPIRED" ? w.past : w.future; // expiry needs the period to have ended
+    const id = await createPlan(h, w, { periodId: y.year });
     const ob = (
       await h.ok(w.owner.token, M.createObjective, {
-        input: { name: "Existing", planId: id, periodId: w.future.q[0], targetRevenue: "100.00" },
+        input: { name: "Existing", planId: id, periodId: y.q[0], targetRevenue: "100.00" },
       })
     ).createObjective;
     await driveTo(h, id, status);
@@ -179,7 +180,7 @@ describe("objectives follow the plan's edit rules and lock with it", () => {
     const obRowsBefore = await h.deps.db.query(`SELECT * FROM objective ORDER BY id`);
     const r =
       op === "create"
-        ? await h.gql(u.token, M.createObjective, { input: { name: "New", planId: id, periodId: w.future.q[1], targetQuantity: 3, unit: "CALLS" } })
+        ? await h.gql(u.token, M.createObjective, { input: { name: "New", planId: id, periodId: y.q[1], targetQuantity: 3, unit: "CALLS" } })
         : op === "update"
           ? await h.gql(u.token, M.updateObjective, { id: ob.id, input: { name: "Changed", targetRevenue: "200.00" } })
           : await h.gql(u.token, M.deleteObjective, { id: ob.id });
@@ -193,6 +194,7 @@ describe("objectives follow the plan's edit rules and lock with it", () => {
     const after = await snapshot(h, id);
     expect(after.objectives).toBe(before.objectives + (op === "create" ? 1 : op === "delete" ? -1 : 0));
     expect(after.audit).toBe(before.audit + 1);
+    expect(Number(after.row.version)).toBe(Number(before.row.version) + 1); // objectives are part of the plan (issue 12)
     const action = { create: "OBJECTIVE_CREATED", update: "OBJECTIVE_UPDATED", delete: "OBJECTIVE_DELETED" }[op];
     const last = (await h.ok(w.admin.token, Q.plan, { id })).businessPlan.auditTrail[0];
     expect(last).toMatchObject({ action, changedBy: { id: gid("User", u.user.id) } });
@@ -203,10 +205,11 @@ describe("a locked plan's objectives cannot be removed from elsewhere", () => {
   it.each(["FINAL_APPROVED", "EXPIRED"] as Status[])(
     "deleting a parent objective on an editable plan whose child objective sits on a %s child plan is PLAN_LOCKED",
     async (status) => {
-      const parent = await createPlan(h, w);
-      const child = await createPlan(h, w, { parentId: parent, periodId: w.future.q[0] });
-      const o1 = (await h.ok(w.owner.token, M.createObjective, { input: { name: "O1", planId: parent, periodId: w.future.year } })).createObjective.id;
-      await h.ok(w.owner.token, M.createObjective, { input: { name: "O3", planId: child, periodId: w.future.q[0], parentId: o1 } });
+      const y = status === "EXPIRED" ? w.past : w.future;
+      const parent = await createPlan(h, w, { periodId: y.year });
+      const child = await createPlan(h, w, { parentId: parent, periodId: y.q[0] });
+      const o1 = (await h.ok(w.owner.token, M.createObjective, { input: { name: "O1", planId: parent, periodId: y.year } })).createObjective.id;
+      await h.ok(w.owner.token, M.createObjective, { input: { name: "O3", planId: child, periodId: y.q[0], parentId: o1 } });
       await driveTo(h, child, status);
       const before: Array<[string, Awaited<ReturnType<typeof snapshot>>]> = [
         [parent, await snapshot(h, parent)],
@@ -335,7 +338,7 @@ describe("linking opportunities and activities", () => {
   });
 
   it("nothing can be linked to, or unlinked from, an EXPIRED plan: PLAN_LOCKED and nothing changes", async () => {
-    const id = await createPlan(h, w);
+    const id = await createPlan(h, w, { periodId: w.past.year });
     const linkedOpp = (await h.ok(w.owner.token, M.createOpportunity, { input: { name: "L", accountId: w.accountId, revenue: "1.00", planIds: [id] } }))
       .createOpportunity;
     const freeOpp = (await h.ok(w.owner.token, M.createOpportunity, { input: { name: "F", accountId: w.accountId, revenue: "1.00" } }))
@@ -368,8 +371,8 @@ describe("linking opportunities and activities", () => {
 
 describe("linking through a plan's objective counts as linking to the plan", () => {
   async function planWithObjective(status: Status) {
-    const id = await createPlan(h, w);
-    const ob = (await h.ok(w.owner.token, M.createObjective, { input: { name: "Target", planId: id, periodId: w.future.q[0], targetRevenue: "9.00" } }))
+    const id = await createPlan(h, w, { periodId: w.past.year }); // the period has ended: the plan can expire
+    const ob = (await h.ok(w.owner.token, M.createObjective, { input: { name: "Target", planId: id, periodId: w.past.q[0], targetRevenue: "9.00" } }))
       .createObjective.id as string;
     await driveTo(h, id, status);
     return { id, ob };
@@ -414,20 +417,27 @@ describe("linking through a plan's objective counts as linking to the plan", () 
 // ---------------------------------------------------------------- child plans and hierarchy
 
 describe("child plans and hierarchy", () => {
-  it.each(["DRAFT", "SUBMITTED", "FINAL_APPROVED"] as Status[])("a child plan can be added under a %s parent", async (status) => {
+  // issue 12: adding a child is an edit of the parent -- its version goes up and its audit trail says CHILD_ADDED
+  it.each(["DRAFT", "SUBMITTED"] as Status[])("a child plan can be added under a %s parent: an edit of the parent", async (status) => {
     const parent = await planIn(h, w, status);
     const before = await snapshot(h, parent);
     const child = await createPlan(h, w, { parentId: parent, periodId: w.future.q[2] });
     const p = (await h.ok(w.admin.token, Q.plan, { id: child })).businessPlan;
     expect(p).toMatchObject({ status: "DRAFT", version: 1, parent: { id: parent } });
-    expect(await snapshot(h, parent)).toEqual(before); // adding a child does not edit the parent
+    const after = await snapshot(h, parent);
+    expect(Number(after.row.version)).toBe(Number(before.row.version) + 1);
+    expect(after.audit).toBe(before.audit + 1);
+    const last = (await h.ok(w.admin.token, Q.plan, { id: parent })).businessPlan.auditTrail[0];
+    expect(last).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: String(w.owner.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: child }] });
   });
 
-  it("no child plan under an EXPIRED parent (PLAN_LOCKED), nothing created", async () => {
-    const parent = await planIn(h, w, "EXPIRED");
+  it.each(["FINAL_APPROVED", "EXPIRED"] as Status[])("no child plan under a %s parent (PLAN_LOCKED), nothing created", async (status) => {
+    const parent = await planIn(h, w, status);
     const before = await snapshot(h, parent);
     const counts = await countAll(h);
-    const r = await h.gql(w.owner.token, M.createPlan, { input: { name: "c", accountId: w.accountId, periodId: w.future.q[0], parentId: parent } });
+    const r = await h.gql(w.owner.token, M.createPlan, {
+      input: { name: "c", accountId: w.accountId, periodId: status === "EXPIRED" ? w.past.q[0] : w.future.q[0], parentId: parent },
+    });
     await expectRejected(h, r, "PLAN_LOCKED", [[parent, before]]);
     expect(await countAll(h)).toEqual(counts);
   });

@@ -35,7 +35,7 @@ const WORKFLOW: Record<Status, Partial<Record<Status, { who: Array<"owner" | "RE
     FINAL_APPROVED: { who: ["owner", "ADMIN"] },
     EXPIRED: { who: ["owner", "ADMIN"], ended: true },
   },
-  FINAL_APPROVED: { EXPIRED: { who: ["owner", "ADMIN"] } },
+  FINAL_APPROVED: { EXPIRED: { who: ["owner", "ADMIN"], ended: true } }, // issue 12: expiry at period end
   EXPIRED: {},
 };
 

@@ -35,7 +35,8 @@ const TABLE: ReadonlyArray<{ from: Status; to: Status; who: Who[]; needsEnded?: 
   { from: "DRAFT", to: "SUBMITTED", who: ["owner", "ADMIN"] },
   { from: "SUBMITTED", to: "DRAFT", who: ["owner", "REVIEWER", "ADMIN"] },
   { from: "SUBMITTED", to: "FINAL_APPROVED", who: ["owner", "ADMIN"] },
-  { from: "FINAL_APPROVED", to: "EXPIRED", who: ["owner", "ADMIN"] },
+  // issue 12: "at the end of the planning period" -- every transition to EXPIRED needs the period to have ended
+  { from: "FINAL_APPROVED", to: "EXPIRED", who: ["owner", "ADMIN"], needsEnded: true },
   { from: "DRAFT", to: "EXPIRED", who: ["owner", "ADMIN"], needsEnded: true },
   { from: "SUBMITTED", to: "EXPIRED", who: ["owner", "ADMIN"], needsEnded: true },
   // EXPIRED: final, no rows
@@ -45,7 +46,7 @@ const TABLE: ReadonlyArray<{ from: Status; to: Status; who: Who[]; needsEnded?: 
  * The expected verdict of the pure function. A change without a row from the
  * current status is INVALID_STATUS_TRANSITION; a row but the wrong person is
  * FORBIDDEN (ANALYST is never the right person: read-only, even as owner); the
- * right person but a DRAFT/SUBMITTED -> EXPIRED before the period ended is
+ * right person but any -> EXPIRED before the period ended is
  * INVALID_STATUS_TRANSITION.
  */
 function modelVerdict(from: Status, to: Status, role: Role, isOwner: boolean, ended: boolean): Outcome {
@@ -76,7 +77,8 @@ describe("the test's own model of the table", () => {
     expect(modelApi("DRAFT", "FINAL_APPROVED", Role.ADMIN, false, true)).toBe("INVALID_STATUS_TRANSITION");
     expect(modelApi("DRAFT", "EXPIRED", Role.ADMIN, false, false)).toBe("INVALID_STATUS_TRANSITION");
     expect(modelApi("DRAFT", "EXPIRED", Role.ADMIN, false, true)).toBe("OK");
-    expect(modelApi("FINAL_APPROVED", "EXPIRED", Role.ACCOUNT_MANAGER, true, false)).toBe("OK");
+    expect(modelApi("FINAL_APPROVED", "EXPIRED", Role.ACCOUNT_MANAGER, true, false)).toBe("INVALID_STATUS_TRANSITION");
+    expect(modelApi("FINAL_APPROVED", "EXPIRED", Role.ACCOUNT_MANAGER, true, true)).toBe("OK");
     expect(modelApi("FINAL_APPROVED", "SUBMITTED", Role.ADMIN, false, true)).toBe("INVALID_STATUS_TRANSITION");
     expect(modelApi("EXPIRED", "DRAFT", Role.ADMIN, true, true)).toBe("INVALID_STATUS_TRANSITION");
     expect(modelApi("EXPIRED", "EXPIRED", Role.ADMIN, true, true)).toBe("INVALID_STATUS_TRANSITION");
@@ -158,14 +160,15 @@ describe("changeBusinessPlanStatus: every (from x to x actor x period ended) cel
       const x = actorOf(a);
       return modelApi(f, t, x.role, x.isOwner, e) === "OK";
     });
-    // DRAFT->SUBMITTED 3 actors x 2; SUBMITTED->DRAFT 4 x 2; SUBMITTED->FA 3 x 2; FA->EXPIRED 3 x 2;
-    // DRAFT->EXPIRED 3 (ended only); SUBMITTED->EXPIRED 3 (ended only)
-    expect(accepted.length).toBe(6 + 8 + 6 + 6 + 3 + 3);
+    // DRAFT->SUBMITTED 3 actors x 2; SUBMITTED->DRAFT 4 x 2; SUBMITTED->FA 3 x 2;
+    // FA->EXPIRED, DRAFT->EXPIRED, SUBMITTED->EXPIRED: 3 each (ended only)
+    expect(accepted.length).toBe(6 + 8 + 6 + 3 + 3 + 3);
   });
 
   it.each(apiCells)("%s -> %s by %s (period ended: %s)", async (from, to, kind, ended) => {
     const actor = actorOf(kind);
-    const planId = await createPlan(h, w, { by: actor.planBy, periodId: ended ? w.past.year : w.future.year });
+    // an EXPIRED plan's period has ended (expiry needs it); nothing leaves EXPIRED either way
+    const planId = await createPlan(h, w, { by: actor.planBy, periodId: ended || from === "EXPIRED" ? w.past.year : w.future.year });
     await driveTo(h, planId, from);
     const before = await snapshot(h, planId);
     expect(before.row.status).toBe(from);
@@ -226,7 +229,7 @@ describe("workflow details", () => {
   });
 
   it("EXPIRED is final: no change out of it for anyone, not even the owner or an ADMIN", async () => {
-    const id = await createPlan(h, w);
+    const id = await createPlan(h, w, { periodId: w.past.year });
     await driveTo(h, id, "EXPIRED");
     const before = await snapshot(h, id);
     for (const s of STATUSES) {

@@ -99,9 +99,14 @@ describe("column projections", () => {
     // a third level: a territory plan under one of Globex's child plans
     const plans = await h.ok("demo-giulia", `{ account(id: "${gid("Account", 1)}") { businessPlans { id parent { id } period { id } } } }`);
     const child = plans.account.businessPlans.find((p: any) => p.parent !== null);
-    await h.ok(h.admin.token, `mutation($input: CreateBusinessPlanInput!) { createBusinessPlan(input: $input) { id } }`, {
-      input: { name: "Globex north territory", accountId: gid("Account", 1), periodId: child.period.id, parentId: child.id, territory: "North" },
-    });
+    // (Globex's demo tree is FINAL_APPROVED, which locks its structure: a DRAFT tree of its own)
+    const mk = async (name: string, parentId?: string) =>
+      (
+        await h.ok(h.admin.token, `mutation($input: CreateBusinessPlanInput!) { createBusinessPlan(input: $input) { id } }`, {
+          input: { name, accountId: gid("Account", 1), periodId: child.period.id, parentId, territory: "North" },
+        })
+      ).createBusinessPlan.id as string;
+    await mk("Globex north territory", await mk("Globex north region", await mk("Globex north")));
     // every plan's children at level 1 (only ids needed), then the grandchildren's names: the
     // grandchildren's keys were read at level 1 with fewer columns
     const { r, sql: statements } = await run(`{ account(id: "${gid("Account", 1)}") { businessPlans { id children { id children { id name territory } } } } }`);

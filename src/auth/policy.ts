@@ -1,4 +1,4 @@
-import { Role } from "../common/enums";
+import { PlanStatus, Role } from "../common/enums";
 import { forbidden } from "../common/errors";
 import type { User } from "../modules/users/user.entity";
 
@@ -13,4 +13,39 @@ export function assertAdmin(user: User, what: string): void {
 
 export function assertRole(user: User, roles: Role[], what: string): void {
   if (!roles.includes(user.role)) throw forbidden(`Only ${roles.join(" or ")} users may ${what}`);
+}
+
+/** What the edit rule needs to know about a plan. */
+export interface PlanAccess {
+  id: number;
+  ownerId: number;
+  status: PlanStatus;
+}
+
+/**
+ * May `user` edit this plan: its fields and its structure (child plans, objectives)?
+ * The plan's owner and ADMIN users; a REVIEWER while the plan is SUBMITTED (they review it).
+ * Plan teams (CONTRIBUTOR members) will be added here, and only here.
+ * Whether the plan is locked is the workflow's question (plan-workflow.ts), asked first by the services.
+ */
+export function mayEditPlan(user: User, plan: PlanAccess): boolean {
+  if (user.role === Role.ANALYST) return false;
+  if (user.role === Role.ADMIN || plan.ownerId === user.id) return true;
+  return user.role === Role.REVIEWER && plan.status === PlanStatus.SUBMITTED;
+}
+
+/** May `user` delete this plan? Its owner or an ADMIN (a REVIEWER reviews, never deletes). */
+export function mayDeletePlan(user: User, plan: PlanAccess): boolean {
+  if (user.role === Role.ANALYST) return false;
+  return user.role === Role.ADMIN || plan.ownerId === user.id;
+}
+
+export function assertMayEditPlan(user: User, plan: PlanAccess, what = "edit it"): void {
+  assertCanWrite(user);
+  if (mayEditPlan(user, plan)) return;
+  throw forbidden(
+    plan.status === PlanStatus.SUBMITTED
+      ? `only the owner of BusinessPlan ${plan.id}, a REVIEWER or an ADMIN may ${what} (it is SUBMITTED)`
+      : `only the owner of BusinessPlan ${plan.id} or an ADMIN may ${what}`,
+  );
 }

@@ -11,6 +11,10 @@ export enum ErrorCode {
   CONFLICT = "CONFLICT",
   PLAN_LOCKED = "PLAN_LOCKED",
   INVALID_STATUS_TRANSITION = "INVALID_STATUS_TRANSITION",
+  /** The operation would build a bigger answer than the server allows (HTTP 400). */
+  QUERY_TOO_LARGE = "QUERY_TOO_LARGE",
+  /** Too many requests or failed sign-ins from this client (HTTP 429 with Retry-After). */
+  RATE_LIMITED = "RATE_LIMITED",
 }
 
 export class DomainError extends Error {

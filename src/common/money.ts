@@ -8,9 +8,11 @@ import { badInput } from "./errors";
 export type Cents = bigint;
 
 /**
- * Largest amount we accept: 90 trillion currency units (9 * 10^15 cents). better-sqlite3 returns
- * a BIGINT column as a JS number, exact only up to 2^53 (~9.007e15 cents): a larger amount would be
- * stored but could not be read back (INTERNAL_SERVER_ERROR). Sums travel as TEXT (plan-rollup.ts).
+ * Largest single amount we accept (every Decimal input: revenues, targets): 90 trillion currency
+ * units, 9 * 10^15 cents. Why: better-sqlite3 returns a BIGINT column as a JS number, exact only up
+ * to 2^53 (~9.007e15 cents), so a larger amount would be stored but could not be read back exactly.
+ * Sums of amounts are not bounded by it: they are computed with sumSql/sumOf below, which cannot
+ * overflow SQLite's 64-bit integers (nor PostgreSQL's), whatever the number of rows.
  */
 export const MAX_CENTS = 9n * 10n ** 15n;
 
@@ -73,4 +75,25 @@ export function ratio(a: Cents, b: Cents | null): number | null {
   if (b === null || b === 0n) return null;
   // scale to keep 6 significant decimals exactly before the float conversion
   return Number((a * 1_000_000n) / b) / 1_000_000;
+}
+
+/** Amounts are summed in two parts, units of 10^9 cents and the rest, so that no SUM overflows 64 bits. */
+const SPLIT = 1_000_000_000n;
+
+/**
+ * SQL for the exact sum of a non-negative cents expression, without overflow on either dialect:
+ * SQLite's SUM over integers fails with "integer overflow" past 2^63 - 1 (~9.2e18 cents, reached
+ * by 1,025 amounts of MAX_CENTS). Each row contributes at most 9 * 10^6 to the high part and less
+ * than 10^9 to the low part, so the partial sums stay exact for billions of rows. The result is
+ * TEXT "high:low" (NULL for no rows); sumOf combines it in bigint.
+ */
+export const sumSql = (expr: string): string =>
+  `(CAST(SUM((${expr}) / ${SPLIT}) AS TEXT) || ':' || CAST(SUM((${expr}) % ${SPLIT}) AS TEXT))`;
+
+/** The cents of a sumSql column. */
+export function sumOf(raw: unknown): Cents {
+  if (raw === null || raw === undefined) return 0n;
+  const [hi, lo] = String(raw).split(":");
+  if (lo === undefined) return toCents(raw);
+  return toCents(hi) * SPLIT + toCents(lo);
 }

@@ -11,6 +11,19 @@ export function pageSize(first: number | null | undefined, field = "first"): num
   return first;
 }
 
+/** Description of the optional `first` of a nested (unpaginated) list. */
+export const NESTED_FIRST_DESCRIPTION = `At most this many, in the list's order (0 to ${MAX_PAGE}); all of them when left out (the query's size estimate then assumes a typical number).`;
+
+/**
+ * The optional `first` of a nested list: validated like a page size (BAD_USER_INPUT
+ * when negative or above 500), applied to the loaded list; null keeps the whole list.
+ */
+export function nestedFirst(first: number | null | undefined): <T>(items: T[]) => T[] {
+  if (first === null || first === undefined) return (items) => items;
+  const n = pageSize(first);
+  return (items) => (items.length > n ? items.slice(0, n) : items);
+}
+
 /** Opaque cursors: base64url of a JSON array of the sort key values. */
 export function encodeCursor(values: Array<string | number>): string {
   return Buffer.from(JSON.stringify(values), "utf8").toString("base64url");

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface } from "typeorm";
 import pg, { Client, type ClientConfig } from "pg";
 import type { AppConfig } from "../config";
@@ -8,6 +7,7 @@ import { entities } from "./entities";
 import { postgresMigrations } from "./migrations/postgres";
 import { sqliteMigrations } from "./migrations/sqlite";
 import { type DbFailure, dbFailure } from "./constraint-errors";
+import { prepareSqliteFile } from "./sqlite-file";
 import { SnakeNamingStrategy } from "./naming";
 import { CountingQueryLogger } from "./query-logger";
 
@@ -48,7 +48,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
   if (dialect === "sqlite") {
     const path = cfg.databaseUrl.slice("sqlite:".length);
     const database = path === ":memory:" ? ":memory:" : resolve(path);
-    if (database !== ":memory:") mkdirSync(dirname(database), { recursive: true });
+    if (database !== ":memory:") prepareSqliteFile(database);
     return {
       ...common,
       type: "better-sqlite3",

@@ -7,6 +7,7 @@ import { PlanOpportunity } from "../modules/opportunities/plan-opportunity.entit
 import { Period } from "../modules/periods/period.entity";
 import { BusinessPlan } from "../modules/plans/business-plan.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
+import { PlanFrozenRollup } from "../modules/plans/plan-frozen-rollup.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { ApiToken } from "../modules/users/api-token.entity";
@@ -27,4 +28,5 @@ export const entities = [
   Activity,
   Opportunity,
   PlanOpportunity,
+  PlanFrozenRollup,
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ListBudget } from "./limits";
 import type { User } from "../modules/users/user.entity";
 import type { Loaders } from "../loaders/loaders";
 import type { Services } from "../services";
@@ -11,6 +12,8 @@ export interface Context {
   services: Services;
   /** True for an anonymous introspection-only request: no token, no user. */
   anonymous?: boolean;
+  /** List items this request may still resolve (set by the query limits' plugin). */
+  budget?: ListBudget;
 }
 
 export const newRequestId = (): string => randomUUID();

@@ -1,6 +1,17 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, type OperationDefinitionNode, type ValidationContext, type ValidationRule } from "graphql";
+import {
+  defaultFieldResolver,
+  getNullableType,
+  GraphQLError,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  isListType,
+  isObjectType,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import { type ComplexityEstimator, type ComplexityEstimatorArgs, fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import { ErrorCode } from "../common/errors";
 import { DEFAULT_PAGE, MAX_PAGE } from "../common/pagination";
@@ -12,9 +23,11 @@ import { textInputGuard } from "./input-guard";
  * and the hostile shapes (must be refused) against them.
  *
  * Measured on the account view (the heaviest query the UI sends; docs/security.md, "Query limits"):
- *   single account (`account(id:)`): depth 6, 122 tokens, armor cost 227, complexity 49
- *   wide form (`accounts(first: 100) { edges { node { ...same } } }`): depth 8, 122 tokens,
- *   armor cost 51,512 (first: 100 literal; 515 when first is a variable), complexity 5,001 (literal or variable)
+ *   single account (`account(id:)`, the bench's Q2): depth 6, 122 tokens, armor cost 227, estimate 119,556
+ *   wide form (`accounts(first: 20) { edges { node { ...same } } }`, the bench's Q3): depth 8, 122 tokens,
+ *   estimate 2,391,141 (literal or variable first); the widest page the estimate admits is 41 accounts.
+ *   The amplification query of issue 19 (account > opportunities > plans > opportunities > plans >
+ *   opportunities) is estimated at 18,900,602 and refused before anything runs.
  */
 export const QUERY_LIMITS = {
   /** Nesting of selection sets. The account view needs 8 (wide form); 2 levels of headroom. */
@@ -27,9 +40,12 @@ export const QUERY_LIMITS = {
   maxTokens: 2_000,
   /** graphql-armor's cost (objects 2, scalars 1, x1.5 per level, x literal first/last). Wide account view at first: 100: 51,512. */
   armorMaxCost: 200_000,
-  /** graphql-query-complexity: 1 per field; list fields with `first` multiply their selection by the page size
-   *  (from variables too; default 50, capped at 500). Wide account view at first: 100: 5,001. */
-  maxComplexity: 20_000,
+  /** graphql-query-complexity: 1 per field, and every list multiplies its selection by its size: the page size
+   *  of a list with `first` (from variables too; default 50, capped at 500), the declared size (LIST_SIZES) of
+   *  every other list. The estimate is the number of fields the answer can have; see LIST_SIZES for the numbers. */
+  maxComplexity: 5_000_000,
+  /** Execution backstop: list items resolved per request (every list field counts its items as it resolves). */
+  maxListItems: 100_000,
   /** graphql-query-complexity gives up on documents with more selection nodes than this (fragment explosion). */
   maxQueryNodes: 5_000,
 } as const;
@@ -49,13 +65,122 @@ export function requestedPage(first: unknown, fallback = DEFAULT_PAGE): number {
 export const pagedListComplexity: ComplexityEstimator = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
   1 + requestedPage(args.first ?? args.last) * Math.max(childComplexity, 1);
 
+/** The operation would build a bigger answer than the server allows: QUERY_TOO_LARGE, HTTP 400. */
 export class QueryLimitError extends GraphQLError {
   constructor(message: string) {
-    super(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+    super(message, { extensions: { code: ErrorCode.QUERY_TOO_LARGE, http: { status: 400 } } });
   }
 }
 
-const ESTIMATORS: ComplexityEstimator[] = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+/**
+ * The size the cost estimate assumes for each list field without `first`:
+ * what one parent has in a large, realistic data set (the bench generator's
+ * per-account shape: 5 top-level plans x 4 children, 5 objectives per child,
+ * 5 opportunities and 10 activities per objective, 8 contacts), with headroom.
+ * The estimate is an estimate; the hard bound is QUERY_LIMITS.maxListItems,
+ * counted while the answer is built. The lists that can be long (opportunities,
+ * activities, an opportunity's plans) also take an optional `first`, which the
+ * estimate uses instead. test/query-budget.test.ts checks that every list field
+ * of the schema is here or is paginated.
+ */
+export const LIST_SIZES: Readonly<Record<string, number>> = {
+  // the connection field multiplies by its page already: one edge list per page
+  "AccountConnection.edges": 1,
+  "BusinessPlanConnection.edges": 1,
+  // one account
+  "Account.contacts": 50,
+  "Account.businessPlans": 10,
+  "Account.objectives": 20,
+  "Account.applicableObjectives": 50,
+  "Account.opportunities": 100,
+  "Account.activities": 100,
+  // one plan: a year's quarters or a region's territories
+  "BusinessPlan.children": 10,
+  "BusinessPlan.contacts": 10,
+  "BusinessPlan.objectives": 10,
+  "BusinessPlan.opportunities": 50,
+  "BusinessPlan.activities": 50,
+  "BusinessPlan.statusHistory": 10,
+  "PlanAuditEntry.changes": 10,
+  "Objective.children": 5,
+  "Objective.opportunities": 10,
+  "Objective.activities": 20,
+  // an opportunity sits on its account's plan and one or two of its children
+  "Opportunity.plans": 5,
+  "Opportunity.activities": 10,
+  "Activity.followUps": 3,
+  "Activity.followUpOpportunities": 3,
+  // a year's quarters, a quarter's months
+  "Period.children": 12,
+  "Query.periods": 50,
+  "Query.globalObjectives": 50,
+  "Mutation.expireBusinessPlans": 100,
+};
+
+/** Lists without an entry in LIST_SIZES and without `first` (none in this schema; a new field should get an entry). */
+export const UNDECLARED_LIST_SIZE = 50;
+
+/**
+ * The size the estimate assumes for a list field: the `first` the request gives; without one, the
+ * declared size of a nested list (which then answers the whole list), or the default page (50) of a
+ * paginated one (accounts, businessPlans, auditTrail).
+ */
+export function assumedListSize(typeName: string, fieldName: string, args: Record<string, unknown>, takesFirst: boolean): number {
+  const declared = LIST_SIZES[`${typeName}.${fieldName}`];
+  if (takesFirst && (args.first != null || declared === undefined)) return requestedPage(args.first);
+  return declared ?? UNDECLARED_LIST_SIZE;
+}
+
+/**
+ * graphql-query-complexity estimator for every list field without its own
+ * `complexity`: 1 + size x its selection. `seen` collects the lists that
+ * multiplied, for the refusal message.
+ */
+function listSizeEstimator(seen: Map<string, number>): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }: ComplexityEstimatorArgs) => {
+    const takesFirst = field.args.some((a) => a.name === "first");
+    // a connection (accounts, businessPlans) is not a list itself: its page multiplies its edges
+    if (!isListType(getNullableType(field.type)) && !takesFirst) return undefined;
+    const size = assumedListSize(type.name, field.name, args, takesFirst);
+    if (size > 1) seen.set(`${type.name}.${field.name}${takesFirst && args.first != null ? `(first: ${size})` : ""}`, size);
+    return 1 + size * Math.max(childComplexity, 1);
+  };
+}
+
+/** The estimate of an operation (as the complexity plugin computes it), and the lists that multiplied it. */
+export function estimateOperation(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getComplexity>[0]["query"],
+  variables: Record<string, unknown>,
+  operationName?: string,
+): { cost: number; lists: Map<string, number> } {
+  const lists = new Map<string, number>();
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName,
+    estimators: [listSizeEstimator(lists), fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    maxQueryNodes: QUERY_LIMITS.maxQueryNodes,
+  });
+  return { cost, lists };
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** The refusal: the estimate, the limit, and which lists multiplied it (largest first). */
+function tooLargeMessage(cost: number, max: number, lists: Map<string, number>): string {
+  const named = [...lists.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, size]) => `${name} x${size}`)
+    .join(", ");
+  return (
+    `Query too large: the answer could have ${fmt(cost)} fields, more than the limit of ${fmt(max)}` +
+    (named ? ` (the lists multiply: ${named})` : "") +
+    ". Paginate: give the lists a smaller first (opportunities, activities and plans take one too), or fetch the nested lists in separate requests."
+  );
+}
 
 /**
  * Rejects an operation whose complexity (graphql-query-complexity, with the
@@ -68,16 +193,9 @@ export function complexityLimitPlugin(max: number = QUERY_LIMITS.maxComplexity):
         async didResolveOperation({ request, document, schema, operation }) {
           const op = operation as OperationDefinitionNode | undefined;
           if (!op) return; // no such operation: execution reports it
-          let cost: number;
+          let estimate: { cost: number; lists: Map<string, number> };
           try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: op.name?.value,
-              estimators: ESTIMATORS,
-              maxQueryNodes: QUERY_LIMITS.maxQueryNodes,
-            });
+            estimate = estimateOperation(schema, document, request.variables ?? {}, op.name?.value);
           } catch (e) {
             if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message)) {
               throw new QueryLimitError(`Query too large: more than ${QUERY_LIMITS.maxQueryNodes} selections after expanding fragments`);
@@ -87,11 +205,94 @@ export function complexityLimitPlugin(max: number = QUERY_LIMITS.maxComplexity):
             if (e instanceof GraphQLError) return;
             throw e;
           }
-          if (cost > max) {
-            throw new QueryLimitError(
-              `Query complexity ${cost} exceeds the limit of ${max}: request smaller pages (first) or fewer fields`,
-            );
-          }
+          if (estimate.cost > max) throw new QueryLimitError(tooLargeMessage(estimate.cost, max, estimate.lists));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The execution backstop: every list field counts the items it resolves
+ * against the request's budget (QUERY_LIMITS.maxListItems). Past it, lists
+ * resolve empty (nothing more is loaded or built) and the answer becomes one
+ * QUERY_TOO_LARGE error (listBudgetPlugin). Catches whatever the estimate
+ * under-counts: lists bigger than their declared size.
+ */
+export class ListBudget {
+  used = 0;
+  /** The list field at which the budget ran out. */
+  exceededAt: string | null = null;
+  constructor(readonly max: number) {}
+
+  count(value: unknown, info: GraphQLResolveInfo): unknown {
+    if (!Array.isArray(value)) return value;
+    if (this.exceededAt) return [];
+    this.used += value.length;
+    if (this.used <= this.max) return value;
+    this.exceededAt = `${info.parentType.name}.${info.fieldName}`;
+    return [];
+  }
+
+  message(): string {
+    return (
+      `Query too large: the answer reached more than ${fmt(this.max)} list items (at ${this.exceededAt}). ` +
+      "Paginate: give the lists a smaller first (opportunities, activities and plans take one too), or fetch the nested lists in separate requests."
+    );
+  }
+}
+
+interface BudgetedContext {
+  budget?: ListBudget;
+}
+
+const isPromiseLike = (v: unknown): v is PromiseLike<unknown> => typeof (v as { then?: unknown } | null)?.then === "function";
+
+/**
+ * Wraps the resolver of every list field of the schema (once, when the schema
+ * is built) to count its items against the request's ListBudget. A request
+ * without a budget (a context not made by Apollo) is not counted.
+ */
+export function countListItems(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!isListType(getNullableType(field.type))) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, ctx: BudgetedContext, info) => {
+        const budget = ctx?.budget;
+        if (!budget) return resolve(source, args, ctx, info);
+        if (budget.exceededAt) return [];
+        const out = resolve(source, args, ctx, info);
+        return isPromiseLike(out) ? Promise.resolve(out).then((v) => budget.count(v, info)) : budget.count(out, info);
+      };
+    }
+  }
+  return schema;
+}
+
+/**
+ * Gives each query its ListBudget; an exhausted budget turns the answer into one QUERY_TOO_LARGE error,
+ * HTTP 400. Mutations are not cut short: their writes are committed before the answer is built, and an
+ * error instead of that answer would tell the client that nothing happened (the estimate still refuses
+ * an oversized mutation before it runs).
+ */
+export function listBudgetPlugin(max: number): ApolloServerPlugin<BudgetedContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const budget = new ListBudget(max);
+      contextValue.budget = budget;
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== "query") contextValue.budget = undefined;
+        },
+        async willSendResponse({ response }) {
+          if (!budget.exceededAt) return;
+          response.body = {
+            kind: "single",
+            singleResult: { errors: [{ message: budget.message(), extensions: { code: ErrorCode.QUERY_TOO_LARGE } }] },
+          };
+          response.http.status = 400;
         },
       };
     },
@@ -119,6 +320,8 @@ export function KnownOperationTypesRule(context: ValidationContext) {
 export interface QueryLimitOptions {
   /** Production: schema details (field suggestions) are left out of error messages. */
   hideSchemaDetails: boolean;
+  /** List items per request (QUERY_LIMITS.maxListItems unless configured: QUERY_MAX_LIST_ITEMS). */
+  maxListItems?: number;
 }
 
 /**
@@ -137,6 +340,8 @@ export interface QueryLimitOptions {
 export function createQueryLimits(opts: QueryLimitOptions): {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
+  /** Must come before plugins that read the final answer (the request log). */
+  budgetPlugin: ApolloServerPlugin;
   parseOptions: { maxTokens: number };
   hideSchemaDetailsFromClientErrors: boolean;
   maxRecursiveSelections: true;
@@ -153,6 +358,7 @@ export function createQueryLimits(opts: QueryLimitOptions): {
   return {
     validationRules: [KnownOperationTypesRule, ...armor.validationRules],
     plugins: [...armor.plugins, complexityLimitPlugin(), textInputGuard()],
+    budgetPlugin: listBudgetPlugin(opts.maxListItems ?? QUERY_LIMITS.maxListItems) as ApolloServerPlugin,
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     hideSchemaDetailsFromClientErrors: opts.hideSchemaDetails,
     // Apollo's guard against fragment explosion during validation (10 million selections).

@@ -15,6 +15,7 @@ import {
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
 import { applyDescriptions } from "./descriptions";
+import { countListItems } from "./limits";
 import { installGlobalIds, NodeResolver } from "./node";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
@@ -23,7 +24,7 @@ let cached: GraphQLSchema | null = null;
 /** The executable schema (built once per process). */
 export function buildAppSchema(): GraphQLSchema {
   if (cached) return cached;
-  cached = buildSchemaSync({
+  cached = countListItems(buildSchemaSync({
     resolvers: [
       NodeResolver,
       UsersResolver,
@@ -42,7 +43,7 @@ export function buildAppSchema(): GraphQLSchema {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,
-  });
+  }));
   installGlobalIds(cached);
   applyDescriptions(cached);
   void DateScalar;

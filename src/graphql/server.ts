@@ -1,7 +1,8 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError } from "graphql";
 import type { AppConfig } from "../config";
+import type { RateLimits } from "../auth/rate-limits";
 import { bearerToken } from "../auth/tokens";
 import { ErrorCode, unauthenticated } from "../common/errors";
 import type { Database } from "../db/data-source";
@@ -23,6 +24,7 @@ export interface AppDeps {
   db: Database;
   services: Services;
   logger: AppLogger;
+  rateLimits: RateLimits;
 }
 
 /** The GraphQL parameters of an HTTP request (GET query string or POST body), for the anonymous-introspection check. */
@@ -31,21 +33,40 @@ export interface GraphqlParams {
   operationName?: unknown;
 }
 
+/** RATE_LIMITED, HTTP 429 with Retry-After (seconds). */
+export function rateLimitedError(message: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`${message}: retry after ${retryAfterSeconds} s`, {
+    extensions: { code: ErrorCode.RATE_LIMITED, http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) } },
+  });
+}
+
 /**
  * Builds the per-request context: authenticates the bearer token (one
  * statement) and creates fresh DataLoaders. Unknown or missing token:
  * UNAUTHENTICATED with HTTP 401 -- except a request without any token whose
  * operation only introspects (`params`, when introspection is enabled): it gets
  * an anonymous context (see introspection-access.ts).
+ *
+ * Over HTTP (`client`: the peer address) a wrong token counts as a failed
+ * sign-in of that address; past the limit it is RATE_LIMITED (429) instead of
+ * 401. A valid token is never slowed by failures; it counts against the
+ * per-token quota when RATE_LIMIT_PER_MINUTE is set (src/auth/rate-limits.ts).
  */
 export async function buildContext(
   deps: AppDeps,
   authorization: string | undefined,
   requestId = currentRequestId() ?? newRequestId(),
   params?: GraphqlParams,
+  client?: string,
 ): Promise<Context> {
   const token = bearerToken(authorization);
   const user = token ? await deps.services.users.authenticate(token) : null;
+  if (client !== undefined && token) {
+    const wait = user ? await deps.rateLimits.tokenRequest(token) : await deps.rateLimits.authFailed(client);
+    if (wait !== null) {
+      throw rateLimitedError(user ? "Request quota of this token used up" : "Too many failed sign-ins from this address", wait);
+    }
+  }
   if (!user && !authorization && params && deps.config.introspection && isIntrospectionOnlyRequest(params.query, params.operationName)) {
     return anonymousContext({ requestId, loaders: createLoaders(deps.db, { batching: deps.config.batching }), services: deps.services });
   }
@@ -63,7 +84,7 @@ export async function buildContext(
 
 export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
   // Depth, aliases, directives, tokens, cost and complexity limits (docs/security.md).
-  const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction });
+  const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction, maxListItems: deps.config.queryMaxListItems });
   return new ApolloServer<Context>({
     // graphql-jit runs the operations (jit-executor.ts); GRAPHQL_EXECUTOR=graphql-js keeps graphql-js' interpreter.
     ...(deps.config.executor === "jit" ? { gateway: jitGateway(buildAppSchema()) } : { schema: buildAppSchema() }),
@@ -79,7 +100,14 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
     maxRecursiveSelections: limits.maxRecursiveSelections,
     persistedQueries: limits.persistedQueries,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...noStoreCacheControl(), anonymousIntrospectionGuard(), requestObserverPlugin(), ...limits.plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...noStoreCacheControl(),
+      limits.budgetPlugin,
+      anonymousIntrospectionGuard(),
+      requestObserverPlugin(),
+      ...limits.plugins,
+    ],
   });
 }
 

@@ -20,6 +20,15 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   app.disable("x-powered-by");
   app.set("trust proxy", false);
 
+  // Security headers on every route (/graphql, /health, /ready, /metrics, /playground, 404s). The answers
+  // here are JSON or text: nothing may load or frame them. The playground sets its own, looser CSP.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
   app.use((req, res, next) => {
     const requestId = newRequestId();
     res.setHeader("x-request-id", requestId);
@@ -46,19 +55,24 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   });
 
   // Operations: Prometheus metrics, the GraphiQL playground, one log line per GraphQL request.
-  const metrics = createMetrics(deps.db);
+  const metrics = createMetrics(deps.db, { token: deps.config.metricsToken });
   app.get("/metrics", metrics.handler);
   app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
   app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
 
   app.use(
     "/graphql",
-    helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }),
     cors({ origin: deps.config.corsOrigins.length ? deps.config.corsOrigins : false }),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        buildContext(deps, req.headers.authorization, undefined, (req.method === "GET" ? req.query : req.body) as GraphqlParams),
+        buildContext(
+          deps,
+          req.headers.authorization,
+          undefined,
+          (req.method === "GET" ? req.query : req.body) as GraphqlParams,
+          req.socket.remoteAddress ?? "unknown",
+        ),
     }),
   );
 

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
+import { bearerToken } from "../auth/tokens";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Database } from "../db/data-source";
 
@@ -15,16 +17,23 @@ import type { Database } from "../db/data-source";
  *                                                        (unique | foreign_key | serialization | deadlock)
  *   process_* / nodejs_*                                 prom-client's default process metrics
  *
- * Operation names come from clients, so the label is bounded: a valid GraphQL
- * name of at most 64 characters, at most MAX_OPERATIONS distinct values per
- * instance ("other" after that), "unnamed" for an operation without a name.
+ * Operation names come from clients, so the label comes from a bounded set:
+ * only authenticated requests name an operation ("anonymous" for every request
+ * without a valid token: anonymous clients cannot choose label values); a
+ * valid GraphQL name of at most 64 characters; at most MAX_OPERATIONS distinct
+ * names per instance, of which one user may introduce at most
+ * MAX_NEW_OPERATIONS_PER_USER ("other" beyond either); "unnamed" for an
+ * operation without a name. GET /metrics needs METRICS_TOKEN when it is set.
  */
 export const MAX_OPERATIONS = 200;
+export const MAX_NEW_OPERATIONS_PER_USER = 20;
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 export interface GraphqlRequestSample {
   operationName: string | null;
+  /** The authenticated user; null for a request without a valid token. */
+  userId: string | null;
   outcome: "ok" | "error" | "aborted";
   errorCodes: string[];
   seconds: number;
@@ -49,7 +58,7 @@ function pgPool(db: Database): PgPoolLike | null {
   return pool && typeof pool.totalCount === "number" ? (pool as PgPoolLike) : null;
 }
 
-export function createMetrics(db: Database): AppMetrics {
+export function createMetrics(db: Database, opts: { token?: string | null } = {}): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -109,24 +118,39 @@ export function createMetrics(db: Database): AppMetrics {
   }
 
   const seen = new Set<string>();
-  const operationLabel = (name: string | null): string => {
+  const introducedBy = new Map<string, number>();
+  const operationLabel = (name: string | null, userId: string | null): string => {
+    if (userId === null) return "anonymous";
     if (!name) return "unnamed";
     if (!NAME.test(name)) return "other";
     if (seen.has(name)) return name;
-    if (seen.size >= MAX_OPERATIONS) return "other";
+    const introduced = introducedBy.get(userId) ?? 0;
+    if (seen.size >= MAX_OPERATIONS || introduced >= MAX_NEW_OPERATIONS_PER_USER) return "other";
     seen.add(name);
+    introducedBy.set(userId, introduced + 1);
     return name;
+  };
+  const expected = opts.token ? createHash("sha256").update(opts.token).digest() : null;
+  const authorized = (req: Request): boolean => {
+    if (!expected) return true;
+    const given = bearerToken(req.headers.authorization);
+    return given !== null && timingSafeEqual(createHash("sha256").update(given).digest(), expected);
   };
 
   return {
     registry,
-    observeGraphqlRequest({ operationName, outcome, errorCodes, seconds }) {
-      const operation = operationLabel(operationName);
+    observeGraphqlRequest({ operationName, userId, outcome, errorCodes, seconds }) {
+      const operation = operationLabel(operationName, userId);
       requests.inc({ operation, outcome });
       duration.observe({ operation, outcome }, seconds);
       for (const code of errorCodes) errors.inc({ operation, code: CODE.test(code) ? code : "OTHER" });
     },
-    async handler(_req, res) {
+    async handler(req, res) {
+      if (!authorized(req)) {
+        res.status(401).setHeader("WWW-Authenticate", 'Bearer realm="metrics"');
+        res.type("text/plain").end("metrics need Authorization: Bearer <METRICS_TOKEN>\n");
+        return;
+      }
       try {
         const body = await registry.metrics();
         res.setHeader("Content-Type", registry.contentType);

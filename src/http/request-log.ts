@@ -54,7 +54,7 @@ export function graphqlRequestLog(logger: AppLogger, metrics: AppMetrics) {
       };
       if (outcome === "ok") logger.info(line, "graphql request");
       else logger.warn(line, "graphql request");
-      metrics.observeGraphqlRequest({ operationName, outcome, errorCodes, seconds });
+      metrics.observeGraphqlRequest({ operationName, userId: observation.userId, outcome, errorCodes, seconds });
     });
     next();
   };

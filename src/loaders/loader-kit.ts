@@ -44,12 +44,12 @@ export function manyLoader<V>(
 }
 
 /** A value computed per key (e.g. a rollup), batched. */
-export function valueLoader<V>(
+export function valueLoader<V, K extends number | string = number>(
   o: LoaderOptions,
-  fetch: (keys: readonly number[]) => Promise<Map<number, V>>,
-  fallback: (key: number) => V,
-): DataLoader<number, V> {
-  return new DataLoader<number, V>(async (keys) => {
+  fetch: (keys: readonly K[]) => Promise<Map<K, V>>,
+  fallback: (key: K) => V,
+): DataLoader<K, V> {
+  return new DataLoader<K, V>(async (keys) => {
     const map = await fetch(keys);
     return keys.map((k) => map.get(k) ?? fallback(k));
   }, options(o));

@@ -7,14 +7,14 @@ import { Account } from "../modules/accounts/account.entity";
 import { Activity } from "../modules/activities/activity.entity";
 import { Contact } from "../modules/contacts/contact.entity";
 import { Objective } from "../modules/objectives/objective.entity";
-import { loadProgress, type ProgressFigures } from "../modules/objectives/objective-progress";
+import { emptyProgress, loadProgress, type ProgressFigures } from "../modules/objectives/objective-progress";
 import { Opportunity } from "../modules/opportunities/opportunity.entity";
 import { PlanOpportunity } from "../modules/opportunities/plan-opportunity.entity";
 import { Period } from "../modules/periods/period.entity";
 import { BusinessPlan } from "../modules/plans/business-plan.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
-import { emptyRollup, loadRollups, type RollupFigures } from "../modules/plans/plan-rollup";
+import { emptyRollup, loadPlanFigures, type PlanFigures } from "../modules/plans/plan-rollup";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
 import { columnFamily, family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
@@ -42,6 +42,8 @@ export const ORDER = {
  */
 export function createLoaders(db: Database, o: LoaderOptions) {
   const m = db.manager;
+  /** asOf of the live figures this request answers. */
+  const requestTime = new Date();
   // The hot loaders read entity rows through RawTable (one SELECT, no TypeORM hydration; see raw-rows.ts).
   // Their ORDER BY is the documented ORDER above, written out for alias "t".
   const raw = <T extends ObjectLiteral>(entity: new () => T) => rawTable(db, entity);
@@ -220,7 +222,10 @@ export function createLoaders(db: Database, o: LoaderOptions) {
      * sometimes serve the deeper one from the cache and sometimes not (16 or 17 statements
      * on PostgreSQL, depending on timing).
      */
-    rollup: family((_position: string) => valueLoader<RollupFigures>(o, (ids) => loadRollups(db, ids), emptyRollup)),
+    /** Keyed by figuresKey: live figures, or an EXPIRED plan's stored ones, all in one statement per position. */
+    rollup: family((_position: string) =>
+      valueLoader<PlanFigures, string>(o, (keys) => loadPlanFigures(db, keys, requestTime), () => ({ ...emptyRollup(), asOf: requestTime })),
+    ),
     /**
      * The ancestors of each plan, nearest first: one recursive statement for the whole batch,
      * then the plans through the `plan` loader (one more statement, shared with other plan reads).
@@ -261,9 +266,8 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     activitiesByObjective: projected(Activity, "objectiveId", (_: null, p) =>
       manyLoader<Activity>(o, (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ORDER.activities, undefined, p(ids)), (r) => r.objectiveId ?? 0),
     ),
-    progress: family((_position: string) =>
-      valueLoader<ProgressFigures>(o, (ids) => loadProgress(db, ids), () => ({ countedQuantity: 0, wonRevenue: 0n })),
-    ),
+    /** Keyed by progressKey (objective and account scope): every scope of one position in one statement. */
+    progress: family((_position: string) => valueLoader<ProgressFigures, string>(o, (keys) => loadProgress(db, keys), emptyProgress)),
     plansByOpportunity: pairLoader<BusinessPlan>(o, async (ids) => {
       const links = await m.find(PlanOpportunity, {
         where: { opportunityId: In([...ids]) },

@@ -50,7 +50,7 @@ export const RESOLVER_NEEDS: Readonly<Record<string, Readonly<Record<string, rea
     statusHistory: ["id"],
     auditTrail: ["id"],
     copiedFrom: ["copiedFromId"],
-    rollup: ["id", "revenueTarget"],
+    rollup: ["id", "revenueTarget", "status"],
   },
   Objective: {
     period: ["periodId"],

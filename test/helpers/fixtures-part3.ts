@@ -130,6 +130,8 @@ export const M = {
 // ---------- builders (real mutations) ----------
 
 export interface PeriodSet {
+  /** A year that ended long ago: plans in it can expire (every transition to EXPIRED needs the period to have ended). */
+  fy19: string;
   fy26: string;
   q1: string;
   q2: string;
@@ -159,7 +161,8 @@ export async function mkPeriods(h: Harness): Promise<PeriodSet> {
   const apr = await mkPeriod(h, "Apr 2026", "MONTH", "2026-04-01", "2026-04-30", q2);
   const fy27 = await mkPeriod(h, "FY2027", "YEAR", "2027-01-01", "2027-12-31");
   const q1y27 = await mkPeriod(h, "Q1 FY2027", "QUARTER", "2027-01-01", "2027-03-31", fy27);
-  return { fy26, q1, q2, q3, q4, jan, feb, apr, fy27, q1y27 };
+  const fy19 = await mkPeriod(h, "FY2019", "YEAR", "2019-01-01", "2019-12-31");
+  return { fy19, fy26, q1, q2, q3, q4, jan, feb, apr, fy27, q1y27 };
 }
 
 export async function mkAccount(h: Harness, token: string, name: string) {

@@ -159,8 +159,9 @@ export async function driveTo(h: Harness, planId: string, status: Status): Promi
   for (const s of PATH[status]) await h.ok(h.admin.token, M.changeStatus, { id: planId, s });
 }
 
+/** A plan in `status`; an EXPIRED one lives in the past year unless told otherwise (expiry needs the period to have ended). */
 export async function planIn(h: Harness, w: World, status: Status, o: PlanOpts = {}): Promise<string> {
-  const id = await createPlan(h, w, o);
+  const id = await createPlan(h, w, status === "EXPIRED" && o.periodId === undefined ? { ...o, periodId: w.past.year } : o);
   await driveTo(h, id, status);
   return id;
 }

@@ -4,12 +4,14 @@ import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, Obj
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import { filterValues, maxLength } from "../../common/input-limits";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
 import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
 import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
 import { Objective } from "../objectives/objective.entity";
+import { scopedToAccount } from "../objectives/objective-progress";
 import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
@@ -168,7 +170,8 @@ export class AccountsResolver {
       ctx.loaders.objectivesByAccount(p, info).load(a.id),
       ctx.loaders.globalObjectives(p, info).load(0),
     ]);
-    return [...own, ...global];
+    // a global objective's progress, listed under an account, is that account's
+    return [...own, ...global.map((g) => scopedToAccount(g, a.id))];
   }
 
   @FieldResolver(() => [Opportunity])
@@ -176,8 +179,10 @@ export class AccountsResolver {
     @Root() a: Account,
     @Ctx() ctx: Context,
     @Arg("status", () => [OpportunityStatus], { nullable: true }) status?: OpportunityStatus[] | null,
+    @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null,
   ) {
-    return ctx.loaders.opportunitiesByAccount(filterValues("status", status)).load(a.id);
+    const take = nestedFirst(first);
+    return ctx.loaders.opportunitiesByAccount(filterValues("status", status)).load(a.id).then(take);
   }
 
   @FieldResolver(() => [Activity], { description: "Ordered by due time (undated last), then creation." })
@@ -185,8 +190,10 @@ export class AccountsResolver {
     @Root() a: Account,
     @Ctx() ctx: Context,
     @Arg("status", () => [ActivityStatus], { nullable: true }) status?: ActivityStatus[] | null,
+    @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.activitiesByAccount(filterValues("status", status), info).load(a.id);
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByAccount(filterValues("status", status), info).load(a.id).then(take);
   }
 }

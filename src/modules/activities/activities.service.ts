@@ -13,7 +13,7 @@ import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
 import type { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
-import { contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
+import { assertDetachableFromObjective, assertDetachableFromPlan, contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
 
 export interface NewActivity {
   subject: string;
@@ -92,7 +92,12 @@ export class ActivitiesService {
       if (patch.dueAt !== undefined) a.dueAt = patch.dueAt;
       if (patch.notes !== undefined) a.notes = patch.notes;
       const previousPlanId = a.planId;
+      const previousObjectiveId = a.objectiveId;
       const links = await this.links(em, a.accountId, patch);
+      if (links.planId !== undefined && links.planId !== previousPlanId) await assertDetachableFromPlan(em, previousPlanId, `Activity ${a.id}`);
+      if (links.objectiveId !== undefined && links.objectiveId !== previousObjectiveId) {
+        await assertDetachableFromObjective(em, previousObjectiveId, `Activity ${a.id}`);
+      }
       for (const [k, v] of Object.entries(links) as Array<[keyof typeof links, number | null | undefined]>) {
         if (v !== undefined) a[k] = v;
       }

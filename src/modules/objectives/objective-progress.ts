@@ -1,5 +1,5 @@
 import type { Database } from "../../db/data-source";
-import { type Cents, toCents } from "../../common/money";
+import { type Cents, sumOf, sumSql } from "../../common/money";
 
 export interface ProgressFigures {
   /** COMPLETED CALL/MEETING activities for CALLS/MEETINGS objectives. */
@@ -7,20 +7,73 @@ export interface ProgressFigures {
   wonRevenue: Cents;
 }
 
-/** Progress inputs for many objectives in one statement (the sum as TEXT: exact beyond 2^53 cents on SQLite too). */
-export async function loadProgress(db: Database, ids: readonly number[]): Promise<Map<number, ProgressFigures>> {
+export const emptyProgress = (): ProgressFigures => ({ countedQuantity: 0, wonRevenue: 0n });
+
+/** Progress is asked for an objective, over all accounts (null) or narrowed to one account. */
+export interface ProgressKey {
+  objectiveId: number;
+  accountId: number | null;
+}
+
+export const progressKey = (k: ProgressKey) => `${k.objectiveId}:${k.accountId ?? "*"}`;
+
+const ACCOUNT_SCOPE = Symbol("progressAccountScope");
+
+/**
+ * The objective as listed under an account (Account.applicableObjectives): its progress is
+ * that account's. A view of the loaded row (prototype delegation): the row itself, shared
+ * by every account of the request, is not changed.
+ */
+export function scopedToAccount<T extends object>(o: T, accountId: number): T {
+  const view = Object.create(o) as T & { [ACCOUNT_SCOPE]?: number };
+  view[ACCOUNT_SCOPE] = accountId;
+  return view;
+}
+
+export const accountScopeOf = (o: object): number | null => (o as { [ACCOUNT_SCOPE]?: number })[ACCOUNT_SCOPE] ?? null;
+
+/**
+ * Progress for many (objective, account scope) pairs in ONE statement, the same SQL on
+ * both dialects. An objective's progress covers it and all its descendants (a recursive
+ * walk down parent_id; UNION keeps each objective once per root, so each activity and
+ * opportunity, which points at one objective, counts once). The root's unit decides which
+ * activities count. Figures come back per (root, account) and are added up here for the
+ * scope asked: all accounts, or one. Sums cannot overflow (money.ts sumSql).
+ */
+export async function loadProgress(db: Database, keys: readonly string[]): Promise<Map<string, ProgressFigures>> {
+  const parsed = keys.map((k) => {
+    const [id, acc] = k.split(":");
+    return { key: k, objectiveId: Number(id), accountId: acc === "*" ? null : Number(acc) };
+  });
+  const ids = [...new Set(parsed.map((p) => p.objectiveId))];
   const sql = `
-SELECT ob.id AS id,
-  (SELECT COUNT(*) FROM activity a
-     WHERE a.objective_id = ob.id AND a.status = 'COMPLETED'
-       AND ((ob.unit = 'CALLS' AND a.type = 'CALL') OR (ob.unit = 'MEETINGS' AND a.type = 'MEETING'))) AS qty,
-  (SELECT CAST(COALESCE(SUM(o.revenue_cents), 0) AS TEXT) FROM opportunity o
-     WHERE o.objective_id = ob.id AND o.status = 'WON') AS won
-FROM objective ob WHERE ob.id IN ${db.inList(ids.length)}`;
-  const rows = await db.query<{ id: number | string; qty: unknown; won: unknown }>(sql, [...ids]);
-  const out = new Map<number, ProgressFigures>();
+WITH RECURSIVE tree(root_id, ob_id) AS (
+  SELECT id, id FROM objective WHERE id IN ${db.inList(ids.length)}
+  UNION
+  SELECT t.root_id, c.id FROM tree t CROSS JOIN objective c WHERE c.parent_id = t.ob_id
+)
+SELECT 'a' AS kind, t.root_id AS id, a.account_id AS account_id, CAST(COUNT(*) AS TEXT) AS v
+FROM tree t CROSS JOIN objective r CROSS JOIN activity a
+WHERE r.id = t.root_id AND a.objective_id = t.ob_id AND a.status = 'COMPLETED'
+  AND ((r.unit = 'CALLS' AND a.type = 'CALL') OR (r.unit = 'MEETINGS' AND a.type = 'MEETING'))
+GROUP BY t.root_id, a.account_id
+UNION ALL
+SELECT 'o' AS kind, t.root_id AS id, o.account_id AS account_id, ${sumSql("o.revenue_cents")} AS v
+FROM tree t CROSS JOIN opportunity o
+WHERE o.objective_id = t.ob_id AND o.status = 'WON'
+GROUP BY t.root_id, o.account_id`;
+  const rows = await db.query<{ kind: string; id: number | string; account_id: number | string; v: unknown }>(sql, ids);
+  const out = new Map<string, ProgressFigures>();
+  for (const p of parsed) out.set(p.key, emptyProgress());
   for (const r of rows) {
-    out.set(Number(r.id), { countedQuantity: Number(r.qty), wonRevenue: toCents(r.won) });
+    const id = Number(r.id);
+    const acc = Number(r.account_id);
+    for (const p of parsed) {
+      if (p.objectiveId !== id || (p.accountId !== null && p.accountId !== acc)) continue;
+      const f = out.get(p.key)!;
+      if (r.kind === "a") f.countedQuantity += Number(r.v);
+      else f.wonRevenue += sumOf(r.v);
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validato
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { parseId, progressId } from "../../common/ids";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../loaders/loader-kit";
@@ -15,6 +16,7 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { Objective } from "./objective.entity";
+import { accountScopeOf, progressKey } from "./objective-progress";
 
 const MAX_QTY = 1_000_000_000;
 
@@ -92,7 +94,7 @@ export class UpdateObjectiveInput {
 
 @ObjectType({
   description:
-    "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective; actualRevenue sums its WON opportunities.",
+    "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective or one of its descendants; actualRevenue sums their WON opportunities (each counted once).",
   simpleResolvers: true,
 })
 export class ObjectiveProgress {
@@ -184,23 +186,35 @@ export class ObjectivesResolver {
     return o.accountId == null && o.planId == null;
   }
 
-  @FieldResolver(() => ObjectiveProgress)
-  async progress(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ObjectiveProgress> {
-    const f = await ctx.loaders.progress(fieldPosition(info)).load(o.id);
+  @FieldResolver(() => ObjectiveProgress, {
+    description:
+      "Progress of this objective and its descendants; for a global objective, accountId narrows it to one account (in Account.applicableObjectives it is that account).",
+  })
+  async progress(
+    @Root() o: Objective,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+    @Arg("accountId", () => ID, { nullable: true, description: "Counts only this account's activities and opportunities (an Account id; an id of anything else counts nothing). Without it: every account's, or in Account.applicableObjectives that account's." }) accountId?: string | null,
+  ): Promise<ObjectiveProgress> {
+    // an id that cannot exist narrows to an account without activities or opportunities: zero
+    const scope = accountId != null ? (parseId(accountId, "Account") ?? -1) : accountScopeOf(o);
+    const f = await ctx.loaders.progress(fieldPosition(info)).load(progressKey({ objectiveId: o.id, accountId: scope }));
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
     else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
-    return { id: progressId(o.id), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
+    return { id: progressId(o.id, scope), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
   }
 
   @FieldResolver(() => [Opportunity])
-  opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.opportunitiesByObjective(null, info).load(o.id);
+  opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.opportunitiesByObjective(null, info).load(o.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
-  activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.activitiesByObjective(null, info).load(o.id);
+  activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByObjective(null, info).load(o.id).then(take);
   }
 }

@@ -2,7 +2,7 @@ import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertAdmin, assertCanWrite } from "../../auth/policy";
 import { ObjectiveUnit } from "../../common/enums";
-import { badInput, planLocked } from "../../common/errors";
+import { badInput } from "../../common/errors";
 import { findOptional, mustFind } from "../../common/find";
 import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
@@ -11,10 +11,9 @@ import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { within } from "../periods/periods.service";
 import { BusinessPlan } from "../plans/business-plan.entity";
-import { change, diff, recordAudit, ref } from "../plans/plan-audit";
+import { change, diff, ref } from "../plans/plan-audit";
 import { planAndAncestorIds } from "../plans/plan-tree";
 import type { PlansService } from "../plans/plans.service";
-import { isLocked, LOCKED_STATUSES } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
 import { Objective } from "./objective.entity";
 
@@ -57,7 +56,8 @@ export class ObjectivesService {
       const plan = await findOptional(em, BusinessPlan, input.planId, "BusinessPlan");
       let account = await findOptional(em, Account, input.accountId, "Account");
       if (plan) {
-        this.plans.assertEditable(actor, plan);
+        // adding an objective is a structural edit of its plan
+        await this.plans.assertStructureEditable(em, actor, plan, "add an objective to it");
         if (account && account.id !== plan.accountId) throw badInput("accountId", "must be the account of the objective's plan");
         account = account ?? (await em.findOneByOrFail(Account, { id: plan.accountId }));
         const planPeriod = await em.findOneByOrFail(Period, { id: plan.periodId });
@@ -68,6 +68,10 @@ export class ObjectivesService {
       if (contact && contact.accountId !== account?.id) throw badInput("contactId", "the contact must belong to the objective's account");
       const parent = await findOptional(em, Objective, input.parentId, "Objective");
       if (parent) await this.assertValidParent(em, parent, period, plan?.id ?? null, account?.id ?? null);
+      // a child objective under another plan's objective is a structural edit of that plan too
+      const parentPlan =
+        parent?.planId != null && parent.planId !== (plan?.id ?? null) ? await em.findOneByOrFail(BusinessPlan, { id: parent.planId }) : null;
+      if (parentPlan) await this.plans.assertStructureEditable(em, actor, parentPlan, "add a child objective to its objectives");
       this.assertTargets(input.unit ?? null, input.targetQuantity ?? null);
       const saved = await em.save(
         em.create(Objective, {
@@ -84,7 +88,13 @@ export class ObjectivesService {
           manualQuantity: null,
         }),
       );
-      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_CREATED", [change("objectiveId", null, ref("Objective", saved.id)), ...diff({}, saved, [...FIELDS], REFS)]);
+      if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_CREATED", [change("objectiveId", null, ref("Objective", saved.id)), ...diff({}, saved, [...FIELDS], REFS)]);
+      if (parentPlan) {
+        await this.plans.recordStructureChange(em, actor, parentPlan, "OBJECTIVE_CHILD_ADDED", [
+          change("objectiveId", null, ref("Objective", saved.id)),
+          change("parentId", null, ref("Objective", parent!.id)),
+        ]);
+      }
       return saved;
     });
   }
@@ -93,7 +103,7 @@ export class ObjectivesService {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const ob = await mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
-      const plan = await this.assertCanChange(em, actor, ob);
+      const plan = await this.assertCanChange(em, actor, ob, "change its objectives");
       const next: Partial<Objective> = {};
       if (patch.name === null) throw badInput("name", "cannot be null");
       if (patch.name !== undefined) next.name = patch.name.trim();
@@ -113,7 +123,7 @@ export class ObjectivesService {
       if (!changes.length) return ob;
       Object.assign(ob, next);
       const saved = await em.save(ob);
-      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_UPDATED", [change("objectiveId", null, ref("Objective", ob.id)), ...changes]);
+      if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_UPDATED", [change("objectiveId", null, ref("Objective", ob.id)), ...changes]);
       return saved;
     });
   }
@@ -122,40 +132,74 @@ export class ObjectivesService {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const ob = await mustFind(em, Objective, rawId, "Objective", { forUpdate: true });
-      const plan = await this.assertCanChange(em, actor, ob);
-      await this.assertNoLockedDescendant(em, ob);
+      await this.assertCanChange(em, actor, ob, "remove an objective from it");
+      // Child objectives go with their parent (ON DELETE CASCADE): each one's plan must accept the removal
+      // from this caller, or nothing is deleted; every plan that loses objectives records it.
+      const gone = [{ id: ob.id, name: ob.name, planId: ob.planId }, ...(await this.descendants(em, ob.id))];
+      const byPlan = new Map<number, Array<{ id: number; name: string }>>();
+      for (const g of gone) if (g.planId != null) byPlan.set(g.planId, [...(byPlan.get(g.planId) ?? []), g]);
+      const plans = new Map<number, BusinessPlan>();
+      for (const [planId, obs] of byPlan) {
+        const plan = await em.findOneByOrFail(BusinessPlan, { id: planId });
+        plans.set(planId, plan);
+        const cascaded = obs.filter((o) => o.id !== ob.id);
+        const what = cascaded.length ? "remove objectives from it" : "remove an objective from it";
+        const refusal = await this.plans.structureRefusal(em, actor, plan, what);
+        if (refusal && cascaded.length) {
+          refusal.message = `child Objective ${cascaded.map((o) => toGlobalId("Objective", o.id)).join(", ")} would be deleted with Objective ${toGlobalId("Objective", ob.id)}: ${refusal.message}`;
+        }
+        if (refusal) throw refusal;
+      }
+      // hanging under another plan's objective: removing it is a structural edit of that plan too
+      const parentPlan = await this.otherParentPlan(em, ob);
+      if (parentPlan) await this.plans.assertStructureEditable(em, actor, parentPlan, "remove a child objective from its objectives");
       await em.delete(Objective, { id: ob.id });
-      if (plan) await recordAudit(em, plan.id, actor.id, "OBJECTIVE_DELETED", [change("objectiveId", ref("Objective", ob.id), null), change("name", ob.name, null)]);
+      for (const [planId, obs] of byPlan) {
+        const changes = obs.flatMap((o) => [
+          change("objectiveId", ref("Objective", o.id), null),
+          change("name", o.name, null),
+          ...(o.id === ob.id ? [] : [change("deletedWith", null, ref("Objective", ob.id))]),
+        ]);
+        await this.plans.recordStructureChange(em, actor, plans.get(planId)!, "OBJECTIVE_DELETED", changes);
+      }
+      if (parentPlan) {
+        await this.plans.recordStructureChange(em, actor, parentPlan, "OBJECTIVE_CHILD_REMOVED", [
+          change("objectiveId", ref("Objective", ob.id), null),
+          change("parentId", ref("Objective", ob.parentId), null),
+        ]);
+      }
       return toGlobalId("Objective", ob.id);
     });
   }
 
-  private async assertCanChange(em: EntityManager, actor: User, ob: Objective): Promise<BusinessPlan | null> {
+  private async assertCanChange(em: EntityManager, actor: User, ob: Objective, what: string): Promise<BusinessPlan | null> {
     if (ob.planId != null) {
       const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
-      if (isLocked(plan.status)) throw planLocked(`the objective's plan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}`);
-      this.plans.assertEditable(actor, plan);
+      await this.plans.assertStructureEditable(em, actor, plan, what);
       return plan;
     }
     if (ob.accountId == null) assertAdmin(actor, "change global objectives");
     return null;
   }
 
-  /** Child objectives go with their parent (ON DELETE CASCADE): none of them may sit under a locked plan. */
-  private async assertNoLockedDescendant(em: EntityManager, ob: Objective): Promise<void> {
-    const rows: Array<{ id: number; plan_id: number; status: string }> = await em.query(
+  /** The plan of the objective's parent objective, when that is another plan than the objective's own. */
+  private async otherParentPlan(em: EntityManager, ob: Objective): Promise<BusinessPlan | null> {
+    if (ob.parentId == null) return null;
+    const parent = await em.findOneByOrFail(Objective, { id: ob.parentId });
+    if (parent.planId == null || parent.planId === ob.planId) return null;
+    return em.findOneByOrFail(BusinessPlan, { id: parent.planId });
+  }
+
+  /** All objectives below `id` (children, their children, ...), with their plans. */
+  private async descendants(em: EntityManager, id: number): Promise<Array<{ id: number; name: string; planId: number | null }>> {
+    const rows: Array<{ id: number | string; name: string; plan_id: number | string | null }> = await em.query(
       `WITH RECURSIVE down(id) AS (
          SELECT id FROM objective WHERE parent_id = ${this.db.param(1)}
-         UNION ALL SELECT o.id FROM objective o JOIN down ON o.parent_id = down.id
-       ) SELECT o.id AS id, p.id AS plan_id, p.status AS status
-         FROM down d JOIN objective o ON o.id = d.id JOIN business_plan p ON p.id = o.plan_id
-         WHERE p.status IN ${this.db.inList(LOCKED_STATUSES.length, 2)}`,
-      [ob.id, ...LOCKED_STATUSES],
+         UNION SELECT o.id FROM objective o JOIN down ON o.parent_id = down.id
+       ) SELECT o.id AS id, o.name AS name, o.plan_id AS plan_id FROM down d JOIN objective o ON o.id = d.id ORDER BY o.id`,
+      [id],
     );
-    if (rows.length) {
-      const r = rows[0];
-      throw planLocked(`child Objective ${toGlobalId("Objective", r.id)} would be deleted with Objective ${toGlobalId("Objective", ob.id)}, but its plan ${toGlobalId("BusinessPlan", r.plan_id)} is ${r.status}`);
-    }
+    return rows.map((r) => ({ id: Number(r.id), name: r.name, planId: r.plan_id == null ? null : Number(r.plan_id) }));
   }
 
   private assertTargets(unit: ObjectiveUnit | null, targetQuantity: number | null) {

@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-valid
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { OpportunityStatus } from "../../common/enums";
 import { parseId } from "../../common/ids";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Cents } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { LIMITS } from "../../graphql/common-types";
@@ -122,8 +123,9 @@ export class OpportunitiesResolver {
   }
 
   @FieldResolver(() => [BusinessPlan])
-  plans(@Root() o: Opportunity, @Ctx() ctx: Context) {
-    return ctx.loaders.plansByOpportunity.load(o.id);
+  plans(@Root() o: Opportunity, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.plansByOpportunity.load(o.id).then(take);
   }
 
   @FieldResolver(() => Activity, { nullable: true, description: "The activity this opportunity was created as a follow-up of." })
@@ -132,7 +134,8 @@ export class OpportunitiesResolver {
   }
 
   @FieldResolver(() => [Activity])
-  activities(@Root() o: Opportunity, @Ctx() ctx: Context) {
-    return ctx.loaders.activitiesByOpportunity.load(o.id);
+  activities(@Root() o: Opportunity, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByOpportunity.load(o.id).then(take);
   }
 }

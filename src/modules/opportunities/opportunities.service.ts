@@ -9,11 +9,11 @@ import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 
-import { objectiveFor, planForExecution } from "../activities/links";
+import { assertDetachableFromObjective, objectiveFor, planForExecution } from "../activities/links";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
-import { PlanStatus } from "../../common/enums";
-import { planLocked } from "../../common/errors";
+import { notFound, planLocked } from "../../common/errors";
+import { linksAreFinal } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
 import { PlanOpportunity } from "./plan-opportunity.entity";
@@ -84,7 +84,11 @@ export class OpportunitiesService {
       if (patch.probability != null) opp.probability = patch.probability;
       else if (patch.status != null) opp.probability = patch.status === OpportunityStatus.OPEN ? opp.probability : defaultProbability(patch.status);
       if (patch.closeDate !== undefined) opp.closeDate = patch.closeDate;
-      if (patch.objectiveId !== undefined) opp.objectiveId = (await objectiveFor(em, patch.objectiveId, opp.accountId))?.id ?? null;
+      if (patch.objectiveId !== undefined) {
+        const next = (await objectiveFor(em, patch.objectiveId, opp.accountId))?.id ?? null;
+        if (next !== opp.objectiveId) await assertDetachableFromObjective(em, opp.objectiveId, `Opportunity ${toGlobalId("Opportunity", opp.id)}`);
+        opp.objectiveId = next;
+      }
       return em.save(opp);
     });
   }
@@ -106,11 +110,10 @@ export class OpportunitiesService {
       const opp = await mustFind(em, Opportunity, rawOppId, "Opportunity");
       this.assertCanChange(actor, opp);
       const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
-      if (plan.status === PlanStatus.EXPIRED) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is EXPIRED: its links are final`);
+      if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: its links are final`);
       const res = await em.delete(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
-      if ((res.affected ?? 0) > 0) {
-        await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", ref("Opportunity", opp.id), null)]);
-      }
+      if ((res.affected ?? 0) === 0) throw notFound(`link of Opportunity ${toGlobalId("Opportunity", opp.id)} to BusinessPlan`, toGlobalId("BusinessPlan", plan.id));
+      await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", ref("Opportunity", opp.id), null)]);
       return opp;
     });
   }

@@ -11,12 +11,15 @@ export interface Transition {
   needsPeriodEnded?: boolean;
 }
 
-/** The status workflow. EXPIRED is final: no row starts there. */
+/**
+ * The status workflow. EXPIRED is final: no row starts there. Every transition to
+ * EXPIRED needs the plan's period to have ended ("at the end of the planning period").
+ */
 export const TRANSITIONS: readonly Transition[] = [
   { from: PlanStatus.DRAFT, to: PlanStatus.SUBMITTED, who: ["OWNER", Role.ADMIN] },
   { from: PlanStatus.SUBMITTED, to: PlanStatus.DRAFT, who: ["OWNER", Role.REVIEWER, Role.ADMIN] },
   { from: PlanStatus.SUBMITTED, to: PlanStatus.FINAL_APPROVED, who: ["OWNER", Role.ADMIN] },
-  { from: PlanStatus.FINAL_APPROVED, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN] },
+  { from: PlanStatus.FINAL_APPROVED, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
   { from: PlanStatus.DRAFT, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
   { from: PlanStatus.SUBMITTED, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
 ];
@@ -63,15 +66,28 @@ export function checkTransition(
 }
 
 export const LOCKED_STATUSES: readonly PlanStatus[] = [PlanStatus.FINAL_APPROVED, PlanStatus.EXPIRED];
+
+/**
+ * Locked: the plan's fields and its structure (child plans, objectives) no longer change.
+ * A structural change anywhere in a plan tree is refused when any plan on the path from
+ * the changed plan up to the root is locked (plan-tree.ts lockedInChain).
+ */
 export const isLocked = (s: PlanStatus) => LOCKED_STATUSES.includes(s);
 
-/** Field edits: owner or ADMIN while DRAFT/SUBMITTED, REVIEWER while SUBMITTED. */
-export function canEditFields(status: PlanStatus, actor: TransitionActor): boolean {
-  if (actor.role === Role.ANALYST) return false;
-  if (status === PlanStatus.DRAFT) return actor.isOwner || actor.role === Role.ADMIN;
-  if (status === PlanStatus.SUBMITTED) return actor.isOwner || actor.role === Role.ADMIN || actor.role === Role.REVIEWER;
-  return false;
-}
+/** Only a DRAFT plan may be deleted (by whom: policy.ts mayEditPlan, owner or ADMIN). */
+export const isDeletable = (s: PlanStatus) => s === PlanStatus.DRAFT;
+
+/** Opportunities, activities and objective ties may be attached: every status but EXPIRED. */
+export const acceptsLinks = (s: PlanStatus) => s !== PlanStatus.EXPIRED;
+
+/**
+ * An EXPIRED plan's links (child plans, objectives, activities, opportunities) are final:
+ * nothing attached to it may be detached, and its figures are the ones stored at expiry.
+ */
+export const linksAreFinal = (s: PlanStatus) => s === PlanStatus.EXPIRED;
+
+/** The plan answers the rollup stored when it expired instead of live figures. */
+export const hasFrozenFigures = (s: PlanStatus) => s === PlanStatus.EXPIRED;
 
 /** The date (UTC) of `now` as YYYY-MM-DD: "today" for the clock the caller reads. */
 export const todayUtc = (now: Date) => now.toISOString().slice(0, 10);

@@ -4,6 +4,7 @@ import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutati
 import { PlanStatus, PlanType } from "../../common/enums";
 import { badInput } from "../../common/errors";
 import { parseId, rollupId } from "../../common/ids";
+import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../loaders/loader-kit";
@@ -20,6 +21,8 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
+import { figuresKey } from "./plan-rollup";
+import { hasFrozenFigures } from "./plan-workflow";
 import type { PlanFilter } from "./plans.service";
 
 @InputType()
@@ -162,6 +165,9 @@ export class PlanRollup {
 
   @Field(() => Float, { nullable: true, description: "wonRevenue / revenueTarget; null without a target." })
   attainment: number | null;
+
+  @Field({ description: "When the figures were computed; for an EXPIRED plan, the moment it expired (its figures are frozen then)." })
+  asOf: Date;
 }
 
 @Resolver(() => BusinessPlanConnection)
@@ -314,13 +320,15 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities linked to this plan directly." })
-  opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
-    return ctx.loaders.opportunitiesByPlan.load(p.id);
+  opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.opportunitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
-  activities(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
-    return ctx.loaders.activitiesByPlan.load(p.id);
+  activities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
+    const take = nestedFirst(first);
+    return ctx.loaders.activitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Contact])
@@ -349,10 +357,18 @@ export class PlansResolver {
     return p.copiedFromId == null ? null : ctx.loaders.plan.load(p.copiedFromId);
   }
 
-  @FieldResolver(() => PlanRollup)
+  @FieldResolver(() => PlanRollup, { description: "Live figures; an EXPIRED plan answers the figures stored when it expired." })
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
-    const f = await ctx.loaders.rollup(fieldPosition(info)).load(p.id);
-    return { id: rollupId(p.id), ...f, revenueTarget: p.revenueTarget, attainment: ratio(f.wonRevenue, p.revenueTarget) };
+    const f = await ctx.loaders.rollup(fieldPosition(info)).load(figuresKey(p.id, hasFrozenFigures(p.status)));
+    return {
+      id: rollupId(p.id),
+      revenueTarget: p.revenueTarget,
+      childrenRevenueTarget: f.childrenRevenueTarget,
+      pipelineRevenue: f.pipelineRevenue,
+      wonRevenue: f.wonRevenue,
+      attainment: ratio(f.wonRevenue, p.revenueTarget),
+      asOf: f.asOf,
+    };
   }
 }
 

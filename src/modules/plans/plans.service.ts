@@ -1,9 +1,9 @@
-import type { EntityManager } from "typeorm";
-import { assertCanWrite, assertRole } from "../../auth/policy";
+import { type EntityManager, In } from "typeorm";
+import { assertCanWrite, assertMayEditPlan, assertRole, mayDeletePlan } from "../../auth/policy";
 import { type Clock, systemClock } from "../../common/clock";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
-import { mustFind } from "../../common/find";
+import { mustFind, rowLock } from "../../common/find";
 import { type NodeType, parseId, toGlobalId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
@@ -18,9 +18,10 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
-import { planAndAncestorIds } from "./plan-tree";
+import { freezeRollup } from "./plan-rollup";
+import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
-import { canEditFields, checkTransition, isLocked, todayUtc } from "./plan-workflow";
+import { checkTransition, hasFrozenFigures, isDeletable, isLocked, todayUtc } from "./plan-workflow";
 
 export interface PlanFilter {
   accountId?: string | null;
@@ -115,12 +116,13 @@ export class PlansService {
       const account = await mustFind(em, Account, input.accountId, "Account");
       const period = await mustFind(em, Period, input.periodId, "Period");
       const owner = await this.resolveOwner(em, actor, input.ownerId);
-      let parentId: number | null = null;
+      let parent: BusinessPlan | null = null;
       if (input.parentId != null) {
-        const parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+        parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+        await this.assertStructureEditable(em, actor, parent, "add a child plan to it");
         await this.assertValidParent(em, parent, account.id, period);
-        parentId = parent.id;
       }
+      const parentId = parent?.id ?? null;
       const plan = await em.save(
         em.create(BusinessPlan, {
           name: input.name.trim(),
@@ -139,6 +141,7 @@ export class PlansService {
         }),
       );
       await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS], AUDITED_REFS));
+      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
       return plan;
     });
   }
@@ -146,7 +149,9 @@ export class PlansService {
   async update(actor: User, rawId: string, patch: PlanPatch, expectedVersion?: number | null): Promise<BusinessPlan> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      // locked (PostgreSQL): edits of one plan queue and each applies to what the one before committed;
+      // only a caller that names an expectedVersion can be told its view is stale
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       // stale first: the caller's view is outdated, whatever the plan's state is now (deterministic under races)
       if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
       this.assertEditable(actor, plan);
@@ -158,20 +163,32 @@ export class PlansService {
       if (patch.businessUnit !== undefined) next.businessUnit = patch.businessUnit;
       if (patch.territory !== undefined) next.territory = patch.territory;
       if (patch.revenueTarget !== undefined) next.revenueTarget = patch.revenueTarget;
+      // Moving a plan is a structural edit of the parent it leaves and of the one it joins.
+      let oldParent: BusinessPlan | null = null;
+      let newParent: BusinessPlan | null = null;
       if (patch.parentId !== undefined) {
-        if (patch.parentId === null) next.parentId = null;
-        else {
-          const parent = await mustFind(em, BusinessPlan, patch.parentId, "BusinessPlan");
-          const period = await em.findOneByOrFail(Period, { id: plan.periodId });
-          await this.assertValidParent(em, parent, plan.accountId, period);
-          await this.assertNotAncestor(em, plan.id, parent.id);
-          next.parentId = parent.id;
+        const target = patch.parentId === null ? null : await mustFind(em, BusinessPlan, patch.parentId, "BusinessPlan");
+        if ((target?.id ?? null) !== plan.parentId) {
+          if (plan.parentId != null) {
+            oldParent = await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
+            await this.assertStructureEditable(em, actor, oldParent, "move a child plan out of it");
+          }
+          if (target) {
+            await this.assertStructureEditable(em, actor, target, "add a child plan to it");
+            const period = await em.findOneByOrFail(Period, { id: plan.periodId });
+            await this.assertValidParent(em, target, plan.accountId, period);
+            await this.assertNotAncestor(em, plan.id, target.id);
+            newParent = target;
+          }
         }
+        next.parentId = target?.id ?? null;
       }
       const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS], AUDITED_REFS);
       if (changes.length === 0) return plan;
       const updated = await this.bumpVersion(em, plan, next);
       await recordAudit(em, plan.id, actor.id, "UPDATED", changes);
+      if (oldParent) await this.recordStructureChange(em, actor, oldParent, "CHILD_REMOVED", [change("childId", ref("BusinessPlan", plan.id), null)]);
+      if (newParent) await this.recordStructureChange(em, actor, newParent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
       return updated;
     });
   }
@@ -182,12 +199,39 @@ export class PlansService {
       // locked: a concurrent status change must not turn the DRAFT this checks into a deleted SUBMITTED plan
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status} and cannot be deleted`);
-      if (plan.ownerId !== actor.id && actor.role !== Role.ADMIN) throw forbidden("only the plan's owner or an ADMIN may delete it");
-      if (plan.status !== PlanStatus.DRAFT) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
-      if (await em.exists(BusinessPlan, { where: { parentId: plan.id } })) {
-        throw badInput("id", "the plan has child plans; delete them first");
+      if (!mayDeletePlan(actor, plan)) throw forbidden("only the plan's owner or an ADMIN may delete it");
+      if (!isDeletable(plan.status)) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
+      const children = await em.find(BusinessPlan, { where: { parentId: plan.id }, order: { id: "ASC" } });
+      if (children.length) {
+        throw badInput("id", `the plan has child plans (BusinessPlan ${children.map((c) => toGlobalId("BusinessPlan", c.id)).join(", ")}); delete or move them first`);
+      }
+      // Removing a child plan is a structural edit of its parent.
+      const parent = plan.parentId == null ? null : await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
+      if (parent) await this.assertStructureEditable(em, actor, parent, "remove a child plan from it");
+      // Its objectives go with it (ON DELETE CASCADE). Those hanging under an objective of another plan
+      // (an ancestor) leave that plan's objective tree: a structural edit of that plan as well.
+      const objectives = await em.find(Objective, { where: { planId: plan.id }, order: { id: "ASC" } });
+      const outside = await this.parentObjectivesElsewhere(em, plan.id, objectives);
+      const others = new Map<number, BusinessPlan>();
+      for (const planId of [...new Set(outside.map((x) => x.parentPlanId))].sort((a, b) => a - b)) {
+        const other = planId === parent?.id ? parent : await em.findOneByOrFail(BusinessPlan, { id: planId });
+        if (other !== parent) await this.assertStructureEditable(em, actor, other, "remove a child objective from its objectives");
+        others.set(planId, other);
       }
       await em.delete(BusinessPlan, { id: plan.id });
+      const objectiveChanges = (planId: number) =>
+        outside.filter((x) => x.parentPlanId === planId).flatMap((x) => [change("objectiveId", ref("Objective", x.objective.id), null), change("parentId", ref("Objective", x.objective.parentId), null)]);
+      if (parent) {
+        await this.recordStructureChange(em, actor, parent, "CHILD_REMOVED", [
+          change("childId", ref("BusinessPlan", plan.id), null),
+          change("deleted", null, "true"),
+          ...objectives.map((o) => change("deletedObjectiveId", ref("Objective", o.id), null)),
+          ...objectiveChanges(parent.id),
+        ]);
+      }
+      for (const [planId, other] of others) {
+        if (other !== parent) await this.recordStructureChange(em, actor, other, "OBJECTIVE_CHILD_REMOVED", objectiveChanges(planId));
+      }
       return toGlobalId("BusinessPlan", plan.id);
     });
   }
@@ -201,7 +245,7 @@ export class PlansService {
   ): Promise<BusinessPlan> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
+      const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
       const period = await em.findOneByOrFail(Period, { id: plan.periodId });
       const verdict = checkTransition(plan.status, to, actorOf(actor, plan), period.endDate < todayUtc(this.clock.now()));
@@ -292,7 +336,7 @@ export class PlansService {
             status: PlanStatus.DRAFT,
             description: src.description,
             accountId: src.accountId,
-            ownerId: src === source ? owner.id : src.ownerId,
+            ownerId: owner.id, // the copy belongs to the copier (or the ADMIN's ownerId), all the way down
             periodId: dstPeriod.id,
             parentId: parentCopyId,
             businessUnit: src.businessUnit,
@@ -341,17 +385,57 @@ export class PlansService {
 
   // ---------- rules shared with other services ----------
 
-  /** Field-edit permission and lock check for a plan (also used for its objectives). */
+  /** Field edits of the plan itself: the workflow's lock, then the policy's edit right. */
   assertEditable(actor: User, plan: BusinessPlan): void {
     assertCanWrite(actor);
     if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: it can no longer be edited`);
-    if (!canEditFields(plan.status, actorOf(actor, plan))) {
-      throw forbidden(
-        plan.status === PlanStatus.SUBMITTED
-          ? "only the plan's owner, a REVIEWER or an ADMIN may edit a SUBMITTED plan"
-          : "only the plan's owner or an ADMIN may edit a DRAFT plan",
+    assertMayEditPlan(actor, plan);
+  }
+
+  /**
+   * A structural edit of `plan` (a child plan or an objective added to or removed from it):
+   * PLAN_LOCKED when the plan or any ancestor is locked (approval locks the whole tree),
+   * FORBIDDEN unless the caller may edit the plan. Every service asks this, nothing repeats it.
+   */
+  async assertStructureEditable(em: EntityManager, actor: User, plan: BusinessPlan, what: string): Promise<void> {
+    const refusal = await this.structureRefusal(em, actor, plan, what);
+    if (refusal) throw refusal;
+  }
+
+  /** Why a structural edit of `plan` is refused (the error assertStructureEditable throws), or null. */
+  async structureRefusal(em: EntityManager, actor: User, plan: BusinessPlan, what: string): Promise<DomainError | null> {
+    assertCanWrite(actor);
+    await this.queueForStructure(em, plan);
+    const locked = await lockedInChain(this.db, em, plan.id);
+    if (locked) {
+      return planLocked(
+        locked.id === plan.id
+          ? `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${locked.status}: cannot ${what}`
+          : `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is in the tree of ${locked.status} BusinessPlan ${toGlobalId("BusinessPlan", locked.id)}: cannot ${what}`,
       );
     }
+    try {
+      assertMayEditPlan(actor, plan, what);
+    } catch (e) {
+      return e as DomainError;
+    }
+    return null;
+  }
+
+  /**
+   * PostgreSQL: structural edits of one plan queue on its row (SELECT ... FOR UPDATE) and continue with
+   * what the one before them committed, so twenty objectives added at once all succeed, each bumping
+   * the version the previous one left: a serial order, not CONFLICT. SQLite's writes are serial already.
+   */
+  private async queueForStructure(em: EntityManager, plan: BusinessPlan): Promise<void> {
+    if (!rowLock(em, "update").lock) return;
+    Object.assign(plan, await mustFind(em, BusinessPlan, plan.id, "BusinessPlan", { forUpdate: true }));
+  }
+
+  /** A structural change is a change of the plan: its version goes up and its audit trail says what happened. */
+  async recordStructureChange(em: EntityManager, actor: User, plan: BusinessPlan, action: string, changes: Change[]): Promise<void> {
+    await this.bumpVersion(em, plan, {});
+    await recordAudit(em, plan.id, actor.id, action, changes);
   }
 
   private async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
@@ -365,12 +449,21 @@ export class PlansService {
   }
 
   private async assertValidParent(em: EntityManager, parent: BusinessPlan, accountId: number, period: Period): Promise<void> {
-    if (parent.status === PlanStatus.EXPIRED) throw planLocked(`parent BusinessPlan ${toGlobalId("BusinessPlan", parent.id)} is EXPIRED`);
     if (parent.accountId !== accountId) throw badInput("parentId", "a child plan must belong to the same account as its parent");
     const parentPeriod = await em.findOneByOrFail(Period, { id: parent.periodId });
     if (!within(period, parentPeriod)) {
       throw badInput("periodId", `a child plan's period must lie within its parent's period ${parentPeriod.name}`);
     }
+  }
+
+  /** The plan's objectives whose parent objective belongs to another plan, with that plan. */
+  private async parentObjectivesElsewhere(em: EntityManager, planId: number, objectives: Objective[]) {
+    const parentIds = [...new Set(objectives.map((o) => o.parentId).filter((id): id is number => id != null))];
+    if (!parentIds.length) return [];
+    const parents = new Map((await em.find(Objective, { where: { id: In(parentIds) } })).map((o) => [o.id, o]));
+    return objectives
+      .map((objective) => ({ objective, parentPlanId: parents.get(objective.parentId ?? -1)?.planId ?? null }))
+      .filter((x): x is { objective: Objective; parentPlanId: number } => x.parentPlanId != null && x.parentPlanId !== planId);
   }
 
   /** Refuses a new parent that is the plan itself or one of its descendants. */
@@ -399,6 +492,8 @@ export class PlansService {
     const from = plan.status;
     const at = new Date();
     const updated = await this.bumpVersion(em, plan, { status: to });
+    // at expiry the figures are frozen: from now on the plan answers what it reported then
+    if (hasFrozenFigures(to)) await freezeRollup(this.db, em, plan.id, at);
     await em.insert(PlanStatusChange, { planId: plan.id, from, to, changedById: actor.id, changedAt: at, comment });
     const changes: Change[] = [change("status", from, to)];
     if (comment) changes.push(change("comment", null, comment));
