@@ -94,9 +94,9 @@ export class ActivitiesService {
       const previousPlanId = a.planId;
       const previousObjectiveId = a.objectiveId;
       const links = await this.links(em, a.accountId, patch);
-      if (links.planId !== undefined && links.planId !== previousPlanId) await assertDetachableFromPlan(em, previousPlanId, `Activity ${a.id}`);
+      if (links.planId !== undefined && links.planId !== previousPlanId) await assertDetachableFromPlan(em, previousPlanId, `Activity ${toGlobalId("Activity", a.id)}`);
       if (links.objectiveId !== undefined && links.objectiveId !== previousObjectiveId) {
-        await assertDetachableFromObjective(em, previousObjectiveId, `Activity ${a.id}`);
+        await assertDetachableFromObjective(em, previousObjectiveId, `Activity ${toGlobalId("Activity", a.id)}`);
       }
       for (const [k, v] of Object.entries(links) as Array<[keyof typeof links, number | null | undefined]>) {
         if (v !== undefined) a[k] = v;
