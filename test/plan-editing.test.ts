@@ -428,7 +428,7 @@ describe("child plans and hierarchy", () => {
     expect(Number(after.row.version)).toBe(Number(before.row.version) + 1);
     expect(after.audit).toBe(before.audit + 1);
     const last = (await h.ok(w.admin.token, Q.plan, { id: parent })).businessPlan.auditTrail[0];
-    expect(last).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: String(w.owner.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: child }] });
+    expect(last).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: gid("User", w.owner.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: child }] });
   });
 
   it.each(["FINAL_APPROVED", "EXPIRED"] as Status[])("no child plan under a %s parent (PLAN_LOCKED), nothing created", async (status) => {
