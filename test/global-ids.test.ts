@@ -116,18 +116,28 @@ describe("global ids", () => {
   });
 
   it("deletes answer the deleted object's global id; the audit trail shows references as global ids", async () => {
-    const created = await h.ok(
-      "demo-giulia",
-      `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`,
-      { i: { name: "Scratch", accountId: gid("Account", 1), periodId: gid("Period", 6), parentId: gid("BusinessPlan", 1) } },
-    );
-    const id = created.createBusinessPlan.id;
+    const create = async (name: string, parentId?: string) =>
+      (
+        await h.ok("demo-giulia", `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`, {
+          i: { name, accountId: gid("Account", 1), periodId: gid("Period", 6), parentId },
+        })
+      ).createBusinessPlan.id as string;
+    // (the demo tree is FINAL_APPROVED, which locks its structure: a DRAFT parent of its own)
+    const top = await create("Scratch top");
+    const id = await create("Scratch", top);
     const trail = await h.ok("demo-giulia", `{ businessPlan(id: "${id}") { auditTrail { changes { field newValue } } } }`);
     const changes = Object.fromEntries(trail.businessPlan.auditTrail[0].changes.map((c: any) => [c.field, c.newValue]));
-    expect(changes).toMatchObject({ accountId: gid("Account", 1), periodId: gid("Period", 6), parentId: gid("BusinessPlan", 1) });
+    expect(changes).toMatchObject({ accountId: gid("Account", 1), periodId: gid("Period", 6), parentId: top });
     const deleted = await h.ok("demo-giulia", `mutation { deleteBusinessPlan(id: "${id}") }`);
     expect(deleted.deleteBusinessPlan).toBe(id);
     expect(fromGlobalId(deleted.deleteBusinessPlan)?.type).toBe("BusinessPlan");
+    // the parent's structural entries (issue 12) name the child by its global id too
+    const parentTrail = await h.ok("demo-giulia", `{ businessPlan(id: "${top}") { auditTrail { action changes { field oldValue newValue } } } }`);
+    expect(parentTrail.businessPlan.auditTrail.slice(0, 2)).toEqual([
+      { action: "CHILD_REMOVED", changes: [{ field: "childId", oldValue: id, newValue: null }, { field: "deleted", oldValue: null, newValue: "true" }] },
+      { action: "CHILD_ADDED", changes: [{ field: "childId", oldValue: null, newValue: id }] },
+    ]);
+    await h.ok("demo-giulia", `mutation { deleteBusinessPlan(id: "${top}") }`);
   });
 
   it("computed figures have stable ids: the same plan's rollup (or objective's progress) has the same id at any depth, another has another", async () => {
@@ -154,19 +164,23 @@ describe("global ids", () => {
       (await h.ok("demo-giulia", `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`, {
         i: { name, accountId: gid("Account", 1), periodId: gid("Period", 6), parentId },
       })).createBusinessPlan.id as string;
-    const top = gid("BusinessPlan", 1);
+    // (the demo tree is FINAL_APPROVED, which locks its structure: a DRAFT tree of its own)
+    const top = (await h.ok("demo-giulia", `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`, {
+      i: { name: "Depth 1", accountId: gid("Account", 1), periodId: gid("Period", 6) },
+    })).createBusinessPlan.id as string;
     const child = await mk("Depth 2", top);
     const grandchild = await mk("Depth 3", child);
     const q = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on BusinessPlan { id ancestors { id } } } }`;
     const s0 = h.statements();
     const r = await h.ok("demo-giulia", q, { ids: [top, child, grandchild, gid("BusinessPlan", 2)] });
     const used = h.statements() - s0;
-    expect(r.nodes.map((n: any) => n.ancestors.map((a: any) => a.id))).toEqual([[], [top], [child, top], [top]]);
+    expect(r.nodes.map((n: any) => n.ancestors.map((a: any) => a.id))).toEqual([[], [top], [child, top], [gid("BusinessPlan", 1)]]);
     // nodes (1 statement for the plans), one recursive statement for every plan's ancestors, one for the ancestors' rows, plus the request's own
     const s1 = h.statements();
     await h.ok("demo-giulia", `query($ids: [ID!]!) { nodes(ids: $ids) { ... on BusinessPlan { id } } }`, { ids: [top, child, grandchild, gid("BusinessPlan", 2)] });
     expect(used - (h.statements() - s1)).toBeLessThanOrEqual(2);
     await h.ok("demo-giulia", `mutation { deleteBusinessPlan(id: "${grandchild}") }`);
     await h.ok("demo-giulia", `mutation { deleteBusinessPlan(id: "${child}") }`);
+    await h.ok("demo-giulia", `mutation { deleteBusinessPlan(id: "${top}") }`);
   });
 });
