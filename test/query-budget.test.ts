@@ -43,6 +43,26 @@ describe("the estimate", () => {
     expect(cost(Q3, { period: gid("Period", 1) })).toBeLessThan(QUERY_LIMITS.maxComplexity);
     expect(cost(AMPLIFY, { id: gid("Account", 1) })).toBeGreaterThan(QUERY_LIMITS.maxComplexity);
   });
+
+  it("accounts(last:) counts like first, nodes(ids:) counts the ids it is given (from variables too), ancestors its declared size", () => {
+    const est = (q: string, v: Record<string, unknown> = {}) => estimateOperation(buildAppSchema(), parse(q), v);
+    const page = (arg: string) => est(`{ accounts(${arg}) { edges { node { id name } } } }`).cost;
+    expect(page("last: 7")).toBe(page("first: 7"));
+    expect(page("last: 7")).toBeLessThan(page("last: 8"));
+    expect(page("last: 500")).toBe(page("first: 500"));
+    const byLast = est(`query($n: Int) { accounts(last: $n) { edges { node { id name } } } }`, { n: 300 });
+    expect(byLast.cost).toBe(page("first: 300"));
+    expect([...byLast.lists.keys()]).toContain("Query.accounts(last: 300)");
+    const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on BusinessPlan { name } } }`;
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => gid("BusinessPlan", i + 1));
+    // 1 + n x (id + name)
+    expect(est(NODES, { ids: ids(1) }).cost).toBe(3);
+    expect(est(NODES, { ids: ids(40) }).cost).toBe(81);
+    expect(est(NODES, { ids: ids(100) }).cost).toBe(201);
+    expect(LIST_SIZES["Query.nodes"]).toBe(100);
+    // a plan's ancestors multiply their selection by 10
+    expect(est(`{ businessPlan(id: "${gid("BusinessPlan", 1)}") { ancestors { id name } } }`).cost).toBe(est(`{ businessPlan(id: "${gid("BusinessPlan", 1)}") { id } }`).cost + 20);
+  });
 });
 
 describe("over HTTP, with an ANALYST token, at growing N", () => {
