@@ -159,6 +159,23 @@ describe("global ids", () => {
     expect(r.a.rollup.id).not.toBe(gid("BusinessPlan", 1));
   });
 
+  it("a global objective's progress per account has its own id: progress(accountId:) and Account.applicableObjectives agree, the total differs", async () => {
+    const [a1, a2] = [gid("Account", 1), gid("Account", 2)];
+    const r = await h.ok(
+      "demo-giulia",
+      `{ globalObjectives { id all: progress { id } one: progress(accountId: "${a1}") { id } two: progress(accountId: "${a2}") { id } again: progress(accountId: "${a1}") { id } }
+         account(id: "${a1}") { applicableObjectives { id isGlobal progress { id } } } }`,
+    );
+    expect(r.globalObjectives.length).toBeGreaterThan(0);
+    for (const o of r.globalObjectives) {
+      expect(new Set([o.all.id, o.one.id, o.two.id]).size).toBe(3);
+      expect(o.again.id).toBe(o.one.id);
+      const listed = r.account.applicableObjectives.find((x: any) => x.id === o.id);
+      if (listed) expect(listed.progress.id).toBe(o.one.id);
+    }
+    expect(r.account.applicableObjectives.some((x: any) => x.isGlobal)).toBe(true);
+  });
+
   it("ancestors: parent first, up to the top-level plan, for plans at any depth, in one statement per level of the query", async () => {
     const mk = async (name: string, parentId: string) =>
       (await h.ok("demo-giulia", `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`, {
