@@ -11,6 +11,7 @@
  */
 import { createServer } from "node:http";
 import BetterSqlite3 from "better-sqlite3";
+import { fromGlobalId } from "../src/common/ids";
 
 const money = (e: string) => `CASE WHEN ${e} IS NULL THEN NULL ELSE printf('%d.%02d', (${e}) / 100, (${e}) % 100) END`;
 const iso = (e: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${e})`;
@@ -107,9 +108,11 @@ export function openFloor(file: string) {
     /** The response body for a GraphQL request body of Q2 or Q3. */
     answer(body: { query?: string; variables?: Record<string, unknown> }): string {
       const v = body.variables ?? {};
-      const period = v.period == null ? null : Number(v.period);
+      // the server's global ids (src/common/ids.ts); the floor only needs their keys
+      const key = (raw: unknown) => (raw == null ? null : (fromGlobalId(raw)?.id ?? -1));
+      const period = key(v.period);
       if (body.query?.includes("accounts(first: 20)")) return q3.get({ period }) as string;
-      return q2.get({ id: Number(v.id), period }) as string;
+      return q2.get({ id: key(v.id), period }) as string;
     },
   };
 }

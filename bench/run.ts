@@ -31,6 +31,7 @@ import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
 import { Client } from "pg";
 import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
+import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSqliteFile, metaFileOf } from "./generate";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
@@ -272,9 +273,9 @@ function readBodies(data: DataSet, q: "Q1" | "Q2" | "Q3" | "Q4"): string[] {
     case "Q1":
       return [body(Q1)];
     case "Q2":
-      return data.q2Accounts.map((id) => body(Q2, { id: String(id), period: String(data.periodId) }));
+      return data.q2Accounts.map((id) => body(Q2, { id: gid("Account", id), period: gid("Period", data.periodId) }));
     case "Q3":
-      return [body(Q3, { period: String(data.periodId) })];
+      return [body(Q3, { period: gid("Period", data.periodId) })];
     case "Q4":
       return [body(Q4)];
   }
@@ -286,10 +287,10 @@ function writeSteps(data: DataSet) {
   return {
     create: (fx = pick(data.writeFixtures)) =>
       body(Q5_CREATE, {
-        input: { subject: `Bench call ${++writeSeq}`, type: "CALL", accountId: String(fx.accountId), planId: String(pick(fx.plans)), dueAt: "2026-05-04T10:00:00.000Z" },
+        input: { subject: `Bench call ${++writeSeq}`, type: "CALL", accountId: gid("Account", fx.accountId), planId: gid("BusinessPlan", pick(fx.plans)), dueAt: "2026-05-04T10:00:00.000Z" },
       }),
     complete: (id: string) => body(Q5_COMPLETE, { id }),
-    link: (fx = pick(data.writeFixtures)) => body(Q5_LINK, { opp: String(pick(fx.opps)), plan: String(pick(fx.plans)) }),
+    link: (fx = pick(data.writeFixtures)) => body(Q5_LINK, { opp: gid("Opportunity", pick(fx.opps)), plan: gid("BusinessPlan", pick(fx.plans)) }),
   };
 }
 

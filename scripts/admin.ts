@@ -12,6 +12,7 @@
  * SHA-256 hashes. `--json` prints machine-readable output.
  */
 import "reflect-metadata";
+import { parseId, toGlobalId } from "../src/common/ids";
 import { validate } from "class-validator";
 import { loadConfig } from "../src/config";
 import { Role } from "../src/common/enums";
@@ -47,10 +48,12 @@ migrations are applied first. Tokens can also be revoked through the API with th
 revokeToken mutation (ADMIN).
 `;
 
+/** The database key of a user id as the API (and list-users) shows it: a global id (src/common/ids.ts). */
 function userId(raw: string | undefined): number {
   if (raw === undefined) throw new UsageError("--user-id is required");
-  if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) throw new InvalidArgument(`--user-id must be a positive integer, got "${raw}"`);
-  return Number(raw);
+  const key = parseId(raw, "User");
+  if (key === null) throw new InvalidArgument(`--user-id must be a user's id as list-users or the API shows it (e.g. VXNlcjox), got "${raw}"`);
+  return key;
 }
 
 async function createUser(db: Database, args: ParsedArgs, json: boolean) {
@@ -66,11 +69,11 @@ async function createUser(db: Database, args: ParsedArgs, json: boolean) {
   if (problems.length) throw new InvalidArgument(problems.join("; "));
   const { user, token } = await createServices(db).users.createUserUnchecked(input);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ user: { id: String(user.id), name: user.name, email: user.email, role: user.role }, token })}\n`);
+    process.stdout.write(`${JSON.stringify({ user: { id: toGlobalId("User", user.id), name: user.name, email: user.email, role: user.role }, token })}\n`);
     return;
   }
   process.stdout.write(
-    `Created user ${user.id}: ${user.name} <${user.email}> (${user.role})\n` +
+    `Created user ${toGlobalId("User", user.id)}: ${user.name} <${user.email}> (${user.role})\n` +
       `API token (shown only this once; the database keeps only its hash):\n\n  ${token}\n\n` +
       `Send it as: Authorization: Bearer <token>\n`,
   );
@@ -87,7 +90,7 @@ async function listUsers(db: Database, args: ParsedArgs, json: boolean) {
     .groupBy("t.user_id")
     .getRawMany<{ userId: number | string; n: number | string }>();
   const active = new Map(counts.map((c) => [Number(c.userId), Number(c.n)]));
-  const rows = users.map((u) => ({ id: String(u.id), role: u.role, email: u.email, name: u.name, activeTokens: active.get(u.id) ?? 0 }));
+  const rows = users.map((u) => ({ id: toGlobalId("User", u.id), role: u.role, email: u.email, name: u.name, activeTokens: active.get(u.id) ?? 0 }));
   if (json) {
     process.stdout.write(`${JSON.stringify(rows)}\n`);
     return;
@@ -102,7 +105,7 @@ async function listUsers(db: Database, args: ParsedArgs, json: boolean) {
   const w = { id: width("id"), role: width("role"), email: width("email"), activeTokens: width("activeTokens") };
   for (const r of all) {
     process.stdout.write(
-      `${String(r.id).padStart(w.id)}  ${r.role.padEnd(w.role)}  ${r.email.padEnd(w.email)}  ${String(r.activeTokens).padStart(w.activeTokens)}  ${r.name}\n`,
+      `${String(r.id).padEnd(w.id)}  ${r.role.padEnd(w.role)}  ${r.email.padEnd(w.email)}  ${String(r.activeTokens).padStart(w.activeTokens)}  ${r.name}\n`,
     );
   }
 }
@@ -116,10 +119,10 @@ async function revokeToken(db: Database, args: ParsedArgs, json: boolean) {
   if (rawUser !== undefined) {
     const id = userId(rawUser);
     const user = await db.manager.findOne(User, { where: { id } });
-    if (!user) throw new Error(`user ${id} not found`);
+    if (!user) throw new Error(`user ${rawUser} not found`);
     const n = await users.revokeAllTokens(id);
-    if (json) process.stdout.write(`${JSON.stringify({ userId: String(id), revoked: n })}\n`);
-    else process.stdout.write(`Revoked ${n} active token(s) of user ${id} (${user.email}).\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ userId: rawUser, revoked: n })}\n`);
+    else process.stdout.write(`Revoked ${n} active token(s) of user ${rawUser} (${user.email}).\n`);
     return;
   }
   if (token === "-") token = (await readStdin()).trim();
@@ -133,11 +136,12 @@ async function revokeToken(db: Database, args: ParsedArgs, json: boolean) {
 async function issueToken(db: Database, args: ParsedArgs, json: boolean) {
   onlyFlags(args, ["user-id", "json"]);
   const id = userId(stringFlag(args, "user-id"));
+  const shown = toGlobalId("User", id);
   const user = await db.manager.findOne(User, { where: { id } });
-  if (!user) throw new Error(`user ${id} not found`);
+  if (!user) throw new Error(`user ${shown} not found`);
   const token = await createServices(db).users.issueToken(id);
-  if (json) process.stdout.write(`${JSON.stringify({ userId: String(id), token })}\n`);
-  else process.stdout.write(`New API token for user ${id} (${user.email}), shown only this once:\n\n  ${token}\n\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ userId: shown, token })}\n`);
+  else process.stdout.write(`New API token for user ${shown} (${user.email}), shown only this once:\n\n  ${token}\n\n`);
 }
 
 const COMMANDS: Record<string, (db: Database, args: ParsedArgs, json: boolean) => Promise<void>> = {

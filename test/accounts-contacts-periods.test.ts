@@ -20,6 +20,7 @@ import {
   type Ref,
 } from "./helpers/fixtures-part1";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let am: TestUser;
@@ -37,7 +38,7 @@ describe("me", () => {
   it("returns the signed-in user", async () => {
     for (const u of [h.admin, am, analyst]) {
       const d = await h.ok(u.token, `{ me { id name email role } }`);
-      expect(d.me).toEqual({ id: String(u.user.id), name: u.user.name, email: u.user.email, role: u.user.role });
+      expect(d.me).toEqual({ id: gid("User", u.user.id), name: u.user.name, email: u.user.email, role: u.user.role });
     }
   });
 });
@@ -48,20 +49,20 @@ describe("accounts", () => {
   it("createAccount trims the name, defaults the owner to the caller, and account(id) reads it back", async () => {
     const d = await h.ok(am.token, `mutation { createAccount(input: { name: "  Initech  ", industry: "Software" }) { id name industry owner { id name email role } } }`);
     expect(d.createAccount).toEqual({
-      id: expect.stringMatching(/^\d+$/),
+      id: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
       name: "Initech",
       industry: "Software",
-      owner: { id: String(am.user.id), name: "Giulia AM", email: am.user.email, role: "ACCOUNT_MANAGER" },
+      owner: { id: gid("User", am.user.id), name: "Giulia AM", email: am.user.email, role: "ACCOUNT_MANAGER" },
     });
     const r = await h.ok(analyst.token, ACCOUNT, { id: d.createAccount.id });
-    expect(r.account).toEqual({ id: d.createAccount.id, name: "Initech", industry: "Software", owner: { id: String(am.user.id), name: "Giulia AM" } });
+    expect(r.account).toEqual({ id: d.createAccount.id, name: "Initech", industry: "Software", owner: { id: gid("User", am.user.id), name: "Giulia AM" } });
   });
 
   it("createAccount with an explicit owner and without industry", async () => {
     const d = await h.ok(am.token, `mutation($o: ID!) { createAccount(input: { name: "Umbrella", ownerId: $o }) { name industry owner { id } } }`, {
-      o: String(am2.user.id),
+      o: gid("User", am2.user.id),
     });
-    expect(d.createAccount).toEqual({ name: "Umbrella", industry: null, owner: { id: String(am2.user.id) } });
+    expect(d.createAccount).toEqual({ name: "Umbrella", industry: null, owner: { id: gid("User", am2.user.id) } });
   });
 
   it("createAccount with an owner that cannot exist is NOT_FOUND and creates nothing", async () => {
@@ -84,10 +85,10 @@ describe("accounts", () => {
     const UPDATE = `mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { id name industry owner { id } } }`;
 
     let d = await h.ok(am.token, UPDATE, { id: a.id, input: { name: " Hooli XYZ " } });
-    expect(d.updateAccount).toEqual({ id: a.id, name: "Hooli XYZ", industry: "Tech", owner: { id: String(am.user.id) } });
+    expect(d.updateAccount).toEqual({ id: a.id, name: "Hooli XYZ", industry: "Tech", owner: { id: gid("User", am.user.id) } });
 
-    d = await h.ok(am2.token, UPDATE, { id: a.id, input: { industry: "Media", ownerId: String(am2.user.id) } });
-    expect(d.updateAccount).toEqual({ id: a.id, name: "Hooli XYZ", industry: "Media", owner: { id: String(am2.user.id) } });
+    d = await h.ok(am2.token, UPDATE, { id: a.id, input: { industry: "Media", ownerId: gid("User", am2.user.id) } });
+    expect(d.updateAccount).toEqual({ id: a.id, name: "Hooli XYZ", industry: "Media", owner: { id: gid("User", am2.user.id) } });
 
     d = await h.ok(am.token, UPDATE, { id: a.id, input: { industry: null, ownerId: null } });
     expect(d.updateAccount).toEqual({ id: a.id, name: "Hooli XYZ", industry: null, owner: null });
@@ -293,7 +294,7 @@ describe("Account relation fields", () => {
         combined: businessPlans(topLevelOnly: true, periodId: $p, status: [DRAFT]) { id }
         impossible: businessPlans(periodId: "abc") { id }
       } }`,
-      { id: acc.id, p: fy.year.id, o: String(am2.user.id) },
+      { id: acc.id, p: fy.year.id, o: gid("User", am2.user.id) },
     );
     const a = d.account;
     expect(a.all.map((p: { name: string }) => p.name)).toEqual(["Top", "Child", "Marco's", "Next year"]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "./helpers/harness";
 import { createPlan, createWorld, M, type World } from "./helpers/plan-kit";
+import { gid } from "./helpers/ids";
 
 // Linking an activity to a plan is a write to the plan: it shows in the plan's audit trail.
 let h: Harness;
@@ -27,7 +28,7 @@ describe("activity links in the plan audit trail", () => {
     });
     const activityId = created.createActivity.id as string;
     let t1 = await trail(p1);
-    expect(t1[0]).toMatchObject({ action: "ACTIVITY_LINKED", changedBy: { id: String(w.owner.user.id) } });
+    expect(t1[0]).toMatchObject({ action: "ACTIVITY_LINKED", changedBy: { id: gid("User", w.owner.user.id) } });
     expect(t1[0].changes).toEqual([{ field: "activityId", oldValue: null, newValue: activityId }]);
 
     await h.ok(w.owner.token, M.updateActivity, { id: activityId, input: { planId: p2 } });

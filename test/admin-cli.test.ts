@@ -12,6 +12,7 @@ import { assertCompiled, ROOT } from "./helpers/child-server";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { Role } from "../src/common/enums";
+import { gid, keyOf } from "./helpers/ids";
 
 /** The operator commands, run compiled (node dist/scripts/*.js) as child processes against a fresh database. */
 
@@ -151,7 +152,7 @@ describe("admin", () => {
     const r = await run(ADMIN_JS, ["create-user", "--name", "Olga Ops", "--email", "Olga.Ops@Example.com", "--role", "account_manager"], env);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Created user \d+: Olga Ops <olga.ops@example.com> \(ACCOUNT_MANAGER\)\n/);
+    expect(r.stdout).toMatch(/^Created user [A-Za-z0-9_-]+: Olga Ops <olga.ops@example.com> \(ACCOUNT_MANAGER\)\n/);
     const tokens = r.stdout.match(/apt_[A-Za-z0-9_-]{43}/g)!;
     expect(tokens).toHaveLength(1);
     const user = await whoIs(url, tokens[0]);
@@ -191,8 +192,8 @@ describe("admin", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ID\s+ROLE\s+EMAIL\s+TOKENS\s+NAME$/);
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^\s*\d+\s+ACCOUNT_MANAGER\s+olga\.ops@example\.com\s+1\s+Olga Ops$/),
-      expect.stringMatching(/^\s*\d+\s+REVIEWER\s+rick@example\.com\s+1\s+Rick Review$/),
+      expect.stringMatching(/^\s*[A-Za-z0-9_-]+\s+ACCOUNT_MANAGER\s+olga\.ops@example\.com\s+1\s+Olga Ops$/),
+      expect.stringMatching(/^\s*[A-Za-z0-9_-]+\s+REVIEWER\s+rick@example\.com\s+1\s+Rick Review$/),
     ]);
     expect(r.stdout).not.toMatch(/apt_/);
   });
@@ -228,10 +229,16 @@ describe("admin", () => {
     const olga = JSON.parse((await run(ADMIN_JS, ["list-users", "--json"], env)).stdout).find((x: any) => x.email === "olga.ops@example.com");
     expect(olga.activeTokens).toBe(1); // other users untouched
 
-    const unknown = await run(ADMIN_JS, ["revoke-token", "--user-id", "999999"], env);
+    const unknown = await run(ADMIN_JS, ["revoke-token", "--user-id", gid("User", 999999)], env);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/user 999999 not found/);
+    expect(unknown.stderr).toContain(`user ${gid("User", 999999)} not found`);
     expect((await run(ADMIN_JS, ["revoke-token", "--user-id", "abc"], env)).code).toBe(2);
+    // ids are the API's global ids: a database key or another type's id is not a user id
+    for (const notAUser of [String(keyOf(u.user.id)), gid("Account", keyOf(u.user.id))]) {
+      const r2 = await run(ADMIN_JS, ["revoke-token", "--user-id", notAUser], env);
+      expect(r2.code).toBe(2);
+      expect(r2.stderr).toMatch(/--user-id must be a user's id/);
+    }
     expect((await run(ADMIN_JS, ["revoke-token"], env)).code).toBe(2);
     expect((await run(ADMIN_JS, ["revoke-token", "--token", "t", "--user-id", "1"], env)).code).toBe(2);
   });
@@ -262,7 +269,7 @@ describe("revokeToken mutation (ADMIN)", () => {
     const manager = await h.user(Role.ACCOUNT_MANAGER);
     const m = "mutation($t: String!) { revokeToken(token: $t) }";
     expectCode(await h.gql(manager.token, m, { t: victim.token }), "FORBIDDEN");
-    expect((await h.ok(victim.token, "{ me { id } }")).me.id).toBe(String(victim.user.id));
+    expect((await h.ok(victim.token, "{ me { id } }")).me.id).toBe(gid("User", victim.user.id));
     expect(await h.ok(h.admin.token, m, { t: victim.token })).toEqual({ revokeToken: true });
     expectCode(await h.gql(victim.token, "{ me { id } }"), "UNAUTHENTICATED");
     expect(await h.ok(h.admin.token, m, { t: victim.token })).toEqual({ revokeToken: false });

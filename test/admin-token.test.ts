@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { ConfigError } from "../src/config";
 import { createHarness, type Harness } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 // ADMIN_TOKEN at start: idempotent, and refuses tokens it must not honour.
 let h: Harness;
@@ -18,7 +19,7 @@ describe("ensureAdminToken (ADMIN_TOKEN)", () => {
     expect(a.id).toBe(b.id);
     expect(a.role).toBe(Role.ADMIN);
     const me = await h.ok("boot-admin-token", "{ me { id role } }");
-    expect(me.me).toEqual({ id: String(a.id), role: "ADMIN" });
+    expect(me.me).toEqual({ id: gid("User", a.id), role: "ADMIN" });
   });
 
   it("refuses a revoked token with a clear configuration error instead of crashing on a duplicate", async () => {

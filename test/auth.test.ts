@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dbState, type HttpApp, type HttpGqlResult, postGql, startHttpApp } from "./helpers/fixtures-part1";
+import { keyOf } from "./helpers/ids";
 
 const ADMIN_TOKEN = "part1-auth-admin-token";
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -131,7 +132,7 @@ describe("createUser", () => {
     expect(me.me).toEqual(user);
 
     const rows = await srv.app.deps.db.query<{ token_hash: string; user_id: number }>(
-      `SELECT token_hash, user_id FROM api_token WHERE user_id = ${Number(user.id)}`,
+      `SELECT token_hash, user_id FROM api_token WHERE user_id = ${keyOf(user.id)}`,
     );
     expect(rows.map((r) => r.token_hash)).toEqual([sha256(token)]);
     const everything = JSON.stringify(await dbState(srv.app));

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { buildAppSchema } from "../src/graphql/schema";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 const COLUMNS = ["ADMIN·own", "ADMIN·other", "AM·own", "AM·other", "REV·own", "REV·other", "ANA·other"] as const;
 type Column = (typeof COLUMNS)[number];
@@ -56,7 +57,7 @@ afterAll(async () => h?.close());
 
 const A = () => h.admin.token;
 async function account(owner: TestUser): Promise<string> {
-  return (await h.ok(A(), `mutation($o: ID) { createAccount(input: { name: "acct", ownerId: $o }) { id } }`, { o: String(owner.user.id) })).createAccount.id;
+  return (await h.ok(A(), `mutation($o: ID) { createAccount(input: { name: "acct", ownerId: $o }) { id } }`, { o: gid("User", owner.user.id) })).createAccount.id;
 }
 async function contact(accountId: string): Promise<string> {
   return (await h.ok(A(), `mutation($a: ID!) { createContact(input: { accountId: $a, firstName: "C", lastName: "T" }) { id } }`, { a: accountId })).createContact.id;
@@ -65,7 +66,7 @@ type PlanStatus = "DRAFT" | "SUBMITTED" | "FINAL_APPROVED";
 /** A plan owned by `owner` (an ADMIN or ACCOUNT_MANAGER) on an account of its own, brought to `status` by an ADMIN. */
 async function plan(owner: TestUser, status: PlanStatus = "DRAFT", periodId = year): Promise<{ id: string; accountId: string }> {
   const accountId = await account(owner);
-  const id = (await h.ok(A(), `mutation($a: ID!, $p: ID!, $o: ID) { createBusinessPlan(input: { name: "plan", accountId: $a, periodId: $p, ownerId: $o }) { id } }`, { a: accountId, p: periodId, o: String(owner.user.id) })).createBusinessPlan.id;
+  const id = (await h.ok(A(), `mutation($a: ID!, $p: ID!, $o: ID) { createBusinessPlan(input: { name: "plan", accountId: $a, periodId: $p, ownerId: $o }) { id } }`, { a: accountId, p: periodId, o: gid("User", owner.user.id) })).createBusinessPlan.id;
   const path: PlanStatus[] = status === "DRAFT" ? [] : status === "SUBMITTED" ? ["SUBMITTED"] : ["SUBMITTED", "FINAL_APPROVED"];
   for (const s of path) await h.ok(A(), `mutation($id: ID!, $s: PlanStatus!) { changeBusinessPlanStatus(id: $id, status: $s) { id } }`, { id, s });
   return { id, accountId };
@@ -111,7 +112,7 @@ const ROWS: Row[] = [
   })),
   row("createAccount (ownerId: own / someone else)", "OK OK OK OK OK OK FORBIDDEN", async ({ owner }) => ({
     query: `mutation($o: ID) { createAccount(input: { name: "n", ownerId: $o }) { id } }`,
-    variables: { o: String(owner.user.id) },
+    variables: { o: gid("User", owner.user.id) },
   })),
   row("updateAccount", "                             OK OK OK OK OK OK FORBIDDEN", async ({ owner }) => ({
     query: `mutation($id: ID!) { updateAccount(id: $id, input: { name: "renamed" }) { id } }`,
@@ -127,7 +128,7 @@ const ROWS: Row[] = [
   })),
   row("createBusinessPlan (ownerId: own / someone else)", "OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => ({
     query: `mutation($a: ID!, $p: ID!, $o: ID) { createBusinessPlan(input: { name: "p", accountId: $a, periodId: $p, ownerId: $o }) { id } }`,
-    variables: { a: await account(owner), p: year, o: String(owner.user.id) },
+    variables: { a: await account(owner), p: year, o: gid("User", owner.user.id) },
   })),
   row("updateBusinessPlan (DRAFT)", "                OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => ({
     query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "renamed" }) { id } }`,

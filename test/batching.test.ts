@@ -10,6 +10,7 @@ import { ActivityType, ObjectiveUnit, OpportunityStatus, PlanStatus, Role } from
 import { parseDecimal } from "../src/common/money";
 import { createYear, type Ref } from "./helpers/fixtures-part1";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 const ACCOUNTS = 25;
 
@@ -76,18 +77,18 @@ async function buildAccount(i: number) {
   const s = h.deps.services;
   const name = `Batch ${String(i).padStart(2, "0")}`;
   const account = await s.accounts.create(accountOwner.user, { name, industry: "Test" });
-  const accountId = String(account.id);
+  const accountId = gid("Account", account.id);
   const c1 = await s.contacts.create(planOwner.user, { accountId, firstName: "Ann", lastName: `Buyer ${i}` });
   await s.contacts.create(planOwner.user, { accountId, firstName: "Ben", lastName: `Champion ${i}` });
   const top = await s.plans.create(planOwner.user, { name: `${name} FY`, accountId, periodId: fy.year.id, revenueTarget: money("1000.00") });
-  await s.plans.addContact(planOwner.user, String(top.id), String(c1.id));
+  await s.plans.addContact(planOwner.user, gid("BusinessPlan", top.id), gid("Contact", c1.id));
   const won: string[] = [];
   for (let q = 0; q < 2; q++) {
     const child = await s.plans.create(planOwner.user, {
       name: `${name} Q${q + 1}`,
       accountId,
       periodId: fy.quarters[q].id,
-      parentId: String(top.id),
+      parentId: gid("BusinessPlan", top.id),
       revenueTarget: money("400.00"),
     });
     let childWon = 0;
@@ -95,8 +96,8 @@ async function buildAccount(i: number) {
       const ob = await s.objectives.create(planOwner.user, {
         name: `${name} Q${q + 1} objective ${k}`,
         periodId: fy.quarters[q].id,
-        planId: String(child.id),
-        contactId: String(c1.id),
+        planId: gid("BusinessPlan", child.id),
+        contactId: gid("Contact", c1.id),
         unit: ObjectiveUnit.CALLS,
         targetQuantity: 4,
       });
@@ -104,21 +105,21 @@ async function buildAccount(i: number) {
         subject: `${name} call ${q}${k}`,
         type: ActivityType.CALL,
         accountId,
-        contactId: String(c1.id),
-        planId: String(child.id),
-        objectiveId: String(ob.id),
+        contactId: gid("Contact", c1.id),
+        planId: gid("BusinessPlan", child.id),
+        objectiveId: gid("Objective", ob.id),
       });
-      await s.activities.complete(planOwner.user, String(call.id), "done");
+      await s.activities.complete(planOwner.user, gid("Activity", call.id), "done");
       const amount = (i + 1) * 10 + q * 2 + k;
-      const opp = await s.activities.followUpOpportunity(planOwner.user, String(call.id), { name: `${name} deal ${q}${k}`, revenue: money(`${amount}.00`) });
-      await s.opportunities.update(planOwner.user, String(opp.id), { status: OpportunityStatus.WON });
-      await s.activities.update(planOwner.user, String(call.id), { opportunityId: String(opp.id) });
-      await s.activities.followUpActivity(planOwner.user, String(call.id), { subject: `${name} follow-up ${q}${k}`, type: ActivityType.EMAIL });
+      const opp = await s.activities.followUpOpportunity(planOwner.user, gid("Activity", call.id), { name: `${name} deal ${q}${k}`, revenue: money(`${amount}.00`) });
+      await s.opportunities.update(planOwner.user, gid("Opportunity", opp.id), { status: OpportunityStatus.WON });
+      await s.activities.update(planOwner.user, gid("Activity", call.id), { opportunityId: gid("Opportunity", opp.id) });
+      await s.activities.followUpActivity(planOwner.user, gid("Activity", call.id), { subject: `${name} follow-up ${q}${k}`, type: ActivityType.EMAIL });
       childWon += amount;
     }
     won.push(`${childWon}.00`);
   }
-  await s.plans.changeStatus(planOwner.user, String(top.id), PlanStatus.SUBMITTED, "ready");
+  await s.plans.changeStatus(planOwner.user, gid("BusinessPlan", top.id), PlanStatus.SUBMITTED, "ready");
   expected[i] = { name, contacts: [`Buyer ${i}`, `Champion ${i}`], won };
 }
 

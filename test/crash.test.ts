@@ -28,6 +28,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkSqlite } from "../src/db/maintenance";
 import { TEST_DB } from "./helpers/db";
 import { postGql } from "./helpers/security-kit";
+import { gid, keyOf } from "./helpers/ids";
 
 const RUNS = 50;
 const ROOT = resolve(__dirname, "..");
@@ -253,9 +254,9 @@ describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: 
         for (const name of ackAccounts) expect(accounts.has(name), `run ${run}: acknowledged account "${name}" is missing ${ctx}`).toBe(true);
 
         for (const plan of plans) {
-          const p = db.prepare(`SELECT status, version FROM business_plan WHERE id = ?`).get(Number(plan)) as { status: string; version: number };
-          const changes = db.prepare(`SELECT "to", comment FROM plan_status_change WHERE plan_id = ? ORDER BY id`).all(Number(plan)) as Array<{ to: string; comment: string }>;
-          const audits = db.prepare(`SELECT action, changes_json FROM plan_audit_entry WHERE plan_id = ? ORDER BY id`).all(Number(plan)) as Array<{ action: string; changes_json: string }>;
+          const p = db.prepare(`SELECT status, version FROM business_plan WHERE id = ?`).get(keyOf(plan)) as { status: string; version: number };
+          const changes = db.prepare(`SELECT "to", comment FROM plan_status_change WHERE plan_id = ? ORDER BY id`).all(keyOf(plan)) as Array<{ to: string; comment: string }>;
+          const audits = db.prepare(`SELECT action, changes_json FROM plan_audit_entry WHERE plan_id = ? ORDER BY id`).all(keyOf(plan)) as Array<{ action: string; changes_json: string }>;
           const statusAudits = audits.filter((a) => a.action === "STATUS_CHANGED");
           const updateAudits = audits.filter((a) => a.action === "UPDATED");
           const where = `run ${run}, plan ${plan} ${ctx}`;
@@ -264,23 +265,23 @@ describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: 
           expect(p.version, `${where}: version vs history`).toBe(1 + changes.length + updateAudits.length);
           expect(p.status, `${where}: status vs last change`).toBe(changes.at(-1)?.to ?? "DRAFT");
           status.set(plan, p.status as "DRAFT" | "SUBMITTED");
-          const links = db.prepare(`SELECT COUNT(*) AS n FROM plan_opportunity WHERE plan_id = ?`).get(Number(plan)) as { n: number };
+          const links = db.prepare(`SELECT COUNT(*) AS n FROM plan_opportunity WHERE plan_id = ?`).get(keyOf(plan)) as { n: number };
           expect(audits.filter((a) => a.action === "OPPORTUNITY_LINKED").length, `${where}: links vs their audit rows`).toBe(links.n);
         }
         for (const a of ackStatus) {
-          const found = db.prepare(`SELECT 1 FROM plan_status_change WHERE plan_id = ? AND comment = ?`).get(Number(a.plan), a.comment);
+          const found = db.prepare(`SELECT 1 FROM plan_status_change WHERE plan_id = ? AND comment = ?`).get(keyOf(a.plan), a.comment);
           expect(found, `run ${run}: acknowledged status change "${a.comment}" is missing ${ctx}`).toBeDefined();
-          const v = (db.prepare(`SELECT version FROM business_plan WHERE id = ?`).get(Number(a.plan)) as { version: number }).version;
+          const v = (db.prepare(`SELECT version FROM business_plan WHERE id = ?`).get(keyOf(a.plan)) as { version: number }).version;
           expect(v).toBeGreaterThanOrEqual(a.version);
         }
         for (const u of ackUpdates) {
-          const found = db.prepare(`SELECT 1 FROM plan_audit_entry WHERE plan_id = ? AND action = 'UPDATED' AND changes_json LIKE ?`).get(Number(u.plan), `%"${u.description}"%`);
+          const found = db.prepare(`SELECT 1 FROM plan_audit_entry WHERE plan_id = ? AND action = 'UPDATED' AND changes_json LIKE ?`).get(keyOf(u.plan), `%"${u.description}"%`);
           expect(found, `run ${run}: acknowledged update "${u.description}" is missing ${ctx}`).toBeDefined();
         }
         // every opportunity created with a plan has exactly that link (no opportunity without its link)
         const opps = db.prepare(`SELECT o.id, COUNT(po.plan_id) AS links FROM opportunity o LEFT JOIN plan_opportunity po ON po.opportunity_id = o.id WHERE o.name LIKE 'crash opp %' GROUP BY o.id`).all() as Array<{ id: number; links: number }>;
         for (const o of opps) expect(o.links, `run ${run}: opportunity ${o.id} without its plan link ${ctx}`).toBe(1);
-        const oppIds = new Set(opps.map((o) => String(o.id)));
+        const oppIds = new Set(opps.map((o) => gid("Opportunity", o.id)));
         for (const o of ackOpps) expect(oppIds.has(o.id), `run ${run}: acknowledged opportunity ${o.id} is missing ${ctx}`).toBe(true);
       } finally {
         db.close();

@@ -21,6 +21,7 @@ import { openDatabase } from "../src/db/data-source";
 import { createLogger } from "../src/logger";
 import { TEST_DB } from "./helpers/db";
 import { postGql } from "./helpers/security-kit";
+import { gid } from "./helpers/ids";
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, "..");
@@ -163,7 +164,7 @@ describe.skipIf(TEST_DB !== "sqlite")("data safety (SQLite only: PostgreSQL hand
           const r = await postGql(app.url, ADMIN_TOKEN, `mutation($n: String!) { createAccount(input: { name: $n }) { id } }`, { n: name });
           if (!r.json?.data?.createAccount) throw new Error(`write refused: ${r.text}`);
           // and a plan status change: plan version, history and audit must stay in step in the copy
-          const s = await postGql(app.url, "demo-giulia", `mutation { changeBusinessPlanStatus(id: "4", status: ${i % 2 ? "SUBMITTED" : "DRAFT"}) { version } }`);
+          const s = await postGql(app.url, "demo-giulia", `mutation { changeBusinessPlanStatus(id: "${gid("BusinessPlan", 4)}", status: ${i % 2 ? "SUBMITTED" : "DRAFT"}) { version } }`);
           if (!s.json?.data?.changeBusinessPlanStatus) throw new Error(`status change refused: ${s.text}`);
           statusChanges++;
           acked.push(name);

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_VIEW, expectNoLeak, postGql, type RawResponse, startTestServer, type TestServer } from "./helpers/security-kit";
+import { gid } from "./helpers/ids";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -61,26 +62,26 @@ describe("a database failure under a running server", () => {
       expect(line.err.type ?? line.err.name).toMatch(/QueryFailedError/);
       expect(line.msg).toBe("unexpected error");
       // a field of a successful query fails the same way, the rest of the answer stays
-      const partial = await postGql(server.url, "demo-giulia", `{ me { name } account(id: "1") { name businessPlans { id } } }`);
+      const partial = await postGql(server.url, "demo-giulia", `{ me { name } account(id: "${gid("Account", 1)}") { name businessPlans { id } } }`);
       expect(partial.json.data.me.name).toBe("Giulia Rossi");
       expect(partial.json.data.account).toBeNull(); // businessPlans is non-null: the null propagates to the nullable account
       expectMasked(partial);
     } finally {
       await rename("business_plan_moved", "business_plan");
     }
-    const after = await postGql(server.url, "demo-giulia", ACCOUNT_VIEW, { id: "1", period: "6" });
+    const after = await postGql(server.url, "demo-giulia", ACCOUNT_VIEW, { id: gid("Account", 1), period: gid("Period", 6) });
     expect(after.json.errors).toBeUndefined();
   });
 
   it("a write fails half-way (audit table missing): masked for the client, logged, and rolled back", async () => {
-    const q = `query { businessPlan(id: "4") { status version statusHistory { to } auditTrail(first: 500) { action } } }`;
+    const q = `query { businessPlan(id: "${gid("BusinessPlan", 4)}") { status version statusHistory { to } auditTrail(first: 500) { action } } }`;
     const before = (await postGql(server.url, "demo-giulia", q)).json.data.businessPlan;
     expect(before.status).toBe("DRAFT");
     await rename("plan_audit_entry", "plan_audit_entry_moved");
     let requestId: string;
     try {
       // the version bump and the status-history row succeed, then the audit insert fails
-      const r = await postGql(server.url, "demo-giulia", `mutation { changeBusinessPlanStatus(id: "4", status: SUBMITTED, comment: "half-way") { id status } }`);
+      const r = await postGql(server.url, "demo-giulia", `mutation { changeBusinessPlanStatus(id: "${gid("BusinessPlan", 4)}", status: SUBMITTED, comment: "half-way") { id status } }`);
       requestId = expectMasked(r);
     } finally {
       await rename("plan_audit_entry_moved", "plan_audit_entry");
@@ -115,10 +116,11 @@ describe("a database failure under a running server", () => {
     // the same failure as above, once more, checking the entire body
     await rename("contact", "contact_moved");
     try {
-      const r = await postGql(server.url, "demo-giulia", `{ account(id: "1") { contacts { id } } }`);
+      const query = `{ account(id: "${gid("Account", 1)}") { contacts { id } } }`;
+      const r = await postGql(server.url, "demo-giulia", query);
       const requestId = expectMasked(r);
       expect(r.json).toStrictEqual({
-        errors: [{ message: "Internal server error", locations: [{ line: 1, column: 22 }], path: ["account", "contacts"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }],
+        errors: [{ message: "Internal server error", locations: [{ line: 1, column: query.indexOf("contacts") + 1 }], path: ["account", "contacts"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }],
         data: { account: null },
       });
       expect(loggedError(requestId).err.message).toMatch(dialect() === "sqlite" ? /no such table: contact/ : /relation "contact" does not exist/);

@@ -6,6 +6,8 @@ import { DEMO_USERS } from "../src/db/seed/demo";
 import { type Example, findExamplesFile, parseExamples } from "../src/graphql/examples";
 import { buildAppSchema } from "../src/graphql/schema";
 import { createHarness, type Harness } from "./helpers/harness";
+import { gid } from "./helpers/ids";
+import { selectionsWithoutId } from "./helpers/id-selections";
 
 const file = resolve(__dirname, "..", "examples.graphql");
 const text = readFileSync(file, "utf8");
@@ -63,15 +65,15 @@ describe("examples.graphql", () => {
 
   it("contains the account view query verbatim", () => {
     const accountView = `query AccountView($id: ID!, $period: ID) {
-  account(id: $id) {
-    name contacts { firstName lastName jobTitle }
-    businessPlans(periodId: $period, topLevelOnly: true) {
-      name status owner { name } revenueTarget rollup { wonRevenue pipelineRevenue attainment }
-      children { name businessUnit territory status rollup { wonRevenue }
-        objectives { name unit targetQuantity progress { actualQuantity percentComplete }
-          opportunities { name revenue status } activities { subject type status dueAt } } } }
-    applicableObjectives(periodId: $period) { name isGlobal progress { percentComplete } }
-    activities(status: [PLANNED]) { subject dueAt followUpOf { subject } }
+  account(id: $id) { id
+    name contacts { id firstName lastName jobTitle }
+    businessPlans(periodId: $period, topLevelOnly: true) { id
+      name status owner { id name } revenueTarget rollup { id wonRevenue pipelineRevenue attainment }
+      children { id name businessUnit territory status rollup { id wonRevenue }
+        objectives { id name unit targetQuantity progress { id actualQuantity percentComplete }
+          opportunities { id name revenue status } activities { id subject type status dueAt } } } }
+    applicableObjectives(periodId: $period) { id name isGlobal progress { id percentComplete } }
+    activities(status: [PLANNED]) { id subject dueAt followUpOf { id subject } }
   }
 }`;
     expect(text).toContain(accountView);
@@ -83,6 +85,15 @@ describe("examples.graphql", () => {
     for (const e of examples) {
       expect(validate(schema, parse(e.source)).map((x) => `${e.name}: ${x.message}`)).toEqual([]);
     }
+  });
+
+  it("selects `id` on every object that has one (normalized caches key records by it)", () => {
+    expect(selectionsWithoutId(buildAppSchema(), text)).toEqual([]);
+    // the check can fail
+    expect(selectionsWithoutId(buildAppSchema(), "query Q { me { name } accounts { edges { node { id owner { id } contacts { name: firstName } } } } }")).toEqual([
+      "Q: me (User)",
+      "Q: accounts.edges.node.contacts (Contact)",
+    ]);
   });
 
   it("the validation would catch a broken operation (the check can fail)", () => {
@@ -136,11 +147,14 @@ describe("examples.graphql", () => {
       }
       expect(mutations.length).toBeGreaterThanOrEqual(12);
       // The ids the comments promise are the ids the mutations returned.
-      expect(results.CreateAnnualPlan.createBusinessPlan.id).toBe("11");
-      expect(results.CreateQuarterPlan.createBusinessPlan.id).toBe("12");
-      expect(results.AddObjective.createObjective.id).toBe("8");
-      expect(results.LogCall.createActivity.id).toBe("7");
-      expect(results.FollowUpOpportunity.createFollowUpOpportunity.id).toBe("8");
+      expect(results.CreateAnnualPlan.createBusinessPlan.id).toBe(gid("BusinessPlan", 11));
+      expect(results.CreateQuarterPlan.createBusinessPlan.id).toBe(gid("BusinessPlan", 12));
+      expect(results.AddObjective.createObjective.id).toBe(gid("Objective", 8));
+      expect(results.LogCall.createActivity.id).toBe(gid("Activity", 7));
+      expect(results.FollowUpOpportunity.createFollowUpOpportunity.id).toBe(gid("Opportunity", 8));
+      for (const id of [gid("BusinessPlan", 11), gid("BusinessPlan", 12), gid("Objective", 8), gid("Activity", 7), gid("Opportunity", 8)]) {
+        expect(text, "the comments name the ids the mutations return").toContain(id);
+      }
       expect(results.ApprovePlan.changeBusinessPlanStatus.status).toBe("FINAL_APPROVED");
       expect(results.ReviewPlan.updateBusinessPlan.revenueTarget).toBe("320000.00");
       expect(results.SendBackPlan.changeBusinessPlanStatus.status).toBe("DRAFT");

@@ -20,6 +20,7 @@ import {
   type Ref,
 } from "./helpers/fixtures-part1";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 const wire = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
@@ -228,7 +229,7 @@ describe("opportunities", () => {
       status: "OPEN",
       closeDate: "2097-05-15",
       account: { id: acc.id },
-      owner: { id: String(am.user.id) },
+      owner: { id: gid("User", am.user.id) },
       objective: { id: ob.id },
       plans: [{ id: plan.id }],
       sourceActivity: null,
@@ -333,7 +334,7 @@ describe("activities", () => {
       plan: { id: plan.id },
       objective: { id: ob.id },
       opportunity: { id: opp.id },
-      owner: { id: String(am.user.id) },
+      owner: { id: gid("User", am.user.id) },
       followUpOf: null,
       followUps: [],
     });
@@ -385,7 +386,7 @@ describe("activities", () => {
       plan: { id: plan.id },
       objective: { id: ob.id },
       opportunity: { id: opp.id },
-      owner: { id: String(am.user.id) },
+      owner: { id: gid("User", am.user.id) },
       followUpOf: { id: src.id },
       followUps: [],
     });
@@ -404,7 +405,7 @@ describe("activities", () => {
       status: "OPEN",
       closeDate: "2097-04-30",
       account: { id: acc.id },
-      owner: { id: String(am.user.id) },
+      owner: { id: gid("User", am.user.id) },
       objective: { id: ob.id },
       plans: [{ id: plan.id }],
       sourceActivity: { id: src.id },

@@ -8,6 +8,7 @@ import { parseExamples } from "../src/graphql/examples";
 import { buildAppSchema } from "../src/graphql/schema";
 import { buildContext } from "../src/graphql/server";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 /**
  * The API executes operations with graphql-jit (src/graphql/jit-executor.ts);
@@ -34,13 +35,13 @@ const EXTRA: Array<{ name: string; as: string | null; query: string; variables?:
     name: "fragments, inline fragments, aliases, __typename",
     as: "demo-giulia",
     query: `fragment P on BusinessPlan { id name status __typename }
-      query { a: account(id: "1") { __typename name plans: businessPlans { ...P children { ...P ... on BusinessPlan { revenueTarget } } } }
-              b: account(id: "1") { id } }`,
+      query { a: account(id: "${gid("Account", 1)}") { __typename name plans: businessPlans { ...P children { ...P ... on BusinessPlan { revenueTarget } } } }
+              b: account(id: "${gid("Account", 1)}") { id } }`,
   },
   {
     name: "@skip and @include with variables",
     as: "demo-giulia",
-    query: `query Q($yes: Boolean!, $no: Boolean!) { account(id: "1") { name @include(if: $yes) id @skip(if: $yes)
+    query: `query Q($yes: Boolean!, $no: Boolean!) { account(id: "${gid("Account", 1)}") { name @include(if: $yes) id @skip(if: $yes)
       contacts @include(if: $no) { id } businessPlans { name @skip(if: $no) } } }`,
     variables: { yes: true, no: false },
   },
@@ -50,11 +51,18 @@ const EXTRA: Array<{ name: string; as: string | null; query: string; variables?:
     query: `{ businessPlans(first: 5) { edges { cursor node { id rollup { wonRevenue attainment } objectives { id progress { percentComplete } } } }
       pageInfo { hasNextPage endCursor } } }`,
   },
+  {
+    name: "node and nodes: an interface, resolved to each object's type, with inline fragments",
+    as: "demo-giulia",
+    query: `query N($ids: [ID!]!) { node(id: "${gid("Account", 1)}") { __typename id ... on Account { name } }
+      nodes(ids: $ids) { __typename id ... on BusinessPlan { name rollup { wonRevenue } } ... on User { name } ... on Period { name } } }`,
+    variables: { ids: [gid("BusinessPlan", 1), gid("User", 1), gid("Period", 6), gid("Account", 999999), "nope"] },
+  },
   { name: "aliases named like Object.prototype members", as: "demo-giulia", query: `{ me { __proto__: id constructor: name toString: email } valueOf: me { id } }` },
   { name: "introspection", as: "demo-giulia", query: `{ __schema { queryType { name } types { name kind } } __type(name: "BusinessPlan") { fields { name } } }` },
   { name: "a domain error in a nested field keeps its code and path", as: "demo-giulia", query: `{ me { id } businessPlan(id: "999999") { id } }` },
   { name: "NOT_FOUND from a mutation", as: "demo-giulia", query: `mutation { updateBusinessPlan(id: "999999", input: { name: "x" }) { id } }` },
-  { name: "FORBIDDEN from a mutation", as: "demo-alan", query: `mutation { updateBusinessPlan(id: "1", input: { name: "x" }) { id } }` },
+  { name: "FORBIDDEN from a mutation", as: "demo-alan", query: `mutation { updateBusinessPlan(id: "${gid("BusinessPlan", 1)}", input: { name: "x" }) { id } }` },
   {
     name: "argument validation (class-validator)",
     as: "demo-giulia",
@@ -71,7 +79,7 @@ const EXTRA: Array<{ name: string; as: string | null; query: string; variables?:
   {
     name: "a bad scalar in a variable (Decimal)",
     as: "demo-giulia",
-    query: `mutation M($input: UpdateBusinessPlanInput!) { updateBusinessPlan(id: "1", input: $input) { id } }`,
+    query: `mutation M($input: UpdateBusinessPlanInput!) { updateBusinessPlan(id: "${gid("BusinessPlan", 1)}", input: $input) { id } }`,
     variables: { input: { revenueTarget: "12.345" } },
   },
   { name: "several operations, one chosen by name", as: "demo-giulia", query: `query A { me { id } } query B { me { name } }`, operationName: "B" },
@@ -121,9 +129,9 @@ describe("graphql-jit executes like graphql-js", () => {
   });
 
   it("a difference would be seen (the comparison can fail)", async () => {
-    const q = `{ account(id: "1") { name } }`;
+    const q = `{ account(id: "${gid("Account", 1)}") { name } }`;
     const a = await jit.gql("demo-giulia", q);
-    await ref.ok(ref.admin.token, `mutation { updateAccount(id: "1", input: { name: "Renamed" }) { id } }`);
+    await ref.ok(ref.admin.token, `mutation { updateAccount(id: "${gid("Account", 1)}", input: { name: "Renamed" }) { id } }`);
     const b = await ref.gql("demo-giulia", q);
     expect(normalized(a)).not.toEqual(normalized(b));
   });

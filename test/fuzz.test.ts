@@ -13,6 +13,7 @@ import { buildAppSchema } from "../src/graphql/schema";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { genOperation } from "./helpers/schema-fuzz";
 import { ACCOUNT_VIEW, CLIENT_ERROR_CODES, codesOf, expectNoLeak, postGql, startTestServer, type TestServer } from "./helpers/security-kit";
+import { gid } from "./helpers/ids";
 
 const IN_PROCESS_RUNS = 2_400;
 const HTTP_RUNS = 300;
@@ -93,7 +94,7 @@ describe("schema-driven fuzzing", () => {
     // every operation has completed; one turn of the event loop lets Node report any rejection left unhandled
     await new Promise((r) => setImmediate(r));
     expect(rejections).toEqual([]);
-    const alive = await h.gql("demo-giulia", ACCOUNT_VIEW, { id: "1", period: "6" });
+    const alive = await h.gql("demo-giulia", ACCOUNT_VIEW, { id: gid("Account", 1), period: gid("Period", 6) });
     expect(alive.errors).toBeUndefined();
     expect(typeof alive.data.account.name).toBe("string");
   });
@@ -119,7 +120,7 @@ describe("schema-driven fuzzing", () => {
     expect(t.runs).toBeGreaterThanOrEqual(HTTP_RUNS);
     console.log(`fuzz (HTTP): ${JSON.stringify(t)}`);
     expect(rejections).toEqual([]);
-    const alive = await postGql(server.url, "demo-giulia", ACCOUNT_VIEW, { id: "1", period: "6" });
+    const alive = await postGql(server.url, "demo-giulia", ACCOUNT_VIEW, { id: gid("Account", 1), period: gid("Period", 6) });
     expect(alive.status).toBe(200);
     expect(alive.json.errors).toBeUndefined();
     expect(typeof alive.json.data.account.name).toBe("string");

@@ -28,6 +28,7 @@ import {
   startTestServer,
   type TestServer,
 } from "./helpers/security-kit";
+import { gid } from "./helpers/ids";
 
 const ADMIN = "demo-admin";
 const ALLOWED_ORIGIN = "https://planning.example";
@@ -152,9 +153,9 @@ const MIB = 1024 * 1024;
 
 const PART1: Case[] = [
   // ---- query shape ----
-  { name: "40-level children { children { ... } }", request: () => gql(nestedChildren(40), { id: "1" }), expect: { status: 400, code: "BAD_USER_INPUT" } },
-  { name: "depth one beyond the limit (11)", request: () => gql(nestedChildren(9), { id: "1" }), expect: { status: 400, code: "BAD_USER_INPUT" } },
-  { name: "depth 200 through account/plan cycles", request: () => gql(`{ businessPlan(id: "1") { ${"account { businessPlans { ".repeat(100)}id${" } }".repeat(100)} } }`), expect: { status: 400, code: ["BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED"] } },
+  { name: "40-level children { children { ... } }", request: () => gql(nestedChildren(40), { id: gid("BusinessPlan", 1) }), expect: { status: 400, code: "BAD_USER_INPUT" } },
+  { name: "depth one beyond the limit (11)", request: () => gql(nestedChildren(9), { id: gid("BusinessPlan", 1) }), expect: { status: 400, code: "BAD_USER_INPUT" } },
+  { name: "depth 200 through account/plan cycles", request: () => gql(`{ businessPlan(id: "${gid("BusinessPlan", 1)}") { ${"account { businessPlans { ".repeat(100)}id${" } }".repeat(100)} } }`), expect: { status: 400, code: ["BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED"] } },
   { name: "wide: 500 accounts with plans, rollups, history and 500 audit entries each", request: () => gql(WIDE, { f: 500 }), expect: { status: 400, code: "QUERY_TOO_LARGE" } },
   { name: "wide: 1,900 scalar fields in one selection", request: () => gql(`{ me { ${"id name email role ".repeat(475)}} }`), expect: { status: 400, code: "GRAPHQL_VALIDATION_FAILED" } },
   { name: "alias flood: 16 aliased accounts(first: 500)", request: () => gql(aliases(16)), expect: { status: 400, code: "BAD_USER_INPUT" } },
@@ -173,13 +174,13 @@ const PART1: Case[] = [
   { name: "first beyond Int (2^53) as a variable", request: () => gql(`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: 2 ** 53 }), expect: { status: 400, code: "BAD_USER_INPUT" } },
   { name: "negative first", request: () => gql(`{ businessPlans(first: -1) { totalCount } }`), expect: { status: 200, code: "BAD_USER_INPUT" } },
   { name: "nested pages: 500 plans x auditTrail(first: 500) x changes by variables", request: () => gql(`query($a: Int, $b: Int) { businessPlans(first: $a) { edges { node { auditTrail(first: $b) { action changedBy { name } changes { field oldValue newValue } } } } } }`, { a: 500, b: 500 }), expect: { status: 400, code: "QUERY_TOO_LARGE" } },
-  { name: "amplification through unpaginated lists: account > opportunities > plans > opportunities > plans > opportunities", request: () => gql(`{ account(id: "1") { opportunities { plans { opportunities { plans { opportunities { id name revenue } } } } } } }`), expect: { status: 400, code: "QUERY_TOO_LARGE" } },
+  { name: "amplification through unpaginated lists: account > opportunities > plans > opportunities > plans > opportunities", request: () => gql(`{ account(id: "${gid("Account", 1)}") { opportunities { plans { opportunities { plans { opportunities { id name revenue } } } } } } }`), expect: { status: 400, code: "QUERY_TOO_LARGE" } },
   { name: "5,000 tokens", request: () => gql(`{ me { ${"id ".repeat(5000)}} }`), expect: { status: 400, code: "GRAPHQL_PARSE_FAILED" } },
   { name: "list literal nested 20,000 deep", request: () => gql(`{ accounts(search: ${"[".repeat(20000)}${"]".repeat(20000)}) { totalCount } }`), expect: { status: 400, code: "GRAPHQL_PARSE_FAILED" } },
   { name: "selection sets nested 3,000 deep", request: () => gql(`{ ${"me { ".repeat(3000)}id${" }".repeat(3000)} }`), expect: { status: 400, code: "GRAPHQL_PARSE_FAILED" } },
-  { name: "status list of 40,000 values (variables)", request: () => gql(`query($s: [PlanStatus!]) { account(id: "1") { businessPlans(status: $s) { id } } }`, { s: Array(40000).fill("DRAFT") }), expect: { status: 200, code: "BAD_USER_INPUT" } },
+  { name: "status list of 40,000 values (variables)", request: () => gql(`query($s: [PlanStatus!]) { account(id: "${gid("Account", 1)}") { businessPlans(status: $s) { id } } }`, { s: Array(40000).fill("DRAFT") }), expect: { status: 200, code: "BAD_USER_INPUT" } },
   { name: "filter status list of 11 values", request: () => gql(`query($s: [PlanStatus!]) { businessPlans(filter: { status: $s }) { totalCount } }`, { s: Array(11).fill("DRAFT") }), expect: { status: 200, code: "BAD_USER_INPUT" } },
-  { name: "planIds list of 51 ids", request: () => gql(`mutation($ids: [ID!]) { createOpportunity(input: { name: "x", accountId: "1", revenue: "1.00", planIds: $ids }) { id } }`, { ids: Array.from({ length: 51 }, (_, i) => String(i + 1)) }), expect: { status: 200, code: "BAD_USER_INPUT" } },
+  { name: "planIds list of 51 ids", request: () => gql(`mutation($ids: [ID!]) { createOpportunity(input: { name: "x", accountId: "${gid("Account", 1)}", revenue: "1.00", planIds: $ids }) { id } }`, { ids: Array.from({ length: 51 }, (_, i) => String(i + 1)) }), expect: { status: 200, code: "BAD_USER_INPUT" } },
   { name: "subscription operation", request: () => gql(`subscription { me { id } }`), expect: { status: 400, code: "GRAPHQL_VALIDATION_FAILED" } },
   { name: "two anonymous operations", request: () => gql(`{ me { id } } { me { name } }`), expect: { status: 400, code: "GRAPHQL_VALIDATION_FAILED" } },
   { name: "unknown operationName", request: () => gql(`query A { me { id } }`, undefined, { operationName: "B" }), expect: { status: 400, code: "OPERATION_RESOLUTION_FAILURE" } },
@@ -225,26 +226,26 @@ const PART1: Case[] = [
   // ---- scalars: decimals, dates ----
   ...(
     [
-      ["1e400 literal", `mutation { createOpportunity(input: { name: "d", accountId: "1", revenue: 1e400 }) { id } }`, undefined, 400],
-      ["NaN string", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "NaN" }, 400],
-      ["Infinity string", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "Infinity" }, 400],
-      ["-Infinity string", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "-Infinity" }, 400],
-      ["1e400 string variable", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "1e400" }, 400],
-      ["1e21 number variable", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: 1e21 }, 400],
-      ["20-digit decimal", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "99999999999999999999.99" }, 400],
-      ["negative decimal", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "-0.01" }, 400],
-      ["three decimals", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "1.001" }, 400],
-      ["hex decimal", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: "0x10" }, 400],
-      ["decimal as an object", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "1", revenue: $r }) { id } }`, { r: { $gt: 0 } }, 400],
-      ["decimal as a boolean literal", `mutation { createOpportunity(input: { name: "d", accountId: "1", revenue: true }) { id } }`, undefined, 400],
+      ["1e400 literal", `mutation { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: 1e400 }) { id } }`, undefined, 400],
+      ["NaN string", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "NaN" }, 400],
+      ["Infinity string", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "Infinity" }, 400],
+      ["-Infinity string", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "-Infinity" }, 400],
+      ["1e400 string variable", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "1e400" }, 400],
+      ["1e21 number variable", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: 1e21 }, 400],
+      ["20-digit decimal", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "99999999999999999999.99" }, 400],
+      ["negative decimal", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "-0.01" }, 400],
+      ["three decimals", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "1.001" }, 400],
+      ["hex decimal", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: "0x10" }, 400],
+      ["decimal as an object", `mutation($r: Decimal!) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: $r }) { id } }`, { r: { $gt: 0 } }, 400],
+      ["decimal as a boolean literal", `mutation { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: true }) { id } }`, undefined, 400],
       ["Feb 30th", `mutation($d: Date!) { expireBusinessPlans(periodEndedBefore: $d) { id } }`, { d: "2024-02-30" }, 400],
       ["year 99999", `mutation($d: Date!) { expireBusinessPlans(periodEndedBefore: $d) { id } }`, { d: "99999-01-01" }, 400],
       ["year 0000 (no date to PostgreSQL)", `mutation($d: Date!) { expireBusinessPlans(periodEndedBefore: $d) { id } }`, { d: "0000-01-01" }, 400],
       ["SQL in a Date", `mutation($d: Date!) { expireBusinessPlans(periodEndedBefore: $d) { id } }`, { d: "2024-01-01' OR '1'='1" }, 400],
-      ["DateTime garbage", `mutation($t: DateTime) { createActivity(input: { subject: "s", type: CALL, accountId: "1", dueAt: $t }) { id } }`, { t: "tomorrow; DROP TABLE activity" }, 400],
-      ["DateTime out of range", `mutation($t: DateTime) { createActivity(input: { subject: "s", type: CALL, accountId: "1", dueAt: $t }) { id } }`, { t: "275760-09-14T00:00:00Z" }, 400],
-      ["probability 1e9", `mutation($p: Int) { createOpportunity(input: { name: "d", accountId: "1", revenue: "1.00", probability: $p }) { id } }`, { p: 1e9 }, 200],
-      ["targetQuantity -1", `mutation { createObjective(input: { name: "o", periodId: "6", accountId: "1", targetQuantity: -1, unit: CALLS }) { id } }`, undefined, 200],
+      ["DateTime garbage", `mutation($t: DateTime) { createActivity(input: { subject: "s", type: CALL, accountId: "${gid("Account", 1)}", dueAt: $t }) { id } }`, { t: "tomorrow; DROP TABLE activity" }, 400],
+      ["DateTime out of range", `mutation($t: DateTime) { createActivity(input: { subject: "s", type: CALL, accountId: "${gid("Account", 1)}", dueAt: $t }) { id } }`, { t: "275760-09-14T00:00:00Z" }, 400],
+      ["probability 1e9", `mutation($p: Int) { createOpportunity(input: { name: "d", accountId: "${gid("Account", 1)}", revenue: "1.00", probability: $p }) { id } }`, { p: 1e9 }, 200],
+      ["targetQuantity -1", `mutation { createObjective(input: { name: "o", periodId: "${gid("Period", 6)}", accountId: "${gid("Account", 1)}", targetQuantity: -1, unit: CALLS }) { id } }`, undefined, 200],
     ] as const
   ).map(
     ([name, query, variables, status]): Case => ({
@@ -255,8 +256,8 @@ const PART1: Case[] = [
     }),
   ),
 
-  ...["0000-01-01T00:00:00Z", "0999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"].map((t): Case => ({ name: `DateTime ${t} is outside 1000-9999 (PostgreSQL would store year 0 as 1 BC, unreadable)`, request: () => gql(`mutation($t: DateTime) { createActivity(input: { subject: "y0", type: CALL, accountId: "1", dueAt: $t }) { dueAt } }`, { t }), expect: { status: 400, code: "BAD_USER_INPUT" }, echoes: [t] })),
-  { name: "DateTime and Date at the edges of the range are stored and read back", request: () => gql(`mutation($a: DateTime, $s: Date!, $e: Date!) { createActivity(input: { subject: "edge", type: CALL, accountId: "1", dueAt: $a }) { dueAt } createPeriod(input: { name: "edge", type: YEAR, startDate: $s, endDate: $e }) { startDate endDate } }`, { a: "1000-01-01T00:00:00Z", s: "1000-01-01", e: "9999-12-31" }), expect: { status: 200, success: true, check: (r) => {
+  ...["0000-01-01T00:00:00Z", "0999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"].map((t): Case => ({ name: `DateTime ${t} is outside 1000-9999 (PostgreSQL would store year 0 as 1 BC, unreadable)`, request: () => gql(`mutation($t: DateTime) { createActivity(input: { subject: "y0", type: CALL, accountId: "${gid("Account", 1)}", dueAt: $t }) { dueAt } }`, { t }), expect: { status: 400, code: "BAD_USER_INPUT" }, echoes: [t] })),
+  { name: "DateTime and Date at the edges of the range are stored and read back", request: () => gql(`mutation($a: DateTime, $s: Date!, $e: Date!) { createActivity(input: { subject: "edge", type: CALL, accountId: "${gid("Account", 1)}", dueAt: $a }) { dueAt } createPeriod(input: { name: "edge", type: YEAR, startDate: $s, endDate: $e }) { startDate endDate } }`, { a: "1000-01-01T00:00:00Z", s: "1000-01-01", e: "9999-12-31" }), expect: { status: 200, success: true, check: (r) => {
     expect(r.json.data.createActivity.dueAt).toBe("1000-01-01T00:00:00.000Z");
     expect(r.json.data.createPeriod).toEqual({ startDate: "1000-01-01", endDate: "9999-12-31" });
   } } },
@@ -277,7 +278,7 @@ const PART1: Case[] = [
   ),
   { name: "NUL in an id: BAD_USER_INPUT before any resolver (no text input may contain U+0000)", request: () => gql(`mutation($id: ID!) { deleteBusinessPlan(id: $id) }`, { id: "1\u0000" }), expect: { status: 400, code: "BAD_USER_INPUT", check: (r) => expect(r.json.errors[0].message).toBe("Variable $id must be well-formed text: no NUL (\\u0000) characters or unpaired surrogates") } },
   { name: "NUL in a string literal", request: () => gql(`mutation { createAccount(input: { name: "a\\u0000b" }) { id } }`), expect: { status: 400, code: "BAD_USER_INPUT" } },
-  { name: "NUL in a nested input field", request: () => gql(`mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`, { i: { name: "ok", accountId: "1", periodId: "6", description: "x\u0000y" } }), expect: { status: 400, code: "BAD_USER_INPUT", check: (r) => expect(r.json.errors[0].message).toMatch(/^Variable \$i\.description must be well-formed text/) } },
+  { name: "NUL in a nested input field", request: () => gql(`mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id } }`, { i: { name: "ok", accountId: gid("Account", 1), periodId: gid("Period", 6), description: "x\u0000y" } }), expect: { status: 400, code: "BAD_USER_INPUT", check: (r) => expect(r.json.errors[0].message).toMatch(/^Variable \$i\.description must be well-formed text/) } },
   { name: "unpaired surrogate in an email (validator.js would throw URIError)", request: () => gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }`, { i: { name: "x", email: "a\ud800@example.com", role: "ANALYST" } }), expect: { status: 400, code: "BAD_USER_INPUT" } },
   { name: "unpaired surrogate in a variable key", request: () => ({ token: ADMIN, headers: JSON_CT, body: '{"query":"mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }","variables":{"i":{"name":"x","\\udc00":"y"}}}' }), expect: { status: 400, code: "BAD_USER_INPUT" } },
   { name: "impossible ids in queries are null, not errors", request: () => gql(`query($a: ID!) { account(id: $a) { id } businessPlan(id: $a) { id } objective(id: $a) { id } opportunity(id: $a) { id } activity(id: $a) { id } contact(id: $a) { id } period(id: $a) { id } }`, { a: "' OR '1'='1" }), expect: { status: 200, success: true, check: (r) => expect(Object.values(r.json.data).every((v) => v === null)).toBe(true) }, echoes: ["' OR '1'='1"] },
@@ -353,7 +354,7 @@ function expectSane(r: RawResponse, echoes: string[], label: string) {
 }
 
 async function expectAlive(s: TestServer) {
-  const r = await postGql(s.url, ADMIN, ACCOUNT_VIEW, { id: "1", period: "6" });
+  const r = await postGql(s.url, ADMIN, ACCOUNT_VIEW, { id: gid("Account", 1), period: gid("Period", 6) });
   expect(r.status).toBe(200);
   expect(r.json.errors).toBeUndefined();
   expect(r.json.data.account.name).toBe("Globex Industries");
@@ -450,7 +451,7 @@ function SELECT(typeName: string): string | null {
 /** A read that found nothing: null, an empty list, an empty connection. */
 function emptyAnswer(v: any): boolean {
   if (v === null) return true;
-  if (Array.isArray(v)) return v.length === 0;
+  if (Array.isArray(v)) return v.every((x) => x === null); // nothing, or nothing found for each id (nodes)
   return typeof v === "object" && v.totalCount === 0 && Array.isArray(v.edges) && v.edges.length === 0;
 }
 
@@ -458,7 +459,7 @@ function emptyAnswer(v: any): boolean {
 async function expectSearchExact(r: RawResponse, value: string) {
   const needle = value.trim().toLowerCase();
   const all = await server.app.deps.db.query<{ id: number | string; name: string }>(`SELECT id, name FROM account`);
-  const expected = all.filter((a) => a.name.toLowerCase().includes(needle)).map((a) => String(a.id)).sort();
+  const expected = all.filter((a) => a.name.toLowerCase().includes(needle)).map((a) => gid("Account", a.id)).sort();
   expect(expected.length, `the fixture made an account whose name holds ${JSON.stringify(value)}`).toBeGreaterThanOrEqual(1);
   expect(expected.length).toBeLessThan(all.length);
   const got = r.json.data.accounts;

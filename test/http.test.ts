@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dbState, type HttpApp, postGql, startHttpApp } from "./helpers/fixtures-part1";
+import { gid } from "./helpers/ids";
 
 const ADMIN = "part1-http-admin-token";
 
@@ -203,9 +204,9 @@ describe("the README and docs/api.md examples on the demo data", () => {
     expect(r.status).toBe(200);
     expect(r.data.accounts.totalCount).toBe(1);
     const node = r.data.accounts.edges[0].node;
-    expect(node).toMatchObject({ id: "1", name: "Globex Industries", owner: { name: "Giulia Rossi" } });
+    expect(node).toMatchObject({ id: gid("Account", 1), name: "Globex Industries", owner: { name: "Giulia Rossi" } });
     expect(node.businessPlans[0]).toEqual({
-      id: "1",
+      id: gid("BusinessPlan", 1),
       name: "Globex FY2026 Account Plan",
       status: "FINAL_APPROVED",
       revenueTarget: "12000000.00",
@@ -218,7 +219,7 @@ describe("the README and docs/api.md examples on the demo data", () => {
       demo.url,
       "demo-giulia",
       `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id name revenue probability status plans { name } } }`,
-      { input: { accountId: "1", name: "Conveyor line upgrade", revenue: "250000", probability: 30, closeDate: "2026-12-15", planIds: ["6"] } },
+      { input: { accountId: gid("Account", 1), name: "Conveyor line upgrade", revenue: "250000", probability: 30, closeDate: "2026-12-15", planIds: [gid("BusinessPlan", 6)] } },
     );
     expect(created.data.createOpportunity).toEqual({
       id: expect.any(String),
@@ -228,13 +229,13 @@ describe("the README and docs/api.md examples on the demo data", () => {
       status: "OPEN",
       plans: [{ name: "Globex Industrial Automation BU" }],
     });
-    const rollup = await postGql(demo.url, "demo-giulia", `{ businessPlan(id: "1") { rollup { pipelineRevenue } } }`);
+    const rollup = await postGql(demo.url, "demo-giulia", `{ businessPlan(id: "${gid("BusinessPlan", 1)}") { rollup { pipelineRevenue } } }`);
     expect(rollup.data.businessPlan.rollup.pipelineRevenue).toBe("1385000.00");
 
     const submitted = await postGql(
       demo.url,
       "demo-marco",
-      `mutation { changeBusinessPlanStatus(id: "8", status: SUBMITTED, comment: "Ready for review", expectedVersion: 1) {
+      `mutation { changeBusinessPlanStatus(id: "${gid("BusinessPlan", 8)}", status: SUBMITTED, comment: "Ready for review", expectedVersion: 1) {
           status version statusHistory { from to changedBy { name } comment } } }`,
     );
     expect(submitted.data.changeBusinessPlanStatus).toEqual({

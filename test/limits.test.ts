@@ -12,6 +12,7 @@ import { buildAppSchema } from "../src/graphql/schema";
 import { estimateOperation, QUERY_LIMITS } from "../src/graphql/limits";
 import { createHarness, expectCode, type GqlResult, type Harness } from "./helpers/harness";
 import { ACCOUNT_VIEW, ACCOUNT_VIEW_WIDE_VAR, accountViewWide, nestedChildren } from "./helpers/security-kit";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let prod: Harness;
@@ -54,7 +55,7 @@ const complexity = (q: string, variables: Record<string, unknown>) => estimateOp
 
 describe("the account view is admitted", () => {
   it("single account, and the wide form up to the page the estimate admits (41 accounts)", async () => {
-    const single = await h.gql(h.admin.token, ACCOUNT_VIEW, { id: "1", period: "6" });
+    const single = await h.gql(h.admin.token, ACCOUNT_VIEW, { id: gid("Account", 1), period: gid("Period", 6) });
     ok(single);
     // the demo data: Globex has two FY2026 plans, the annual one with six children; two accounts in all
     expect(single.data.account.businessPlans).toHaveLength(2);
@@ -62,10 +63,10 @@ describe("the account view is admitted", () => {
     const total = (await h.ok(h.admin.token, `{ accounts { totalCount } }`)).accounts.totalCount;
     expect(total).toBe(2);
     for (const first of [1, 20, 41]) {
-      const lit = await h.gql(h.admin.token, accountViewWide(first), { period: "6" });
+      const lit = await h.gql(h.admin.token, accountViewWide(first), { period: gid("Period", 6) });
       ok(lit);
       expect(lit.data.accounts.edges.length).toBe(Math.min(first, total));
-      ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first }));
+      ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: gid("Period", 6), first }));
     }
   });
 
@@ -75,7 +76,7 @@ describe("the account view is admitted", () => {
     expect(tokens(ACCOUNT_VIEW)).toBe(122);
     expect(tokens(accountViewWide(100))).toBe(122);
     // every list multiplies by its declared size (LIST_SIZES) or its page
-    expect(complexity(ACCOUNT_VIEW, { id: "1" })).toBe(119_556);
+    expect(complexity(ACCOUNT_VIEW, { id: gid("Account", 1) })).toBe(119_556);
     expect(complexity(ACCOUNT_VIEW_WIDE_VAR, { first: 20 })).toBe(2_391_141);
     expect(complexity(accountViewWide(20), {})).toBe(2_391_141);
     // headroom: at least 2 levels, 15x the tokens, 2x the estimate of 20 accounts' trees (the bench's Q3)
@@ -92,11 +93,11 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
     expect(armorMeasure(nestedChildren(8)).depth).toBe(10);
     const nestedParents = (levels: number) => `query Up($id: ID!) { businessPlan(id: $id) { ${"parent { ".repeat(levels)}id${" }".repeat(levels)} } }`;
     expect(armorMeasure(nestedParents(8)).depth).toBe(10);
-    ok(await h.gql(h.admin.token, nestedParents(QUERY_LIMITS.maxDepth - 2), { id: "1" }));
-    refused(await h.gql(h.admin.token, nestedParents(QUERY_LIMITS.maxDepth - 1), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
-    refused(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 1), { id: "1" }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
+    ok(await h.gql(h.admin.token, nestedParents(QUERY_LIMITS.maxDepth - 2), { id: gid("BusinessPlan", 1) }));
+    refused(await h.gql(h.admin.token, nestedParents(QUERY_LIMITS.maxDepth - 1), { id: gid("BusinessPlan", 1) }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
+    refused(await h.gql(h.admin.token, nestedChildren(QUERY_LIMITS.maxDepth - 1), { id: gid("BusinessPlan", 1) }), "BAD_USER_INPUT", /depth limit of 10 exceeded, found 11/);
     // 40 levels break two limits: both are reported, and nothing runs
-    const deep = await h.gql(h.admin.token, nestedChildren(40), { id: "1" });
+    const deep = await h.gql(h.admin.token, nestedChildren(40), { id: gid("BusinessPlan", 1) });
     expect(deep.data ?? null).toBeNull();
     expect(deep.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT"]);
     expect(deep.errors?.map((e) => e.message).sort()).toEqual([
@@ -107,7 +108,7 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
 
   it(`depth counts through fragments`, async () => {
     const q = `query($id: ID!) { businessPlan(id: $id) { ...A } } fragment A on BusinessPlan { children { ...B } } fragment B on BusinessPlan { children { children { children { children { children { children { children { children { children { id } } } } } } } } } }`;
-    refused(await h.gql(h.admin.token, q, { id: "1" }), "BAD_USER_INPUT", /depth limit/);
+    refused(await h.gql(h.admin.token, q, { id: gid("BusinessPlan", 1) }), "BAD_USER_INPUT", /depth limit/);
   });
 
   it(`aliases ${QUERY_LIMITS.maxAliases}`, async () => {
@@ -152,8 +153,8 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
   });
 
   it(`the estimate (${QUERY_LIMITS.maxComplexity}) multiplies by first from variables: QUERY_TOO_LARGE naming the lists`, async () => {
-    ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first: 41 }));
-    const r = await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: "6", first: 42 });
+    ok(await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: gid("Period", 6), first: 41 }));
+    const r = await h.gql(h.admin.token, ACCOUNT_VIEW_WIDE_VAR, { period: gid("Period", 6), first: 42 });
     refused(r, "QUERY_TOO_LARGE", /^Query too large: the answer could have 5,021,395 fields, more than the limit of 5,000,000/);
     expect(r.errors![0].message).toMatch(/Query\.accounts\(first: 42\) x42/);
     expect(r.errors![0].message).toMatch(/Paginate: give the lists a smaller first/);
@@ -172,7 +173,7 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
     for (const [q, v] of [
       [`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: 501 }],
       [`query($f: Int) { businessPlans(first: $f) { totalCount } }`, { f: 501 }],
-      [`query($f: Int) { businessPlan(id: "1") { auditTrail(first: $f) { action } } }`, { f: 501 }],
+      [`query($f: Int) { businessPlan(id: "${gid("BusinessPlan", 1)}") { auditTrail(first: $f) { action } } }`, { f: 501 }],
       [`query($f: Int) { accounts(first: $f) { totalCount } }`, { f: -1 }],
     ] as const) {
       expectCode(await h.gql(h.admin.token, q, v), "BAD_USER_INPUT");

@@ -29,6 +29,7 @@ import { Period } from "../src/modules/periods/period.entity";
 import type { User } from "../src/modules/users/user.entity";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { gid, keyOf } from "./helpers/ids";
 
 const run = promisify(execFile);
 const SCRIPT = resolve(__dirname, "..", "dist", "scripts", "migrate-to-postgres.js");
@@ -100,21 +101,21 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
       const specialty = await plan("Globex FY2026 Specialty Sensors");
       // a plan moved under a newer plan: business_plan.parent_id points to a higher id
       // (marco's own umbrella: only a plan's editors add children to it, issue 12)
-      const umbrella = await s.plans.create(marco, { name: "Globex FY2026 Umbrella", accountId: String(specialty.accountId), periodId: String(fy2026.id) });
-      await s.plans.update(marco, String(specialty.id), { parentId: String(umbrella.id) });
+      const umbrella = await s.plans.create(marco, { name: "Globex FY2026 Umbrella", accountId: gid("Account", specialty.accountId), periodId: gid("Period", fy2026.id) });
+      await s.plans.update(marco, gid("BusinessPlan", specialty.id), { parentId: gid("BusinessPlan", umbrella.id) });
       extra.umbrella = umbrella.id;
       extra.specialty = specialty.id;
       // an activity linked to an opportunity (activity is copied before opportunity)
       const opp = await deps.db.manager.findOneByOrFail(Opportunity, { name: "Predictive maintenance services" });
-      const a = await s.activities.create(giulia, { subject: "Scope predictive maintenance", type: ActivityType.MEETING, accountId: String(opp.accountId), opportunityId: String(opp.id) });
+      const a = await s.activities.create(giulia, { subject: "Scope predictive maintenance", type: ActivityType.MEETING, accountId: gid("Account", opp.accountId), opportunityId: gid("Opportunity", opp.id) });
       extra.activity = a.id;
       extra.opportunity = opp.id;
       // an amount near the cap (90 trillion units) must arrive exactly
       const rossi = await plan("Rossi & Figli FY2026");
-      await s.plans.update(giulia, String(rossi.id), { revenueTarget: parseDecimal("89999999999999.99") });
+      await s.plans.update(giulia, gid("BusinessPlan", rossi.id), { revenueTarget: parseDecimal("89999999999999.99") });
       // the newest plan deleted: its id must not be handed out again on PostgreSQL either
-      const scratch = await s.plans.create(giulia, { name: "Scratch", accountId: String(rossi.accountId), periodId: String(fy2026.id) });
-      await s.plans.delete(giulia, String(scratch.id));
+      const scratch = await s.plans.create(giulia, { name: "Scratch", accountId: gid("Account", rossi.accountId), periodId: gid("Period", fy2026.id) });
+      await s.plans.delete(giulia, gid("BusinessPlan", scratch.id));
       extra.deletedPlan = scratch.id;
     } finally {
       await deps.db.close();
@@ -258,7 +259,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
           activity: act.createActivity.id,
         };
         for (const [table, id] of Object.entries(created)) {
-          expect(Number(id), table).toBe(table === "business_plan" ? extra.deletedPlan + 1 : before[table] + 1);
+          expect(keyOf(id), table).toBe(table === "business_plan" ? extra.deletedPlan + 1 : before[table] + 1);
         }
         // tables written behind the scenes: token, audit entry, status change
         for (const t of generated) expect(await maxId(t.table), t.table).toBeGreaterThan(before[t.table]);

@@ -9,6 +9,7 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { keyOf } from "./helpers/ids";
 
 const N = 200;
 const POOL = 10; // DB_POOL_SIZE of each server
@@ -293,7 +294,7 @@ describe.skipIf(TEST_DB !== "postgres")("two API processes on one PostgreSQL dat
       let burstP: ReturnType<typeof conflictingBurst>;
       try {
         await holder.query("BEGIN");
-        await holder.query("SELECT id FROM business_plan WHERE id = $1 FOR UPDATE", [Number(plan.id)]);
+        await holder.query("SELECT id FROM business_plan WHERE id = $1 FOR UPDATE", [keyOf(plan.id)]);
         const others = [(await holder.query("SELECT pg_backend_pid() AS p")).rows[0].p, (await monitor.query("SELECT pg_backend_pid() AS p")).rows[0].p];
         burstP = conflictingBurst("single-burst", plan.id, 1, url);
         // With a serialisation queue at most one transaction of the process could be waiting;

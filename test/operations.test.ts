@@ -10,6 +10,7 @@ import { PLAYGROUND_CSP } from "../src/http/playground";
 import { firstOperationName } from "../src/http/request-log";
 import { TEST_DB } from "./helpers/db";
 import { type LiveApp, postGraphql, startLiveApp } from "./helpers/live-server";
+import { gid } from "./helpers/ids";
 
 /** The default app: demo data, playground and introspection on (NODE_ENV=test), logs at info. */
 let live: LiveApp;
@@ -160,7 +161,7 @@ describe("playground", () => {
     const config = JSON.parse(/<script type="application\/json" id="playground-config">([^<]*)<\/script>/.exec(html)![1]);
     expect(config.endpoint).toBe("/graphql");
     expect(config.examples.map((e: any) => e.name)).toEqual(expect.arrayContaining(["AccountView", "CreateAnnualPlan", "RollForward"]));
-    expect(config.examples.find((e: any) => e.name === "AccountView").variables).toEqual({ id: "1", period: "6" });
+    expect(config.examples.find((e: any) => e.name === "AccountView").variables).toEqual({ id: gid("Account", 1), period: gid("Period", 6) });
   });
 
   it("GET /graphql from a browser (Accept: text/html) serves the same page; API requests are untouched", async () => {

@@ -17,6 +17,7 @@ import {
   onTheWire,
   type PeriodSet,
 } from "./helpers/fixtures-part3";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let am1: TestUser;
@@ -77,7 +78,7 @@ describe("opportunities: account, plans and objective", () => {
     const o = (
       await h.ok(am1.token, M.opportunity, { input: { name: "Big deal", accountId: accA, revenue: "1250000.50", objectiveId: obA, planIds: [PA2, PA, PA2], closeDate: "2026-06-30" } })
     ).createOpportunity;
-    expect(o).toMatchObject({ name: "Big deal", revenue: "1250000.50", status: "OPEN", probability: 10, account: { id: accA }, owner: { id: am1.user.id.toString() }, objective: { id: obA }, sourceActivity: null });
+    expect(o).toMatchObject({ name: "Big deal", revenue: "1250000.50", status: "OPEN", probability: 10, account: { id: accA }, owner: { id: gid("User", am1.user.id) }, objective: { id: obA }, sourceActivity: null });
     expect(ids(o.plans).sort()).toEqual([PA, PA2].sort());
     expect(await linkAudits(PA, o.id, "OPPORTUNITY_LINKED")).toHaveLength(1);
     expect(await linkAudits(PA2, o.id, "OPPORTUNITY_LINKED")).toHaveLength(1);
@@ -195,7 +196,7 @@ describe("activities: consistency of contact, plan, objective and opportunity", 
       plan: { id: PA },
       objective: { id: obA },
       opportunity: { id: oppA },
-      owner: { id: String(am1.user.id) },
+      owner: { id: gid("User", am1.user.id) },
       followUpOf: null,
     });
     const g = await mkActivity(h, am1.token, { subject: "global", type: "TASK", accountId: accA, objectiveId: obG, planId: PAF });
@@ -292,7 +293,7 @@ describe("follow-ups", () => {
       plan: { id: PA },
       objective: { id: obA },
       opportunity: { id: oppA },
-      owner: { id: String(rev.user.id) },
+      owner: { id: gid("User", rev.user.id) },
       followUpOf: { id: src },
     });
     const f2 = (await h.ok(am1.token, M.followUpActivity, { id: src, input: { subject: "undated", type: "EMAIL" } })).createFollowUpActivity;
@@ -309,7 +310,7 @@ describe("follow-ups", () => {
 
   it("createFollowUpOpportunity inherits account and objective, is linked to the activity's plan and records sourceActivity", async () => {
     const o = (await h.ok(am1.token, M.followUpOpportunity, { id: src, input: { name: "upsell", revenue: "99.99", probability: 40, closeDate: "2026-10-01" } })).createFollowUpOpportunity;
-    expect(o).toMatchObject({ name: "upsell", revenue: "99.99", status: "OPEN", account: { id: accA }, owner: { id: String(am1.user.id) }, objective: { id: obA }, plans: [{ id: PA }], sourceActivity: { id: src } });
+    expect(o).toMatchObject({ name: "upsell", revenue: "99.99", status: "OPEN", account: { id: accA }, owner: { id: gid("User", am1.user.id) }, objective: { id: obA }, plans: [{ id: PA }], sourceActivity: { id: src } });
     expect(await linkAudits(PA, o.id, "OPPORTUNITY_LINKED")).toHaveLength(1);
     expect((await getOpp(o.id)).probability).toBe(40);
     // without a plan or objective on the activity there is nothing to inherit

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { createYear, type Ref } from "./helpers/fixtures-part1";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
+import { fromGlobalId, gid } from "./helpers/ids";
 
 interface Edge {
   cursor: string;
@@ -15,13 +16,14 @@ interface Edge {
 interface Conn {
   totalCount: number;
   edges: Edge[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-const ACCOUNTS = `query($s: String, $first: Int, $after: String) { accounts(search: $s, first: $first, after: $after) {
-  totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`;
+const ACCOUNTS = `query($s: String, $first: Int, $after: String, $last: Int, $before: String) {
+  accounts(search: $s, first: $first, after: $after, last: $last, before: $before) {
+  totalCount edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
 const PLANS = `query($f: BusinessPlanFilter, $first: Int, $after: String) { businessPlans(filter: $f, first: $first, after: $after) {
-  totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`;
+  totalCount edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), "utf8").toString("base64url");
 
@@ -35,7 +37,7 @@ let fy: { year: Ref; quarters: Ref[] };
 const planIds: string[] = [];
 let planAccounts: { a: string; b: string };
 
-async function accounts(vars: { s?: string; first?: number; after?: string }): Promise<Conn> {
+async function accounts(vars: { s?: string; first?: number; after?: string; last?: number; before?: string }): Promise<Conn> {
   return (await h.ok(am.token, ACCOUNTS, vars)).accounts;
 }
 async function plans(vars: { f?: Record<string, unknown>; first?: number; after?: string }): Promise<Conn> {
@@ -75,10 +77,10 @@ beforeAll(async () => {
   const a = await svc.accounts.create(am.user, { name: "Acct 9998 plans A" });
   const b = await svc.accounts.create(am.user, { name: "Acct 9999 plans B" });
   total += 2;
-  planAccounts = { a: String(a.id), b: String(b.id) };
+  planAccounts = { a: gid("Account", a.id), b: gid("Account", b.id) };
   for (let i = 0; i < 130; i++) {
-    const p = await svc.plans.create(am.user, { name: `Plan ${i}`, accountId: String(i % 3 === 0 ? b.id : a.id), periodId: i % 2 ? fy.year.id : fy.quarters[i % 4].id });
-    planIds.push(String(p.id));
+    const p = await svc.plans.create(am.user, { name: `Plan ${i}`, accountId: gid("Account", i % 3 === 0 ? b.id : a.id), periodId: i % 2 ? fy.year.id : fy.quarters[i % 4].id });
+    planIds.push(gid("BusinessPlan", p.id));
   }
 });
 afterAll(async () => h?.close());
@@ -88,7 +90,7 @@ describe("accounts connection", () => {
     const c = await accounts({});
     expect(c.edges).toHaveLength(50);
     expect(c.totalCount).toBe(total);
-    expect(c.pageInfo).toEqual({ hasNextPage: true, endCursor: c.edges[49].cursor });
+    expect(c.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: c.edges[0].cursor, endCursor: c.edges[49].cursor });
   });
 
   it("first: 500 is allowed; first: 0 returns no edges", async () => {
@@ -123,7 +125,7 @@ describe("accounts connection", () => {
     const numbered = small.filter((n) => /^Acct \d{4}$/.test(n.name)).map((n) => n.name);
     expect(numbered).toEqual(Array.from({ length: NUMBERED }, (_, i) => `Acct ${String(i).padStart(4, "0")}`));
     // equal names: by id
-    const dups = small.filter((n) => n.name === "Dup Name").map((n) => Number(n.id));
+    const dups = small.filter((n) => n.name === "Dup Name").map((n) => fromGlobalId(n.id)!.id);
     expect(dups).toHaveLength(DUPLICATES);
     expect(dups).toEqual([...dups].sort((x, y) => x - y));
   });
@@ -145,7 +147,7 @@ describe("accounts connection", () => {
         // one sorts before the pages already read, one after
         const early = await h.deps.services.accounts.create(am.user, { name: "Acct 0000 added early" });
         const late = await h.deps.services.accounts.create(am.user, { name: "zzz added late" });
-        added = [String(early.id), String(late.id)];
+        added = [gid("Account", early.id), gid("Account", late.id)];
       },
     );
     const seenIds = idsOf(seen);
@@ -181,6 +183,52 @@ describe("accounts connection", () => {
     }
   });
 
+  it("last/before pages backward: the same accounts, in the same order, as paging forward", async () => {
+    const forward = await walk((after) => accounts({ first: 97, after }));
+    const backward: Edge["node"][] = [];
+    let before: string | undefined;
+    for (let page = 0; ; page++) {
+      expect(page).toBeLessThan(1000);
+      const c = await accounts({ last: 97, before });
+      backward.unshift(...c.edges.map((e) => e.node));
+      if (c.edges.length) {
+        expect(c.pageInfo.startCursor).toBe(c.edges[0].cursor);
+        expect(c.pageInfo.endCursor).toBe(c.edges.at(-1)!.cursor);
+      }
+      expect(c.pageInfo.hasNextPage).toBe(before !== undefined);
+      if (!c.pageInfo.hasPreviousPage) break;
+      before = c.pageInfo.startCursor!;
+    }
+    expect(idsOf(backward)).toEqual(idsOf(forward));
+    // any edge's cursor as `before` gives the edges right before it
+    const all = await accounts({ first: 100 });
+    const prev = await accounts({ last: 10, before: all.edges[42].cursor });
+    expect(idsOf(prev.edges.map((e) => e.node))).toEqual(idsOf(all.edges.slice(32, 42).map((e) => e.node)));
+    expect(prev.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    // the first page going forward knows nothing comes before it; a later one says something does
+    expect((await accounts({ first: 5 })).pageInfo.hasPreviousPage).toBe(false);
+    expect((await accounts({ first: 5, after: all.edges[3].cursor })).pageInfo.hasPreviousPage).toBe(true);
+    const tail = await accounts({ last: 3 });
+    expect(idsOf(tail.edges.map((e) => e.node))).toEqual(idsOf(forward.slice(-3)));
+    expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it("last above 500 or negative, a bad `before`, or first/after mixed with last/before is BAD_USER_INPUT naming the argument", async () => {
+    const c = (await accounts({ first: 2 })).edges[1].cursor;
+    for (const [vars, field] of [
+      [{ last: 501 }, "last"],
+      [{ last: -1 }, "last"],
+      [{ before: "garbage" }, "before"],
+      [{ last: 2, before: b64(["Acct", 1.5]) }, "before"],
+      [{ first: 2, last: 2 }, "last"],
+      [{ after: c, before: c }, "before"],
+      [{ first: 2, before: c }, "before"],
+    ] as Array<[Record<string, unknown>, string]>) {
+      const err = expectCode(await h.gql(am.token, ACCOUNTS, vars), "BAD_USER_INPUT");
+      expect(err.message, JSON.stringify(vars)).toMatch(new RegExp(`^${field}: `));
+    }
+  });
+
   describe("search", () => {
     const names = (c: Conn) => c.edges.map((e) => e.node.name).sort();
 
@@ -205,7 +253,7 @@ describe("accounts connection", () => {
 
     it("no match gives an empty page; an empty search gives everything", async () => {
       const none = await accounts({ s: "no such account" });
-      expect(none).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+      expect(none).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
       expect((await accounts({ s: "" })).totalCount).toBe(total);
     });
 
@@ -222,7 +270,7 @@ describe("businessPlans connection", () => {
     const c = await plans({});
     expect(c.edges).toHaveLength(50);
     expect(c.totalCount).toBe(130);
-    expect(c.pageInfo).toEqual({ hasNextPage: true, endCursor: c.edges[49].cursor });
+    expect(c.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: c.edges[0].cursor, endCursor: c.edges[49].cursor });
     const all = await plans({ first: 500 });
     expect(idsOf(all.edges.map((e) => e.node))).toEqual(planIds);
     expect(all.pageInfo.hasNextPage).toBe(false);

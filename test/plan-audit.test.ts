@@ -20,6 +20,7 @@ import {
   type World,
   timeOf,
 } from "./helpers/plan-kit";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let w: World;
@@ -48,7 +49,7 @@ async function oneNewEntry(planId: string, actorId: number, write: () => Promise
   expect(after.length).toBe(before.length + 1);
   expect(after.slice(1)).toEqual(before); // older entries untouched
   const e = after[0];
-  expect(e.changedBy.id).toBe(String(actorId));
+  expect(e.changedBy.id).toBe(gid("User", actorId));
   // DateTime has millisecond precision on both databases
   expect(timeOf(e.changedAt)).toBeGreaterThanOrEqual(t0 - 5);
   expect(timeOf(e.changedAt)).toBeLessThanOrEqual(t1 + 5);
@@ -65,7 +66,7 @@ describe("what is recorded", () => {
     const [e, ...rest] = await trail(id);
     expect(rest).toEqual([]);
     expect(e.action).toBe("CREATED");
-    expect(e.changedBy.id).toBe(String(w.owner.user.id));
+    expect(e.changedBy.id).toBe(gid("User", w.owner.user.id));
     expect(timeOf(e.changedAt)).toBeGreaterThanOrEqual(t0 - 5);
     const byField = Object.fromEntries(e.changes.map((c) => [c.field, c]));
     expect(byField).toMatchObject({
@@ -73,7 +74,7 @@ describe("what is recorded", () => {
       type: { oldValue: null, newValue: "REGIONAL" },
       status: { oldValue: null, newValue: "DRAFT" },
       accountId: { oldValue: null, newValue: w.accountId },
-      ownerId: { oldValue: null, newValue: String(w.owner.user.id) },
+      ownerId: { oldValue: null, newValue: gid("User", w.owner.user.id) },
       periodId: { oldValue: null, newValue: w.future.year },
       territory: { oldValue: null, newValue: "South" },
       revenueTarget: { oldValue: null, newValue: "1000.00" },
@@ -134,7 +135,7 @@ describe("what is recorded", () => {
       created = await h.ok(w.otherAm.token, M.createOpportunity, { input: { name: "D2", accountId: w.accountId, revenue: "1.00", planIds: [other, id] } });
     });
     expect(e).toMatchObject({ action: "OPPORTUNITY_LINKED", changes: [{ field: "opportunityId", oldValue: null, newValue: created.createOpportunity.id }] });
-    expect((await trail(id))[0]).toMatchObject({ action: "OPPORTUNITY_LINKED", changedBy: { id: String(w.otherAm.user.id) } });
+    expect((await trail(id))[0]).toMatchObject({ action: "OPPORTUNITY_LINKED", changedBy: { id: gid("User", w.otherAm.user.id) } });
   });
 
   it("contact added: CONTACT_ADDED once", async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../src/modules/plans/plan-audit";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { codeOf, countAll, countRows, createPlan, createWorld, createYear, expectRejected, M, Q, snapshot, type World } from "./helpers/plan-kit";
+import { keyOf } from "./helpers/ids";
 
 let h: Harness;
 let w: World;
@@ -38,7 +39,7 @@ const tally = (rs: GqlResult[]) => {
 };
 
 const auditActions = async (planId: string) =>
-  (await h.deps.db.query<{ action: string }>(`SELECT action FROM plan_audit_entry WHERE plan_id = ${h.deps.db.param(1)} ORDER BY id`, [Number(planId)])).map(
+  (await h.deps.db.query<{ action: string }>(`SELECT action FROM plan_audit_entry WHERE plan_id = ${h.deps.db.param(1)} ORDER BY id`, [keyOf(planId)])).map(
     (r) => r.action,
   );
 
@@ -145,7 +146,7 @@ describe("Database.write", () => {
       db.write(async (em) => {
         const start = performance.now();
         maxQueued = Math.max(maxQueued, db.pendingWrites);
-        await recordAudit(em, Number(planId), w.admin.user.id, "PROBE", []);
+        await recordAudit(em, keyOf(planId), w.admin.user.id, "PROBE", []);
         // hold the transaction open across a timer; on PostgreSQL the first two wait until both are inside
         // theirs (side by side, whatever the machine's speed: a pool that ran one at a time would hang here)
         if (db.dialect === "postgres" && i < 2) {

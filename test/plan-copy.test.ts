@@ -21,6 +21,7 @@ import {
   type PlanSnapshot,
   type World,
 } from "./helpers/plan-kit";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let w: World;
@@ -109,7 +110,7 @@ describe("a successful roll forward", () => {
     // created out of order: the position is the calendar position, not the creation order
     dst = await year(2031, [4, 2, 3, 1], ["Mar", "Jan", "Feb"]);
     before = await countAll(h);
-    const id = (await h.ok(w.admin.token, M.copy, { id: R, p: dst.year, o: String(w.otherAm.user.id) })).copyBusinessPlan.id;
+    const id = (await h.ok(w.admin.token, M.copy, { id: R, p: dst.year, o: gid("User", w.otherAm.user.id) })).copyBusinessPlan.id;
     copy = (await h.ok(w.admin.token, TREE, { id })).businessPlan;
   });
 
@@ -129,7 +130,7 @@ describe("a successful roll forward", () => {
       businessUnit: "Automation",
       territory: "Italy",
       revenueTarget: "1000000.00",
-      owner: { id: String(w.otherAm.user.id) },
+      owner: { id: gid("User", w.otherAm.user.id) },
       period: { id: dst.year },
       parent: null,
       copiedFrom: { id: R },
@@ -191,7 +192,7 @@ describe("a successful roll forward", () => {
   it("an ACCOUNT_MANAGER can roll a sub-tree forward and owns the copy", async () => {
     const id = (await h.ok(w.owner.token, M.copy, { id: C1, p: dst.q[1] })).copyBusinessPlan.id;
     const p = (await h.ok(w.owner.token, TREE, { id })).businessPlan;
-    expect(p).toMatchObject({ name: "C1 Q1", owner: { id: String(w.owner.user.id) }, period: { id: dst.q[1] }, parent: null, copiedFrom: { id: C1 } });
+    expect(p).toMatchObject({ name: "C1 Q1", owner: { id: gid("User", w.owner.user.id) }, period: { id: dst.q[1] }, parent: null, copiedFrom: { id: C1 } });
     expect(p.children[0]).toMatchObject({ name: "G Feb", period: { id: dst.m.Feb } });
     expect(p.objectives[0]).toMatchObject({ name: "O3 Feb", period: { id: dst.m.Feb }, parent: null }); // its parent objective was not copied
   });
@@ -233,8 +234,8 @@ describe("refusals create nothing", () => {
     const t = await year(2036, [1, 2, 3, 4], ["Jan", "Feb", "Mar"]);
     await expectNothingCreated(() => h.gql(w.reviewer.token, M.copy, { id: R, p: t.year }), "FORBIDDEN");
     await expectNothingCreated(() => h.gql(w.analyst.token, M.copy, { id: R, p: t.year }), "FORBIDDEN");
-    await expectNothingCreated(() => h.gql(w.owner.token, M.copy, { id: R, p: t.year, o: String(w.otherAm.user.id) }), "FORBIDDEN");
-    await expectNothingCreated(() => h.gql(w.admin.token, M.copy, { id: R, p: t.year, o: String(w.reviewer.user.id) }), "BAD_USER_INPUT");
+    await expectNothingCreated(() => h.gql(w.owner.token, M.copy, { id: R, p: t.year, o: gid("User", w.otherAm.user.id) }), "FORBIDDEN");
+    await expectNothingCreated(() => h.gql(w.admin.token, M.copy, { id: R, p: t.year, o: gid("User", w.reviewer.user.id) }), "BAD_USER_INPUT");
     await expectNothingCreated(() => h.gql(w.admin.token, M.copy, { id: "99999", p: t.year }), "NOT_FOUND");
     await expectNothingCreated(() => h.gql(w.admin.token, M.copy, { id: R, p: "99999" }), "NOT_FOUND");
     // and the same target then works

@@ -27,6 +27,7 @@ import {
   type World,
   timeOf,
 } from "./helpers/plan-kit";
+import { gid } from "./helpers/ids";
 
 let h: Harness;
 let w: World;
@@ -67,40 +68,40 @@ describe("creating a plan", () => {
     const r = await create(w.owner, { revenueTarget: "1000.50" });
     expect(r.errors).toBeUndefined();
     const p = r.data.createBusinessPlan;
-    expect(p).toMatchObject({ status: "DRAFT", version: 1, owner: { id: String(w.owner.user.id) }, revenueTarget: "1000.50" });
+    expect(p).toMatchObject({ status: "DRAFT", version: 1, owner: { id: gid("User", w.owner.user.id) }, revenueTarget: "1000.50" });
     const full = (await h.ok(w.admin.token, Q.plan, { id: p.id })).businessPlan;
     expect(full.statusHistory).toEqual([]);
     expect(full.auditTrail).toHaveLength(1);
-    expect(full.auditTrail[0]).toMatchObject({ action: "CREATED", changedBy: { id: String(w.owner.user.id) } });
+    expect(full.auditTrail[0]).toMatchObject({ action: "CREATED", changedBy: { id: gid("User", w.owner.user.id) } });
   });
 
   it("an ADMIN creates a plan owned by themself, or by the ACCOUNT_MANAGER / ADMIN they name", async () => {
     const a = (await create(w.admin)).data.createBusinessPlan;
-    expect(a.owner.id).toBe(String(w.admin.user.id));
-    const b = (await create(w.admin, { ownerId: String(w.owner.user.id) })).data.createBusinessPlan;
-    expect(b.owner.id).toBe(String(w.owner.user.id));
+    expect(a.owner.id).toBe(gid("User", w.admin.user.id));
+    const b = (await create(w.admin, { ownerId: gid("User", w.owner.user.id) })).data.createBusinessPlan;
+    expect(b.owner.id).toBe(gid("User", w.owner.user.id));
     const admin2 = await h.user(Role.ADMIN, "Second admin");
-    const c = (await create(w.admin, { ownerId: String(admin2.user.id) })).data.createBusinessPlan;
-    expect(c.owner.id).toBe(String(admin2.user.id));
+    const c = (await create(w.admin, { ownerId: gid("User", admin2.user.id) })).data.createBusinessPlan;
+    expect(c.owner.id).toBe(gid("User", admin2.user.id));
     const audit = (await h.ok(w.admin.token, Q.plan, { id: b.id })).businessPlan.auditTrail[0];
-    expect(audit.changedBy.id).toBe(String(w.admin.user.id)); // who did it, not who owns it
-    expect(audit.changes).toContainEqual({ field: "ownerId", oldValue: null, newValue: String(w.owner.user.id) });
+    expect(audit.changedBy.id).toBe(gid("User", w.admin.user.id)); // who did it, not who owns it
+    expect(audit.changes).toContainEqual({ field: "ownerId", oldValue: null, newValue: gid("User", w.owner.user.id) });
   });
 
   it("an ACCOUNT_MANAGER may name themself as owner", async () => {
-    const r = await create(w.owner, { ownerId: String(w.owner.user.id) });
-    expect(r.data.createBusinessPlan.owner.id).toBe(String(w.owner.user.id));
+    const r = await create(w.owner, { ownerId: gid("User", w.owner.user.id) });
+    expect(r.data.createBusinessPlan.owner.id).toBe(gid("User", w.owner.user.id));
   });
 
   const rejections: Array<[string, () => TestUser, () => Record<string, unknown>, string]> = [
     ["REVIEWER", () => w.reviewer, () => ({}), "FORBIDDEN"],
     ["ANALYST", () => w.analyst, () => ({}), "FORBIDDEN"],
-    ["REVIEWER naming an AM owner", () => w.reviewer, () => ({ ownerId: String(w.owner.user.id) }), "FORBIDDEN"],
-    ["ANALYST naming themself", () => w.analyst, () => ({ ownerId: String(w.analyst.user.id) }), "FORBIDDEN"],
-    ["ACCOUNT_MANAGER naming another AM", () => w.owner, () => ({ ownerId: String(w.otherAm.user.id) }), "FORBIDDEN"],
-    ["ACCOUNT_MANAGER naming an ADMIN", () => w.owner, () => ({ ownerId: String(w.admin.user.id) }), "FORBIDDEN"],
-    ["ADMIN naming a REVIEWER owner", () => w.admin, () => ({ ownerId: String(w.reviewer.user.id) }), "BAD_USER_INPUT"],
-    ["ADMIN naming an ANALYST owner", () => w.admin, () => ({ ownerId: String(w.analyst.user.id) }), "BAD_USER_INPUT"],
+    ["REVIEWER naming an AM owner", () => w.reviewer, () => ({ ownerId: gid("User", w.owner.user.id) }), "FORBIDDEN"],
+    ["ANALYST naming themself", () => w.analyst, () => ({ ownerId: gid("User", w.analyst.user.id) }), "FORBIDDEN"],
+    ["ACCOUNT_MANAGER naming another AM", () => w.owner, () => ({ ownerId: gid("User", w.otherAm.user.id) }), "FORBIDDEN"],
+    ["ACCOUNT_MANAGER naming an ADMIN", () => w.owner, () => ({ ownerId: gid("User", w.admin.user.id) }), "FORBIDDEN"],
+    ["ADMIN naming a REVIEWER owner", () => w.admin, () => ({ ownerId: gid("User", w.reviewer.user.id) }), "BAD_USER_INPUT"],
+    ["ADMIN naming an ANALYST owner", () => w.admin, () => ({ ownerId: gid("User", w.analyst.user.id) }), "BAD_USER_INPUT"],
     ["ADMIN naming an unknown owner", () => w.admin, () => ({ ownerId: "99999" }), "NOT_FOUND"],
     ["an unknown account", () => w.owner, () => ({ accountId: "99999" }), "NOT_FOUND"],
     ["an unknown period", () => w.owner, () => ({ periodId: "99999" }), "NOT_FOUND"],
@@ -133,7 +134,7 @@ describe("editing a plan's fields: every status x actor", () => {
     expect(after.row).toMatchObject({ name: input.name, description: input.description, territory: input.territory, status });
     const last = (await h.ok(w.admin.token, Q.plan, { id })).businessPlan.auditTrail[0];
     expect(last.action).toBe("UPDATED");
-    expect(last.changedBy.id).toBe(String(u.user.id));
+    expect(last.changedBy.id).toBe(gid("User", u.user.id));
     expect(last.changes.map((c: any) => c.field).sort()).toEqual(["description", "name", "revenueTarget", "territory"]);
   });
 
@@ -196,7 +197,7 @@ describe("objectives follow the plan's edit rules and lock with it", () => {
     expect(Number(after.row.version)).toBe(Number(before.row.version) + 1); // objectives are part of the plan (issue 12)
     const action = { create: "OBJECTIVE_CREATED", update: "OBJECTIVE_UPDATED", delete: "OBJECTIVE_DELETED" }[op];
     const last = (await h.ok(w.admin.token, Q.plan, { id })).businessPlan.auditTrail[0];
-    expect(last).toMatchObject({ action, changedBy: { id: String(u.user.id) } });
+    expect(last).toMatchObject({ action, changedBy: { id: gid("User", u.user.id) } });
   });
 });
 
@@ -427,7 +428,7 @@ describe("child plans and hierarchy", () => {
     expect(Number(after.row.version)).toBe(Number(before.row.version) + 1);
     expect(after.audit).toBe(before.audit + 1);
     const last = (await h.ok(w.admin.token, Q.plan, { id: parent })).businessPlan.auditTrail[0];
-    expect(last).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: String(w.owner.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: child }] });
+    expect(last).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: gid("User", w.owner.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: child }] });
   });
 
   it.each(["FINAL_APPROVED", "EXPIRED"] as Status[])("no child plan under a %s parent (PLAN_LOCKED), nothing created", async (status) => {
@@ -583,7 +584,7 @@ describe("expireBusinessPlans", () => {
       expect(after.audit).toBe(before.get(id)!.audit + 1);
       const p = (await h.ok(w.admin.token, Q.plan, { id })).businessPlan;
       const last = p.statusHistory.at(-1);
-      expect(last).toMatchObject({ from, to: "EXPIRED", changedBy: { id: String(w.admin.user.id) } });
+      expect(last).toMatchObject({ from, to: "EXPIRED", changedBy: { id: gid("User", w.admin.user.id) } });
       expect(last.comment).toContain("2011-01-01");
       expect(timeOf(last.changedAt)).toBeGreaterThanOrEqual(t0 - 1000);
     }

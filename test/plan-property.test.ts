@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DB } from "./helpers/db";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { codeOf, countRows, createWorld, M, type Status, type World } from "./helpers/plan-kit";
+import { gid } from "./helpers/ids";
 
 // ---------- the model ----------
 
@@ -137,7 +138,7 @@ describe("property: the workflow table governs every sequence of actions", () =>
             p.name = newName;
             expect(r.data.updateBusinessPlan).toMatchObject({ name: newName, version: p.version, status: p.status });
           } else {
-            p.history.push({ from: p.status, to: TARGET[c.op], by: String(u.user.id) });
+            p.history.push({ from: p.status, to: TARGET[c.op], by: gid("User", u.user.id) });
             p.status = TARGET[c.op];
             expect(r.data.changeBusinessPlanStatus).toMatchObject({ status: p.status, version: p.version });
           }

@@ -33,6 +33,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DB } from "./helpers/db";
 import { createHarness, type GqlResult, type Harness, type TestUser } from "./helpers/harness";
+import { gid, keyOf } from "./helpers/ids";
 import { codeOf, createWorld, M, type Status, type World } from "./helpers/plan-kit";
 
 const NUM_RUNS = Number(process.env.PLAN_TREE_PROPERTY_RUNS ?? (TEST_DB === "postgres" ? 200 : 500));
@@ -97,7 +98,7 @@ class Model {
   }
   subtree(id: string): MPlan[] {
     const out = [this.plan(id)];
-    for (let i = 0; i < out.length; i++) out.push(...this.children(out[i].id).sort((a, b) => Number(a.id) - Number(b.id)));
+    for (let i = 0; i < out.length; i++) out.push(...this.children(out[i].id).sort((a, b) => keyOf(a.id) - keyOf(b.id)));
     return out;
   }
   objectivesOf(planId: string) {
@@ -109,7 +110,7 @@ class Model {
       for (const o of this.objectives.values()) if (o.parent === id) (out.push(o), walk(o.id));
     };
     walk(objectiveId);
-    return out.sort((a, b) => Number(a.id) - Number(b.id));
+    return out.sort((a, b) => keyOf(a.id) - keyOf(b.id));
   }
   live(id: string): Figures {
     const tree = new Set(this.subtree(id).map((p) => p.id));
@@ -220,7 +221,7 @@ beforeAll(async () => {
   h = await createHarness();
   w = await createWorld(h);
   users = { A: w.owner, B: w.otherAm, reviewer: w.reviewer, admin: w.admin, analyst: w.analyst };
-  for (const [k, u] of Object.entries(users)) actorOfUser.set(String(u.user.id), k as Actor);
+  for (const [k, u] of Object.entries(users)) actorOfUser.set(gid("User", u.user.id), k as Actor);
 });
 afterAll(async () => h?.close());
 
@@ -262,7 +263,7 @@ async function readState(acc: string): Promise<{ plans: State; accountObjectives
       parent: p.parent?.id ?? null,
       copiedFrom: p.copiedFrom?.id ?? null,
       children: p.children.map((c: any) => c.id).sort(),
-      objectives: p.objectives.map((o: any) => ({ id: o.id, name: o.name, parent: o.parent?.id ?? null })).sort((a: any, b: any) => Number(a.id) - Number(b.id)),
+      objectives: p.objectives.map((o: any) => ({ id: o.id, name: o.name, parent: o.parent?.id ?? null })).sort((a: any, b: any) => keyOf(a.id) - keyOf(b.id)),
       rollup: p.rollup,
       audit: p.auditTrail.map((e: any) => e.action),
     });
@@ -287,7 +288,7 @@ async function fixture(init: Start): Promise<{ m: Model; acc: string }> {
   const m = new Model();
   const acc = (await h.ok(w.admin.token, M.createAccount, { input: { name: `tree run ${++seq}` } })).createAccount.id as string;
   const mk = async (by: Actor, year: Year, target: string, parent: string | null, owner?: Actor): Promise<string> => {
-    const input = { name: `p${++seq}`, accountId: acc, periodId: periodOf(year), parentId: parent, revenueTarget: target, ownerId: owner ? String(users[owner].user.id) : undefined };
+    const input = { name: `p${++seq}`, accountId: acc, periodId: periodOf(year), parentId: parent, revenueTarget: target, ownerId: owner ? gid("User", users[owner].user.id) : undefined };
     const id = (await h.ok(users[by].token, M.createPlan, { input })).createBusinessPlan.id as string;
     m.plans.set(id, { id, owner: owner ?? by, year, status: "DRAFT", parent, version: 1, audit: ["CREATED"], target: cents(target), frozen: null, copiedFrom: null });
     if (parent) m.change(parent, "CHILD_ADDED");
@@ -337,7 +338,7 @@ async function fixture(init: Start): Promise<{ m: Model; acc: string }> {
 }
 
 const pick = <T>(list: T[], n: number): T | undefined => (list.length ? list[n % list.length] : undefined);
-const planList = (m: Model) => [...m.plans.values()].sort((a, b) => Number(a.id) - Number(b.id));
+const planList = (m: Model) => [...m.plans.values()].sort((a, b) => keyOf(a.id) - keyOf(b.id));
 
 /** Runs one command against the API and the model; returns the model's and the API's code. */
 async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; got: Code; r?: GqlResult }> {
@@ -430,7 +431,7 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
             .map((o) => (o.parent ? m.objectives.get(o.parent)?.plan : null))
             .filter((p): p is string => p != null && p !== x.id),
         ),
-      ].sort((a, b) => Number(a) - Number(b));
+      ].sort((a, b) => keyOf(a) - keyOf(b));
       for (const p of others) if (!want && p !== x.parent) want = structure(m, c.actor, m.plan(p));
       const r = await gql(M.deletePlan, { id: x.id });
       if (!want) {
@@ -446,7 +447,7 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
       return { want, got: codeOf(r) ?? "OK", r };
     }
     case "createObjective": {
-      const objectives = [...m.objectives.values()].sort((a, b) => Number(a.id) - Number(b.id));
+      const objectives = [...m.objectives.values()].sort((a, b) => keyOf(a.id) - keyOf(b.id));
       const parent = c.b % 3 === 0 ? undefined : pick(objectives, c.c);
       let want: Code | null = analyst ? "FORBIDDEN" : structure(m, c.actor, x);
       let parentPlan: MPlan | null = null;
@@ -472,7 +473,7 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
       return { want, got: codeOf(r) ?? "OK", r };
     }
     case "deleteObjective": {
-      const objectives = [...m.objectives.values()].sort((a, b) => Number(a.id) - Number(b.id));
+      const objectives = [...m.objectives.values()].sort((a, b) => keyOf(a.id) - keyOf(b.id));
       const o = pick(objectives, c.b);
       if (!o) return { want: "SKIP", got: "SKIP" };
       let want: Code | null = analyst ? "FORBIDDEN" : o.plan ? structure(m, c.actor, m.plan(o.plan)) : null;
@@ -501,7 +502,7 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
         stats.copies++;
         // the copies are registered from what the API created, then checked against the prediction below
         const after = await readState(acc);
-        const fresh = [...after.plans.values()].filter((p) => !m.plans.has(p.id)).sort((a, b) => Number(a.id) - Number(b.id));
+        const fresh = [...after.plans.values()].filter((p) => !m.plans.has(p.id)).sort((a, b) => keyOf(a.id) - keyOf(b.id));
         expect(fresh.map((p) => p.copiedFrom)).toEqual(tree.map((p) => p.id)); // breadth-first, children by id
         const copyOf = new Map(tree.map((p, i) => [p.id, fresh[i].id]));
         const inTree = new Set(tree.map((p) => p.id));
@@ -577,7 +578,7 @@ function expectModel(m: Model, s: { plans: State; accountObjectives: string[] },
   expect([...s.plans.keys()].sort(), JSON.stringify(ctx)).toEqual([...m.plans.keys()].sort());
   for (const p of m.plans.values()) {
     const got = s.plans.get(p.id)!;
-    const objectives = m.objectivesOf(p.id).sort((a, b) => Number(a.id) - Number(b.id));
+    const objectives = m.objectivesOf(p.id).sort((a, b) => keyOf(a.id) - keyOf(b.id));
     const f = m.figures(p.id);
     expect(
       {
@@ -594,7 +595,7 @@ function expectModel(m: Model, s: { plans: State; accountObjectives: string[] },
       JSON.stringify({ plan: p.id, ctx }),
     ).toEqual({
       status: p.status,
-      owner: String(users[p.owner].user.id),
+      owner: gid("User", users[p.owner].user.id),
       parent: p.parent,
       copiedFrom: p.copiedFrom,
       children: m.children(p.id).map((c) => c.id).sort(),
@@ -612,7 +613,7 @@ const STRUCTURAL = /^(CHILD_|OBJECTIVE_)/;
 
 /** Invariants 2-5, from the served states before and after the step (no model involved). */
 function expectStepInvariants(before: State, after: State, actor: Actor, ctx: unknown) {
-  const actorId = String(users[actor].user.id);
+  const actorId = gid("User", users[actor].user.id);
   const msg = JSON.stringify(ctx);
   if (actor === "analyst") expect(after, msg).toEqual(before);
   for (const [id, b] of before) {

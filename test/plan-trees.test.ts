@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
+import { gid, keyOf } from "./helpers/ids";
 import {
   countAll,
   createPlan,
@@ -100,7 +101,7 @@ describe("structure is part of the plan: approval locks the tree", () => {
     expect(moved.updateBusinessPlan).toMatchObject({ parent: { id: mine }, version: 2 });
     const parent = await figures(mine);
     expect(parent.version).toBe(2);
-    expect(parent.auditTrail[0]).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: String(w.admin.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: theirs }] });
+    expect(parent.auditTrail[0]).toMatchObject({ action: "CHILD_ADDED", changedBy: { id: gid("User", w.admin.user.id) }, changes: [{ field: "childId", oldValue: null, newValue: theirs }] });
   });
 
   it("another manager cannot hang a child plan under my DRAFT plan, so I can still delete my own plan", async () => {
@@ -168,7 +169,7 @@ describe("structure is part of the plan: approval locks the tree", () => {
     const db = h.deps.db;
     const entryId = async (planId: string, action: string) =>
       Number(
-        (await db.query<{ id: number }>(`SELECT MAX(id) AS id FROM plan_audit_entry WHERE plan_id = ${db.param(1)} AND action = ${db.param(2)}`, [Number(planId), action]))[0]
+        (await db.query<{ id: number }>(`SELECT MAX(id) AS id FROM plan_audit_entry WHERE plan_id = ${db.param(1)} AND action = ${db.param(2)}`, [keyOf(planId), action]))[0]
           .id ?? 0,
       );
     for (const [i, { top, mid }] of pairs.entries()) {
@@ -212,7 +213,7 @@ describe("cascades never cross owners; copies belong to the copier", () => {
     expect((await h.ok(w.admin.token, M.deleteObjective, { id: accountObjective })).deleteObjective).toBe(accountObjective);
     const p = await figures(theirPlan);
     expect(p.version).toBe(Number(before[0][1].row.version) + 1);
-    expect(p.auditTrail[0]).toMatchObject({ action: "OBJECTIVE_DELETED", changedBy: { id: String(w.admin.user.id) } });
+    expect(p.auditTrail[0]).toMatchObject({ action: "OBJECTIVE_DELETED", changedBy: { id: gid("User", w.admin.user.id) } });
     expect(p.auditTrail[0].changes).toEqual(
       expect.arrayContaining([
         { field: "objectiveId", oldValue: theirs, newValue: null },
@@ -224,7 +225,7 @@ describe("cascades never cross owners; copies belong to the copier", () => {
   it("a child objective under someone else's plan objective needs the right to edit that plan, and is recorded there", async () => {
     const theirPlan = await createPlan(h, w, { by: w.otherAm });
     const theirObjective = await objective(w.otherAm, { planId: theirPlan });
-    const myChild = await createPlan(h, w, { by: w.admin, ownerId: String(w.owner.user.id), parentId: theirPlan, periodId: w.future.q[0] });
+    const myChild = await createPlan(h, w, { by: w.admin, ownerId: gid("User", w.owner.user.id), parentId: theirPlan, periodId: w.future.q[0] });
     const before = await snaps(theirPlan, myChild);
     const r = await h.gql(w.owner.token, M.createObjective, { input: { name: "mine", planId: myChild, periodId: w.future.q[0], parentId: theirObjective } });
     await expectRejected(h, r, "FORBIDDEN", before);
@@ -235,8 +236,8 @@ describe("cascades never cross owners; copies belong to the copier", () => {
   it("removing an objective that hangs under another plan's objective (deleteObjective, or deleting its plan) is an edit of that plan: FORBIDDEN without the right, else OBJECTIVE_CHILD_REMOVED there", async () => {
     const top = await createPlan(h, w); // owner AM's
     const goal = await objective(w.owner, { planId: top, name: "Top goal" });
-    const mid = await createPlan(h, w, { by: w.admin, ownerId: String(w.otherAm.user.id), parentId: top, periodId: w.future.q[0] });
-    const leaf = await createPlan(h, w, { by: w.admin, ownerId: String(w.otherAm.user.id), parentId: mid, periodId: w.future.q[0] });
+    const mid = await createPlan(h, w, { by: w.admin, ownerId: gid("User", w.otherAm.user.id), parentId: top, periodId: w.future.q[0] });
+    const leaf = await createPlan(h, w, { by: w.admin, ownerId: gid("User", w.otherAm.user.id), parentId: mid, periodId: w.future.q[0] });
     const inMid = await objective(w.admin, { planId: mid, parentId: goal, periodId: w.future.q[0], name: "Mid part" });
     await objective(w.admin, { planId: leaf, parentId: goal, periodId: w.future.q[0], name: "Leaf part" });
     const before = await snaps(top, mid, leaf);
@@ -258,15 +259,15 @@ describe("cascades never cross owners; copies belong to the copier", () => {
 
   it("copyBusinessPlan by a manager: every copy, all the way down, belongs to the copier (and to ownerId for an ADMIN)", async () => {
     const root = await createPlan(h, w);
-    const child = await createPlan(h, w, { by: w.admin, ownerId: String(w.otherAm.user.id), parentId: root, periodId: w.future.q[0] });
+    const child = await createPlan(h, w, { by: w.admin, ownerId: gid("User", w.otherAm.user.id), parentId: root, periodId: w.future.q[0] });
     await createPlan(h, w, { by: w.otherAm, parentId: child, periodId: w.future.q[0] });
     const target = await createYear(h, 2098, [1, 2, 3, 4], "FY2098-trees");
     const TREE = `query($id: ID!) { businessPlan(id: $id) { owner { id } children { owner { id } children { owner { id } } } } }`;
     const owners = (p: any): string[] => [p.owner.id, ...(p.children ?? []).flatMap(owners)];
     const copy = (await h.ok(w.owner.token, M.copy, { id: root, p: target.year })).copyBusinessPlan.id;
-    expect(owners((await h.ok(w.admin.token, TREE, { id: copy })).businessPlan)).toEqual(Array(3).fill(String(w.owner.user.id)));
-    const named = (await h.ok(w.admin.token, M.copy, { id: root, p: target.year, o: String(w.otherAm.user.id) })).copyBusinessPlan.id;
-    expect(owners((await h.ok(w.admin.token, TREE, { id: named })).businessPlan)).toEqual(Array(3).fill(String(w.otherAm.user.id)));
+    expect(owners((await h.ok(w.admin.token, TREE, { id: copy })).businessPlan)).toEqual(Array(3).fill(gid("User", w.owner.user.id)));
+    const named = (await h.ok(w.admin.token, M.copy, { id: root, p: target.year, o: gid("User", w.otherAm.user.id) })).copyBusinessPlan.id;
+    expect(owners((await h.ok(w.admin.token, TREE, { id: named })).businessPlan)).toEqual(Array(3).fill(gid("User", w.otherAm.user.id)));
   });
 
   it("unlinkOpportunityFromPlan with a plan the opportunity is not linked to is NOT_FOUND and records nothing", async () => {

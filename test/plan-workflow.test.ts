@@ -24,6 +24,7 @@ import {
   type World,
   timeOf,
 } from "./helpers/plan-kit";
+import { gid } from "./helpers/ids";
 
 // ---------- the table from the issue, written independently ----------
 
@@ -189,12 +190,12 @@ describe("changeBusinessPlanStatus: every (from x to x actor x period ended) cel
     expect(after.audit).toBe(before.audit + 1);
     const p = (await h.ok(h.admin.token, Q.plan, { id: planId })).businessPlan;
     const last = p.statusHistory.at(-1);
-    expect(last).toMatchObject({ from, to, comment, changedBy: { id: String(actor.user.user.id) } });
+    expect(last).toMatchObject({ from, to, comment, changedBy: { id: gid("User", actor.user.user.id) } });
     expect(timeOf(last.changedAt)).toBeGreaterThanOrEqual(t0 - 1000);
     expect(timeOf(last.changedAt)).toBeLessThanOrEqual(Date.now() + 1000);
     expect(p.auditTrail[0]).toMatchObject({
       action: "STATUS_CHANGED",
-      changedBy: { id: String(actor.user.user.id) },
+      changedBy: { id: gid("User", actor.user.user.id) },
       changes: expect.arrayContaining([{ field: "status", oldValue: from, newValue: to }]),
     });
   });
@@ -216,7 +217,7 @@ describe("workflow details", () => {
     const expected: unknown[] = [];
     for (const [u, s, c] of steps) {
       await h.ok(u.token, M.changeStatus, { id, s, c });
-      expected.push({ from: prev, to: s, comment: c, changedBy: { id: String(u.user.id) } });
+      expected.push({ from: prev, to: s, comment: c, changedBy: { id: gid("User", u.user.id) } });
       prev = s;
     }
     const p = (await h.ok(w.analyst.token, Q.plan, { id })).businessPlan;

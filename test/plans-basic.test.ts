@@ -22,6 +22,7 @@ import {
   type Ref,
 } from "./helpers/fixtures-part1";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 const PLAN_FIELDS = `
   id name type status description businessUnit territory revenueTarget version createdAt updatedAt
@@ -72,7 +73,7 @@ describe("createBusinessPlan / businessPlan", () => {
     );
     const plan = wire(d.createBusinessPlan);
     expect(plan).toEqual({
-      id: expect.stringMatching(/^\d+$/),
+      id: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
       name: "Planned FY2098",
       type: "REGIONAL",
       status: "DRAFT",
@@ -84,7 +85,7 @@ describe("createBusinessPlan / businessPlan", () => {
       createdAt: ISO,
       updatedAt: ISO,
       account: { id: acc.id },
-      owner: { id: String(am.user.id) },
+      owner: { id: gid("User", am.user.id) },
       period: { id: fy.year.id },
       parent: null,
       children: [],
@@ -94,7 +95,7 @@ describe("createBusinessPlan / businessPlan", () => {
       activities: [],
       contacts: [],
       statusHistory: [],
-      auditTrail: [{ action: "CREATED", changedBy: { id: String(am.user.id) }, changedAt: ISO, changes: expect.any(Array) }],
+      auditTrail: [{ action: "CREATED", changedBy: { id: gid("User", am.user.id) }, changedAt: ISO, changes: expect.any(Array) }],
       rollup: { revenueTarget: "1250000.50", childrenRevenueTarget: "0.00", pipelineRevenue: "0.00", wonRevenue: "0.00", attainment: 0 },
     });
     expect(plan.auditTrail[0].changes).toEqual(
@@ -124,9 +125,9 @@ describe("createBusinessPlan / businessPlan", () => {
     const d = await h.ok(
       h.admin.token,
       `mutation($a: ID!, $p: ID!, $o: ID!) { createBusinessPlan(input: { name: "Assigned", accountId: $a, periodId: $p, ownerId: $o }) { owner { id } } }`,
-      { a: acc.id, p: fy.year.id, o: String(am2.user.id) },
+      { a: acc.id, p: fy.year.id, o: gid("User", am2.user.id) },
     );
-    expect(d.createBusinessPlan.owner.id).toBe(String(am2.user.id));
+    expect(d.createBusinessPlan.owner.id).toBe(gid("User", am2.user.id));
   });
 
   it("references that cannot exist are NOT_FOUND and create nothing", async () => {
@@ -196,14 +197,14 @@ describe("changeBusinessPlanStatus", () => {
       id: plan.id,
       status: "SUBMITTED",
       version: 2,
-      statusHistory: [{ from: "DRAFT", to: "SUBMITTED", comment: "Please review", changedBy: { id: String(am.user.id) } }],
+      statusHistory: [{ from: "DRAFT", to: "SUBMITTED", comment: "Please review", changedBy: { id: gid("User", am.user.id) } }],
     });
     d = await h.ok(am.token, STATUS, { id: plan.id, s: "FINAL_APPROVED" });
     expect(d.changeBusinessPlanStatus.status).toBe("FINAL_APPROVED");
     expect(d.changeBusinessPlanStatus.version).toBe(3);
     expect(d.changeBusinessPlanStatus.statusHistory.map((s: { from: string; to: string }) => `${s.from}>${s.to}`)).toEqual(["DRAFT>SUBMITTED", "SUBMITTED>FINAL_APPROVED"]);
     const r = wire((await h.ok(am.token, GET, { id: plan.id })).businessPlan);
-    expect(r.statusHistory[1]).toEqual({ from: "SUBMITTED", to: "FINAL_APPROVED", changedBy: { id: String(am.user.id) }, changedAt: ISO, comment: null });
+    expect(r.statusHistory[1]).toEqual({ from: "SUBMITTED", to: "FINAL_APPROVED", changedBy: { id: gid("User", am.user.id) }, changedAt: ISO, comment: null });
     expect(r.auditTrail[0]).toMatchObject({ action: "STATUS_CHANGED", changes: [{ field: "status", oldValue: "SUBMITTED", newValue: "FINAL_APPROVED" }] });
   });
 
@@ -276,7 +277,7 @@ describe("expireBusinessPlans", () => {
     ]);
     expect((await h.ok(am.token, GET, { id: current.id })).businessPlan.status).toBe("DRAFT");
     const hist = await h.ok(am.token, GET, { id: approved.id });
-    expect(hist.businessPlan.statusHistory.at(-1)).toMatchObject({ from: "FINAL_APPROVED", to: "EXPIRED", changedBy: { id: String(h.admin.user.id) } });
+    expect(hist.businessPlan.statusHistory.at(-1)).toMatchObject({ from: "FINAL_APPROVED", to: "EXPIRED", changedBy: { id: gid("User", h.admin.user.id) } });
     // EXPIRED is final and locked
     await expectRejected(h, am.token, STATUS, { id: approved.id, s: "DRAFT" }, "INVALID_STATUS_TRANSITION");
     await expectRejected(h, am.token, UPDATE, { id: draft.id, input: { name: "Revive" } }, "PLAN_LOCKED");
@@ -309,7 +310,7 @@ describe("copyBusinessPlan", () => {
       version: 1,
       revenueTarget: "1000.00",
       period: { id: fyNext.year.id },
-      owner: { id: String(am.user.id) },
+      owner: { id: gid("User", am.user.id) },
       copiedFrom: { id: src.id },
       opportunities: [],
       activities: [],
@@ -334,9 +335,9 @@ describe("copyBusinessPlan", () => {
     const d = await h.ok(h.admin.token, `mutation($id: ID!, $p: ID!, $o: ID!) { copyBusinessPlan(id: $id, periodId: $p, ownerId: $o) { owner { id } period { id } } }`, {
       id: src.id,
       p: fyNext.quarters[2].id,
-      o: String(am2.user.id),
+      o: gid("User", am2.user.id),
     });
-    expect(d.copyBusinessPlan).toEqual({ owner: { id: String(am2.user.id) }, period: { id: fyNext.quarters[2].id } });
+    expect(d.copyBusinessPlan).toEqual({ owner: { id: gid("User", am2.user.id) }, period: { id: fyNext.quarters[2].id } });
   });
 
   it("a period of another type is BAD_USER_INPUT; ids that cannot exist are NOT_FOUND; nothing is created", async () => {
@@ -395,7 +396,7 @@ describe("businessPlans connection and plan lists", () => {
     };
     expect(await run({ accountId: a.id })).toEqual([top.id, kid.id, marco.id]);
     expect(await run({ accountId: a.id, topLevelOnly: true })).toEqual([top.id, marco.id]);
-    expect(await run({ accountId: a.id, ownerId: String(am2.user.id) })).toEqual([marco.id]);
+    expect(await run({ accountId: a.id, ownerId: gid("User", am2.user.id) })).toEqual([marco.id]);
     expect(await run({ accountId: a.id, periodId: fy.quarters[0].id })).toEqual([kid.id]);
     expect(await run({ accountId: a.id, status: ["SUBMITTED"] })).toEqual([marco.id]);
     expect(await run({ accountId: a.id, status: ["DRAFT", "SUBMITTED"], topLevelOnly: true })).toEqual([top.id, marco.id]);

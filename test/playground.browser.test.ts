@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DB } from "./helpers/db";
 import { type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { gid } from "./helpers/ids";
 
 /**
  * The playground in a real browser: Debian's Chromium driven by playwright-core,
@@ -109,7 +110,7 @@ describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in he
     await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
     await expect.poll(queryText, { timeout: 15_000 }).toContain("query AccountView($id: ID!, $period: ID)");
     // Nothing clicked: the variables came with the first tab.
-    expect(JSON.parse(await toolText("Variables"))).toEqual({ id: "1", period: "6" });
+    expect(JSON.parse(await toolText("Variables"))).toEqual({ id: gid("Account", 1), period: gid("Period", 6) });
     expect(await toolText("Headers")).toBe("");
   });
 

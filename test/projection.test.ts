@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESOLVER_NEEDS } from "../src/loaders/projection";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
+import { gid } from "./helpers/ids";
 
 /**
  * The list loaders read only the columns their field's selection needs
@@ -49,7 +50,7 @@ describe("column projections", () => {
   };
 
   it("the account view's list statements read the selected columns, the ids and the loader keys only", async () => {
-    const { r, sql: statements } = await run(ACCOUNT_VIEW, { id: "1" });
+    const { r, sql: statements } = await run(ACCOUNT_VIEW, { id: gid("Account", 1) });
     expect(r.errors ?? []).toEqual([]);
     expect(r.data.account.businessPlans[0].children[0].objectives[0].activities.length).toBeGreaterThan(0);
 
@@ -75,7 +76,7 @@ describe("column projections", () => {
 
   it("fragments and inline fragments count: their fields are read too", async () => {
     const { r, sql: statements } = await run(
-      `fragment A on Activity { notes } query { account(id: "1") { businessPlans { children { objectives { activities { id ...A ... on Activity { completedAt } } } } } } }`,
+      `fragment A on Activity { notes } query { account(id: "${gid("Account", 1)}") { businessPlans { children { objectives { activities { id ...A ... on Activity { completedAt } } } } } } }`,
     );
     expect(r.errors ?? []).toEqual([]);
     const activities = selectOf(statements, /FROM "activity" "t" WHERE "t"\."objective_id" IN/);
@@ -85,7 +86,7 @@ describe("column projections", () => {
   });
 
   it("positions listing the same relation with different selections share one statement, with the union of the columns", async () => {
-    const { r, sql: statements } = await run(`{ a: account(id: "1") { contacts { firstName } } b: account(id: "2") { contacts { lastName email } } }`);
+    const { r, sql: statements } = await run(`{ a: account(id: "${gid("Account", 1)}") { contacts { firstName } } b: account(id: "${gid("Account", 2)}") { contacts { lastName email } } }`);
     expect(r.errors ?? []).toEqual([]);
     const contacts = selectOf(statements, /FROM "contact" "t" WHERE "t"\."account_id" IN/);
     for (const col of ["firstName", "lastName", "email", "accountId"]) expect(contacts).toContain(`AS "${col}"`);
@@ -96,19 +97,19 @@ describe("column projections", () => {
 
   it("a key read earlier with fewer columns than a later position needs is read again, and answers right", async () => {
     // a third level: a territory plan under one of Globex's child plans
-    const plans = await h.ok("demo-giulia", `{ account(id: "1") { businessPlans { id parent { id } period { id } } } }`);
+    const plans = await h.ok("demo-giulia", `{ account(id: "${gid("Account", 1)}") { businessPlans { id parent { id } period { id } } } }`);
     const child = plans.account.businessPlans.find((p: any) => p.parent !== null);
     // (Globex's demo tree is FINAL_APPROVED, which locks its structure: a DRAFT tree of its own)
     const mk = async (name: string, parentId?: string) =>
       (
         await h.ok(h.admin.token, `mutation($input: CreateBusinessPlanInput!) { createBusinessPlan(input: $input) { id } }`, {
-          input: { name, accountId: "1", periodId: child.period.id, parentId, territory: "North" },
+          input: { name, accountId: gid("Account", 1), periodId: child.period.id, parentId, territory: "North" },
         })
       ).createBusinessPlan.id as string;
     await mk("Globex north territory", await mk("Globex north region", await mk("Globex north")));
     // every plan's children at level 1 (only ids needed), then the grandchildren's names: the
     // grandchildren's keys were read at level 1 with fewer columns
-    const { r, sql: statements } = await run(`{ account(id: "1") { businessPlans { id children { id children { id name territory } } } } }`);
+    const { r, sql: statements } = await run(`{ account(id: "${gid("Account", 1)}") { businessPlans { id children { id children { id name territory } } } } }`);
     expect(r.errors ?? []).toEqual([]);
     const childReads = statements.filter((x) => /FROM "business_plan" "t" WHERE "t"\."parent_id" IN/.test(x));
     expect(childReads).toHaveLength(2);
@@ -126,7 +127,7 @@ describe("column projections", () => {
     const saved = needs.Activity.followUpOf;
     delete needs.Activity.followUpOf;
     try {
-      const { r, sql: statements } = await run(`{ account(id: "1") { activities(status: [PLANNED]) { subject followUpOf { subject } } } }`);
+      const { r, sql: statements } = await run(`{ account(id: "${gid("Account", 1)}") { activities(status: [PLANNED]) { subject followUpOf { subject } } } }`);
       expect(r.errors ?? []).toEqual([]);
       const activities = selectOf(statements, /FROM "activity" "t" WHERE "t"\."account_id" IN/);
       expect(activities).toContain(`AS "notes"`);
@@ -143,12 +144,12 @@ describe("column projections", () => {
     needs.Objective.isGlobal = ["planId"]; // forgets accountId
     let broken: GqlResult;
     try {
-      broken = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { name isGlobal } } } }`);
+      broken = await h.gql("demo-giulia", `{ account(id: "${gid("Account", 1)}") { businessPlans { objectives { name isGlobal } } } }`);
     } finally {
       needs.Objective.isGlobal = saved;
     }
     // (another document: projections are memoised per parsed document)
-    const fixed = await h.gql("demo-giulia", `{ account(id: "1") { businessPlans { objectives { id name isGlobal } } } }`);
+    const fixed = await h.gql("demo-giulia", `{ account(id: "${gid("Account", 1)}") { businessPlans { objectives { id name isGlobal } } } }`);
     expect(fixed.errors ?? []).toEqual([]);
     const plans = fixed.data.account.businessPlans as Array<{ objectives: Array<{ isGlobal: boolean }> }>;
     expect(plans.flatMap((p) => p.objectives).every((o) => o.isGlobal === false)).toBe(true);

@@ -13,6 +13,7 @@ import { Role } from "../src/common/enums";
 import { buildAppSchema } from "../src/graphql/schema";
 import { estimateOperation, LIST_SIZES, QUERY_LIMITS } from "../src/graphql/limits";
 import { Q2, Q3 } from "../bench/queries";
+import { gid } from "./helpers/ids";
 import { postGql, startTestServer, type TestServer } from "./helpers/security-kit";
 
 const AMPLIFY = `query Amplify($id: ID!) { account(id: $id) { opportunities { plans { opportunities { plans { opportunities { id name revenue } } } } } } }`;
@@ -35,12 +36,32 @@ describe("the estimate", () => {
 
   it("the bench's Q2 and Q3 are inside the limit; the amplification query is far beyond it", () => {
     const cost = (q: string, v: Record<string, unknown>) => estimateOperation(buildAppSchema(), parse(q), v).cost;
-    expect(cost(Q2, { id: "1", period: "1" })).toBe(119_556);
-    expect(cost(Q3, { period: "1" })).toBe(2_391_141);
-    expect(cost(AMPLIFY, { id: "1" })).toBe(18_900_602);
-    expect(cost(THREE_LEVELS, { id: "1" })).toBe(25_602);
-    expect(cost(Q3, { period: "1" })).toBeLessThan(QUERY_LIMITS.maxComplexity);
-    expect(cost(AMPLIFY, { id: "1" })).toBeGreaterThan(QUERY_LIMITS.maxComplexity);
+    expect(cost(Q2, { id: gid("Account", 1), period: gid("Period", 1) })).toBe(119_556);
+    expect(cost(Q3, { period: gid("Period", 1) })).toBe(2_391_141);
+    expect(cost(AMPLIFY, { id: gid("Account", 1) })).toBe(18_900_602);
+    expect(cost(THREE_LEVELS, { id: gid("Account", 1) })).toBe(25_602);
+    expect(cost(Q3, { period: gid("Period", 1) })).toBeLessThan(QUERY_LIMITS.maxComplexity);
+    expect(cost(AMPLIFY, { id: gid("Account", 1) })).toBeGreaterThan(QUERY_LIMITS.maxComplexity);
+  });
+
+  it("accounts(last:) counts like first, nodes(ids:) counts the ids it is given (from variables too), ancestors its declared size", () => {
+    const est = (q: string, v: Record<string, unknown> = {}) => estimateOperation(buildAppSchema(), parse(q), v);
+    const page = (arg: string) => est(`{ accounts(${arg}) { edges { node { id name } } } }`).cost;
+    expect(page("last: 7")).toBe(page("first: 7"));
+    expect(page("last: 7")).toBeLessThan(page("last: 8"));
+    expect(page("last: 500")).toBe(page("first: 500"));
+    const byLast = est(`query($n: Int) { accounts(last: $n) { edges { node { id name } } } }`, { n: 300 });
+    expect(byLast.cost).toBe(page("first: 300"));
+    expect([...byLast.lists.keys()]).toContain("Query.accounts(last: 300)");
+    const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on BusinessPlan { name } } }`;
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => gid("BusinessPlan", i + 1));
+    // 1 + n x (id + name)
+    expect(est(NODES, { ids: ids(1) }).cost).toBe(3);
+    expect(est(NODES, { ids: ids(40) }).cost).toBe(81);
+    expect(est(NODES, { ids: ids(100) }).cost).toBe(201);
+    expect(LIST_SIZES["Query.nodes"]).toBe(100);
+    // a plan's ancestors multiply their selection by 10
+    expect(est(`{ businessPlan(id: "${gid("BusinessPlan", 1)}") { ancestors { id name } } }`).cost).toBe(est(`{ businessPlan(id: "${gid("BusinessPlan", 1)}") { id } }`).cost + 20);
   });
 });
 
@@ -117,7 +138,7 @@ describe("over HTTP, with an ANALYST token, at growing N", () => {
 
   it("the same shape with first on its lists is admitted (estimate 1,667) and answers at most that many", async () => {
     const paged = `query Paged($id: ID!) { account(id: $id) { opportunities(first: 5) { plans(first: 2) { opportunities(first: 5) { plans(first: 2) { opportunities(first: 5) { id name revenue } } } } } } }`;
-    expect(estimateOperation(buildAppSchema(), parse(paged), { id: "1" }).cost).toBe(1_667);
+    expect(estimateOperation(buildAppSchema(), parse(paged), { id: gid("Account", 1) }).cost).toBe(1_667);
     const r = await postGql(s.url, analyst, paged, { id: accountId });
     expect(r.status).toBe(200);
     expect(r.json.errors).toBeUndefined();

@@ -1,5 +1,6 @@
 import { PlanStatus, Role } from "../common/enums";
 import { forbidden } from "../common/errors";
+import { toGlobalId } from "../common/ids";
 import type { User } from "../modules/users/user.entity";
 
 /** Everyone signed in may read. Writing needs any role but ANALYST. */
@@ -45,7 +46,7 @@ export function assertMayEditPlan(user: User, plan: PlanAccess, what = "edit it"
   if (mayEditPlan(user, plan)) return;
   throw forbidden(
     plan.status === PlanStatus.SUBMITTED
-      ? `only the owner of BusinessPlan ${plan.id}, a REVIEWER or an ADMIN may ${what} (it is SUBMITTED)`
-      : `only the owner of BusinessPlan ${plan.id} or an ADMIN may ${what}`,
+      ? `only the owner of BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, a REVIEWER or an ADMIN may ${what} (it is SUBMITTED)`
+      : `only the owner of BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} or an ADMIN may ${what}`,
   );
 }

@@ -1,6 +1,6 @@
 import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from "typeorm";
 import { notFound } from "./errors";
-import { parseId } from "./ids";
+import { type NodeType, parseId } from "./ids";
 
 export interface FindOpts {
   /**
@@ -25,15 +25,20 @@ export function rowLock(em: EntityManager, mode: "update" | "keyShare"): { lock?
   return { lock: { mode: mode === "update" ? "pessimistic_write" : "for_key_share" } };
 }
 
-/** Loads a record by its GraphQL id or throws NOT_FOUND (also for ids that cannot exist). */
+/**
+ * Loads a record by its GraphQL (global) id or throws NOT_FOUND, also for ids that cannot exist:
+ * malformed, or the id of another type (`label` is the GraphQL type the id must be of).
+ * A number is a database key (internal callers that follow a row's foreign key).
+ */
 export async function mustFind<T extends ObjectLiteral>(
   em: EntityManager,
   entity: EntityTarget<T>,
   rawId: string | number,
-  label: string,
+  label: NodeType,
   opts: FindOpts = {},
 ): Promise<T> {
-  const id = parseId(rawId);
+  // a number is a database key from the server's own rows; a string is a GraphQL (global) id
+  const id = typeof rawId === "number" ? rawId : parseId(rawId, label);
   const lock = opts.forUpdate ? rowLock(em, "update") : {};
   const row = id === null ? null : await em.findOne(entity, { where: { id } as unknown as FindOptionsWhere<T>, ...lock });
   if (!row) throw notFound(label, rawId);
@@ -45,7 +50,7 @@ export async function findOptional<T extends ObjectLiteral>(
   em: EntityManager,
   entity: EntityTarget<T>,
   rawId: string | number | null | undefined,
-  label: string,
+  label: NodeType,
 ): Promise<T | null> {
   if (rawId === null || rawId === undefined) return null;
   return mustFind(em, entity, rawId, label);

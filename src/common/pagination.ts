@@ -3,11 +3,11 @@ import { badInput } from "./errors";
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 
-/** Validates `first`: default 50, at most 500, never negative. */
-export function pageSize(first: number | null | undefined): number {
+/** Validates `first` (or `last`, named by `field`): default 50, at most 500, never negative. */
+export function pageSize(first: number | null | undefined, field = "first"): number {
   if (first === null || first === undefined) return DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 0) throw badInput("first", "must be a non-negative integer");
-  if (first > MAX_PAGE) throw badInput("first", `must be at most ${MAX_PAGE}`);
+  if (!Number.isInteger(first) || first < 0) throw badInput(field, "must be a non-negative integer");
+  if (first > MAX_PAGE) throw badInput(field, `must be at most ${MAX_PAGE}`);
   return first;
 }
 
@@ -29,7 +29,11 @@ export function encodeCursor(values: Array<string | number>): string {
   return Buffer.from(JSON.stringify(values), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string | null | undefined, shape: Array<"string" | "number">): Array<string | number> | null {
+export function decodeCursor(
+  cursor: string | null | undefined,
+  shape: Array<"string" | "number">,
+  field = "after",
+): Array<string | number> | null {
   if (cursor === null || cursor === undefined) return null;
   try {
     if (cursor.length > 1000) throw new Error("too long");
@@ -42,7 +46,7 @@ export function decodeCursor(cursor: string | null | undefined, shape: Array<"st
     });
     return v;
   } catch {
-    throw badInput("after", "is not a cursor returned by this API");
+    throw badInput(field, "is not a cursor returned by this API");
   }
 }
 
@@ -50,4 +54,31 @@ export interface Page<T> {
   nodes: T[];
   cursors: string[];
   hasNextPage: boolean;
+  /**
+   * Whether items come before this page. Paging forward (first/after) it is not computed (Relay
+   * allows that): pageInfoOf then answers whether `after` was given.
+   */
+  hasPreviousPage?: boolean;
+}
+
+/** The arguments of a connection that pages both ways (Relay): first/after forward, last/before backward. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** Direction, size and cursor of a page request; mixing first/after with last/before is BAD_USER_INPUT. */
+export function pageRequest(
+  args: PageArgs,
+  shape: Array<"string" | "number">,
+): { backward: boolean; size: number; cursor: Array<string | number> | null } {
+  const backward = args.last != null || args.before != null;
+  if (backward && (args.first != null || args.after != null)) {
+    throw badInput(args.last != null ? "last" : "before", "page with first/after or with last/before, not both");
+  }
+  return backward
+    ? { backward, size: pageSize(args.last, "last"), cursor: decodeCursor(args.before, shape, "before") }
+    : { backward, size: pageSize(args.first, "first"), cursor: decodeCursor(args.after, shape, "after") };
 }

@@ -58,12 +58,12 @@ export function requestedPage(first: unknown, fallback = DEFAULT_PAGE): number {
 }
 
 /**
- * type-graphql `complexity` for list fields paginated with `first`: the
+ * type-graphql `complexity` for list fields paginated with `first` (or `last`): the
  * selection under it counts once per requested item. Used on
  * Query.accounts, Query.businessPlans and BusinessPlan.auditTrail.
  */
 export const pagedListComplexity: ComplexityEstimator = ({ args, childComplexity }: ComplexityEstimatorArgs) =>
-  1 + requestedPage(args.first) * Math.max(childComplexity, 1);
+  1 + requestedPage(args.first ?? args.last) * Math.max(childComplexity, 1);
 
 /** The operation would build a bigger answer than the server allows: QUERY_TOO_LARGE, HTTP 400. */
 export class QueryLimitError extends GraphQLError {
@@ -101,6 +101,8 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "BusinessPlan.opportunities": 50,
   "BusinessPlan.activities": 50,
   "BusinessPlan.statusHistory": 10,
+  // a plan's parent, its parent, ...: a year's tree of regions and territories is a few levels deep
+  "BusinessPlan.ancestors": 10,
   "PlanAuditEntry.changes": 10,
   "Objective.children": 5,
   "Objective.opportunities": 10,
@@ -114,6 +116,8 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Period.children": 12,
   "Query.periods": 50,
   "Query.globalObjectives": 50,
+  // at most MAX_NODES ids; the estimate counts the ids given (assumedListSize)
+  "Query.nodes": 100,
   "Mutation.expireBusinessPlans": 100,
 };
 
@@ -123,11 +127,15 @@ export const UNDECLARED_LIST_SIZE = 50;
 /**
  * The size the estimate assumes for a list field: the `first` the request gives; without one, the
  * declared size of a nested list (which then answers the whole list), or the default page (50) of a
- * paginated one (accounts, businessPlans, auditTrail).
+ * paginated one (accounts, businessPlans, auditTrail); `last` (accounts) counts like `first`, and
+ * `nodes(ids:)` counts the ids given.
  */
 export function assumedListSize(typeName: string, fieldName: string, args: Record<string, unknown>, takesFirst: boolean): number {
   const declared = LIST_SIZES[`${typeName}.${fieldName}`];
-  if (takesFirst && (args.first != null || declared === undefined)) return requestedPage(args.first);
+  const page = args.first ?? args.last; // accounts pages backwards with last
+  if (takesFirst && (page != null || declared === undefined)) return requestedPage(page);
+  // nodes(ids:) answers one item per id given (never more than its declared maximum)
+  if (Array.isArray(args.ids)) return Math.min(args.ids.length, declared ?? UNDECLARED_LIST_SIZE);
   return declared ?? UNDECLARED_LIST_SIZE;
 }
 
@@ -142,7 +150,8 @@ function listSizeEstimator(seen: Map<string, number>): ComplexityEstimator {
     // a connection (accounts, businessPlans) is not a list itself: its page multiplies its edges
     if (!isListType(getNullableType(field.type)) && !takesFirst) return undefined;
     const size = assumedListSize(type.name, field.name, args, takesFirst);
-    if (size > 1) seen.set(`${type.name}.${field.name}${takesFirst && args.first != null ? `(first: ${size})` : ""}`, size);
+    const page = args.first != null ? "first" : args.last != null ? "last" : null;
+    if (size > 1) seen.set(`${type.name}.${field.name}${takesFirst && page ? `(${page}: ${size})` : ""}`, size);
     return 1 + size * Math.max(childComplexity, 1);
   };
 }

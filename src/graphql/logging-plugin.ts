@@ -1,3 +1,4 @@
+import { toGlobalId } from "../common/ids";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import type { Context } from "./context";
@@ -48,7 +49,7 @@ export function requestObserverPlugin(): ApolloServerPlugin<Context> {
     async requestDidStart({ contextValue, request }) {
       const o = currentObservation();
       if (!o) return;
-      o.userId = contextValue.anonymous ? null : String(contextValue.user.id);
+      o.userId = contextValue.anonymous ? null : toGlobalId("User", contextValue.user.id); // the id the API serves (me { id })
       if (request.operationName) o.operationName = request.operationName;
       return {
         async didResolveOperation({ operationName }) {

@@ -14,7 +14,9 @@ import {
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
+import { applyDescriptions } from "./descriptions";
 import { countListItems } from "./limits";
+import { installGlobalIds, NodeResolver } from "./node";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
 let cached: GraphQLSchema | null = null;
@@ -24,6 +26,7 @@ export function buildAppSchema(): GraphQLSchema {
   if (cached) return cached;
   cached = countListItems(buildSchemaSync({
     resolvers: [
+      NodeResolver,
       UsersResolver,
       AccountsResolver,
       AccountConnectionResolver,
@@ -41,6 +44,8 @@ export function buildAppSchema(): GraphQLSchema {
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,
   }));
+  installGlobalIds(cached);
+  applyDescriptions(cached);
   void DateScalar;
   return cached;
 }

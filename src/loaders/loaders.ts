@@ -1,4 +1,4 @@
-import type DataLoader from "dataloader";
+import DataLoader from "dataloader";
 import type { GraphQLResolveInfo } from "graphql";
 import { In, type ObjectLiteral } from "typeorm";
 import type { ActivityStatus, OpportunityStatus, PlanStatus } from "../common/enums";
@@ -82,12 +82,13 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     params: [periodId],
   });
 
+  const planLoader = byIds(BusinessPlan);
   return {
     user: byIds(User),
     account: byIds(Account),
     contact: byIds(Contact),
     period: byIds(Period),
-    plan: byIds(BusinessPlan),
+    plan: planLoader,
     objective: byIds(Objective),
     opportunity: byIds(Opportunity),
     activity: byIds(Activity),
@@ -224,6 +225,35 @@ export function createLoaders(db: Database, o: LoaderOptions) {
     /** Keyed by figuresKey: live figures, or an EXPIRED plan's stored ones, all in one statement per position. */
     rollup: family((_position: string) =>
       valueLoader<PlanFigures, string>(o, (keys) => loadPlanFigures(db, keys, requestTime), () => ({ ...emptyRollup(), asOf: requestTime })),
+    ),
+    /**
+     * The ancestors of each plan, nearest first: one recursive statement for the whole batch,
+     * then the plans through the `plan` loader (one more statement, shared with other plan reads).
+     */
+    planAncestors: new DataLoader<number, BusinessPlan[]>(
+      async (ids) => {
+        const rows = await db.query<{ start_id: number | string; id: number | string }>(
+          `WITH RECURSIVE up(start_id, id, depth) AS (
+             SELECT p.id, p.parent_id, 1 FROM business_plan p WHERE p.id IN ${db.inList(ids.length)} AND p.parent_id IS NOT NULL
+             UNION ALL SELECT up.start_id, b.parent_id, up.depth + 1 FROM up JOIN business_plan b ON b.id = up.id
+               WHERE b.parent_id IS NOT NULL AND up.depth < 1000
+           ) SELECT start_id, id FROM up ORDER BY start_id, depth`,
+          [...ids],
+        );
+        const plans = await planLoader.loadMany([...new Set(rows.map((r) => Number(r.id)))]);
+        const byId = new Map<number, BusinessPlan>();
+        for (const p of plans) if (p && !(p instanceof Error)) byId.set(p.id, p);
+        const out = new Map<number, BusinessPlan[]>();
+        for (const r of rows) {
+          const plan = byId.get(Number(r.id));
+          if (!plan) continue; // deleted meanwhile
+          const list = out.get(Number(r.start_id)) ?? [];
+          list.push(plan);
+          out.set(Number(r.start_id), list);
+        }
+        return ids.map((id) => out.get(id) ?? []);
+      },
+      o.batching ? {} : { maxBatchSize: 1 },
     ),
     objectiveChildren: manyLoader<Objective>(
       o,

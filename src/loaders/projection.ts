@@ -41,6 +41,7 @@ export const RESOLVER_NEEDS: Readonly<Record<string, Readonly<Record<string, rea
     owner: ["ownerId"],
     period: ["periodId"],
     parent: ["parentId"],
+    ancestors: ["id", "parentId"],
     children: ["id"],
     objectives: ["id"],
     opportunities: ["id"],
@@ -86,6 +87,8 @@ export const RESOLVER_NEEDS: Readonly<Record<string, Readonly<Record<string, rea
   Period: { parent: ["parentId"], children: ["id"] },
 };
 
+const ID_NEEDS: readonly string[] = ["id"];
+
 /** A projection: the properties to read, sorted and comma-joined (a loader family key), or null for every column. */
 export type ProjectionKey = string | null;
 
@@ -129,7 +132,8 @@ function compute(info: GraphQLResolveInfo, columns: ReadonlySet<string>, always:
         const name = sel.name.value;
         if (name.startsWith("__")) continue;
         const def = fields[name];
-        const listed = needs[name];
+        // `id` of a node type is served as the global id computed from the id column (graphql/node.ts)
+        const listed = needs[name] ?? (name === "id" ? ID_NEEDS : undefined);
         if (def && !def.resolve && columns.has(name)) props.add(name);
         else if (def?.resolve && listed) for (const p of listed) props.add(p);
         else complete = false;

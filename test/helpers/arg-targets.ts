@@ -11,6 +11,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
   isInputObjectType,
+  isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -42,6 +43,8 @@ export const BASELINES: Record<string, (f: ArgFixture) => Args> = {
   businessPlans: () => ({ first: 5 }),
   contact: (f) => ({ id: f.contact }),
   globalObjectives: () => ({}),
+  node: (f) => ({ id: f.account }),
+  nodes: (f) => ({ ids: [f.account, f.plan, f.contact] }),
   objective: (f) => ({ id: f.objective }),
   opportunity: (f) => ({ id: f.opportunity }),
   period: (f) => ({ id: f.period }),
@@ -151,6 +154,7 @@ export function callOf(
   const ret = getNamedType(field.type);
   let echoField: string | null = null;
   let selection = "";
+  if (isInterfaceType(ret)) selection = "{ __typename }";
   if (isObjectType(ret)) {
     const candidate = echoCandidate ? ret.getFields()[echoCandidate] : undefined;
     if (candidate && getNamedType(candidate.type).name === "String") echoField = candidate.name;

@@ -7,6 +7,7 @@
 import { expect } from "vitest";
 import { Role } from "../../src/common/enums";
 import { expectCode, type GqlResult, type Harness, type TestUser } from "./harness";
+import { gid, keyOf } from "./ids";
 
 export type Status = "DRAFT" | "SUBMITTED" | "FINAL_APPROVED" | "EXPIRED";
 export const STATUSES: readonly Status[] = ["DRAFT", "SUBMITTED", "FINAL_APPROVED", "EXPIRED"];
@@ -100,7 +101,7 @@ export async function createWorld(h: Harness): Promise<World> {
   const seq = ++periodSeq;
   const past = await createYear(h, 2020, [1, 2, 3, 4], `FY2020-${seq}`);
   const future = await createYear(h, 2099, [1, 2, 3, 4], `FY2099-${seq}`);
-  const acc = await h.ok(admin.token, M.createAccount, { input: { name: "Acme", ownerId: String(owner.user.id) } });
+  const acc = await h.ok(admin.token, M.createAccount, { input: { name: "Acme", ownerId: gid("User", owner.user.id) } });
   const other = await h.ok(admin.token, M.createAccount, { input: { name: "Other Co" } });
   const contact = await h.ok(admin.token, M.createContact, { input: { accountId: acc.createAccount.id, firstName: "Cara", lastName: "Contact" } });
   return {
@@ -170,7 +171,7 @@ export async function countRows(h: Harness, table: string, planId?: string): Pro
   const db = h.deps.db;
   const rows = planId === undefined
     ? await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table}`)
-    : await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE plan_id = ${db.param(1)}`, [Number(planId)]);
+    : await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE plan_id = ${db.param(1)}`, [keyOf(planId)]);
   return Number(rows[0].n);
 }
 
@@ -203,7 +204,7 @@ export interface PlanSnapshot {
 /** Everything about one plan straight from the database (row as stored, plus child-row counts). */
 export async function snapshot(h: Harness, planId: string): Promise<PlanSnapshot> {
   const db = h.deps.db;
-  const rows = await db.query(`SELECT * FROM business_plan WHERE id = ${db.param(1)}`, [Number(planId)]);
+  const rows = await db.query(`SELECT * FROM business_plan WHERE id = ${db.param(1)}`, [keyOf(planId)]);
   const row = rows[0] ?? null;
   if (row) for (const k of Object.keys(row)) if (row[k] instanceof Date) row[k] = (row[k] as Date).toISOString();
   return {
@@ -262,14 +263,14 @@ export async function failPlanUpdate(h: Harness, planId: string, status: Status)
   const name = `fail_upd_${Math.random().toString(36).slice(2, 8)}`;
   if (db.dialect === "sqlite") {
     await db.query(
-      `CREATE TRIGGER ${name} BEFORE UPDATE ON business_plan WHEN NEW.id = ${Number(planId)} AND NEW.status = '${status}'
+      `CREATE TRIGGER ${name} BEFORE UPDATE ON business_plan WHEN NEW.id = ${keyOf(planId)} AND NEW.status = '${status}'
        BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
     );
     return async () => void (await db.query(`DROP TRIGGER ${name}`));
   }
   await db.query(
     `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-       IF NEW.id = ${Number(planId)} AND NEW.status = '${status}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`,
+       IF NEW.id = ${keyOf(planId)} AND NEW.status = '${status}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`,
   );
   await db.query(`CREATE TRIGGER ${name} BEFORE UPDATE ON business_plan FOR EACH ROW EXECUTE FUNCTION ${name}()`);
   return async () => {

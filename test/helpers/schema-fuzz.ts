@@ -21,6 +21,8 @@ import {
   isNonNullType,
   isObjectType,
 } from "graphql";
+import { NODE_TYPES } from "../../src/common/ids";
+import { gid } from "./ids";
 
 type Gen = fc.GeneratorValue;
 
@@ -58,8 +60,14 @@ const HOSTILE_STRINGS = [
   "y".repeat(2001),
   "z".repeat(10_001),
 ];
-const HOSTILE_IDS = ["0", "-1", "1.5", "1e999", "0x10", "abc", "' OR 1=1 --", "99999999999999999999", "2147483648", "", " 1 ", "１"];
-const VALID_IDS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "15", "20"];
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+const HOSTILE_IDS = [
+  ...["0", "-1", "1.5", "1e999", "0x10", "abc", "' OR 1=1 --", "99999999999999999999", "2147483648", "", " 1 ", "１", "1", "20"],
+  // forged global ids: a key that cannot exist, an unknown type, padding, the decoded form, a SQL key
+  ...[b64("Account:0"), b64("Account:2147483648"), b64("Nope:1"), `${gid("Account", 1)}=`, "Account:1", b64("Account:1 OR 1=1")],
+];
+/** Global ids of every node type (an argument gets ids of the right type and of others). */
+const VALID_IDS = NODE_TYPES.flatMap((t) => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20].map((n) => gid(t, n)));
 const DECIMALS: unknown[] = ["0", "0.00", "1.5", "1250000.00", "999999999999999.99", 100, 12.5, "1e400", "NaN", "Infinity", "-1", "1.001", "abc", 1e21, "", "9".repeat(40)];
 const DATES = ["2025-01-01", "2026-06-30", "2026-12-31", "2024-02-29", "2099-12-31", "2024-02-30", "0000-01-01", "9999-12-31", "2026-13-01", "yesterday", ""];
 const DATETIMES = ["2026-03-01T10:00:00Z", "2026-03-01T10:00:00.000+02:00", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "now", ""];

@@ -1,4 +1,5 @@
 import { ActivityType, ObjectiveUnit, OpportunityStatus, PeriodType, PlanStatus, PlanType, Role } from "../../common/enums";
+import { toGlobalId as gid } from "../../common/ids";
 import { parseDecimal } from "../../common/money";
 import type { User } from "../../modules/users/user.entity";
 import type { Services } from "../../services";
@@ -49,25 +50,25 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
         type: PeriodType.QUARTER,
         startDate: `${y}-${bounds[i][0]}`,
         endDate: `${y}-${bounds[i][1]}`,
-        parentId: String(year.id),
+        parentId: gid("Period", year.id),
       });
-      q.push(String(p.id));
+      q.push(gid("Period", p.id));
     }
-    years[y] = { id: String(year.id), q };
+    years[y] = { id: gid("Period", year.id), q };
   }
 
   // Accounts and contacts.
-  const globex = await s.accounts.create(giulia, { name: "Globex Industries", industry: "Industrial manufacturing", ownerId: String(giulia.id) });
-  const rossi = await s.accounts.create(giulia, { name: "Rossi & Figli", industry: "Family-owned food distribution", ownerId: String(giulia.id) });
+  const globex = await s.accounts.create(giulia, { name: "Globex Industries", industry: "Industrial manufacturing", ownerId: gid("User", giulia.id) });
+  const rossi = await s.accounts.create(giulia, { name: "Rossi & Figli", industry: "Family-owned food distribution", ownerId: gid("User", giulia.id) });
   const contact = (accountId: number, firstName: string, lastName: string, jobTitle: string, email: string) =>
-    s.contacts.create(giulia, { accountId: String(accountId), firstName, lastName, jobTitle, email });
+    s.contacts.create(giulia, { accountId: gid("Account", accountId), firstName, lastName, jobTitle, email });
   const cfo = await contact(globex.id, "Hannah", "Schmidt", "Chief Financial Officer", "h.schmidt@globex.example");
   const cpo = await contact(globex.id, "Luca", "Ferri", "Head of Procurement", "l.ferri@globex.example");
   await contact(globex.id, "Amira", "Haddad", "Plant Manager, Torino", "a.haddad@globex.example");
   const owner = await contact(rossi.id, "Paolo", "Rossi", "Owner", "paolo@rossiefigli.example");
 
   // Globex: the general account manager's annual plan, quarterly children, BU and territory sub-plans.
-  const g = String(globex.id);
+  const g = gid("Account", globex.id);
   const annual = await s.plans.create(giulia, {
     name: "Globex FY2026 Account Plan",
     accountId: g,
@@ -83,7 +84,7 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
         name: `Globex Q${i + 1} FY2026`,
         accountId: g,
         periodId: years[2026].q[i],
-        parentId: String(annual.id),
+        parentId: gid("BusinessPlan", annual.id),
         revenueTarget: money(["2500000.00", "3000000.00", "3000000.00", "3500000.00"][i]),
       }),
     );
@@ -92,7 +93,7 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
     name: "Globex Industrial Automation BU",
     accountId: g,
     periodId: years[2026].id,
-    parentId: String(annual.id),
+    parentId: gid("BusinessPlan", annual.id),
     type: PlanType.MARKET_SEGMENT,
     businessUnit: "Industrial Automation",
     revenueTarget: money("4000000.00"),
@@ -101,13 +102,13 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
     name: "Globex EMEA Territory",
     accountId: g,
     periodId: years[2026].id,
-    parentId: String(annual.id),
+    parentId: gid("BusinessPlan", annual.id),
     type: PlanType.REGIONAL,
     territory: "EMEA",
     revenueTarget: money("5000000.00"),
   });
-  await s.plans.addContact(giulia, String(annual.id), String(cfo.id));
-  await s.plans.addContact(giulia, String(annual.id), String(cpo.id));
+  await s.plans.addContact(giulia, gid("BusinessPlan", annual.id), gid("Contact", cfo.id));
+  await s.plans.addContact(giulia, gid("BusinessPlan", annual.id), gid("Contact", cpo.id));
 
   // A second account manager's specialty-products plan for the same period.
   const specialty = await s.plans.create(marco, {
@@ -125,7 +126,7 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
   // A family business with one simple plan.
   const rossiPlan = await s.plans.create(giulia, {
     name: "Rossi & Figli FY2026",
-    accountId: String(rossi.id),
+    accountId: gid("Account", rossi.id),
     periodId: years[2026].id,
     type: PlanType.LOCAL,
     revenueTarget: money("250000.00"),
@@ -135,21 +136,21 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
   const calls = await s.objectives.create(giulia, {
     name: "20 sales calls with plant managers",
     periodId: years[2026].q[0],
-    planId: String(quarters[0].id),
+    planId: gid("BusinessPlan", quarters[0].id),
     unit: ObjectiveUnit.CALLS,
     targetQuantity: 20,
   });
   const automationDeal = await s.objectives.create(giulia, {
     name: "Win the Torino line automation retrofit",
     periodId: years[2026].q[1],
-    planId: String(quarters[1].id),
-    contactId: String(cpo.id),
+    planId: gid("BusinessPlan", quarters[1].id),
+    contactId: gid("Contact", cpo.id),
     targetRevenue: money("1200000.00"),
   });
   await s.objectives.create(giulia, {
     name: "Automation pilots installed",
     periodId: years[2026].id,
-    planId: String(bu.id),
+    planId: gid("BusinessPlan", bu.id),
     unit: ObjectiveUnit.UNITS,
     targetQuantity: 5,
   });
@@ -157,7 +158,7 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
     name: "Quarterly executive sponsor meetings",
     periodId: years[2026].id,
     accountId: g,
-    contactId: String(cfo.id),
+    contactId: gid("Contact", cfo.id),
     unit: ObjectiveUnit.MEETINGS,
     targetQuantity: 4,
   });
@@ -169,64 +170,64 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
     targetQuantity: 1,
   });
   await s.objectives.create(admin, { name: "Introduce the 2026 price list", periodId: years[2026].q[0], unit: ObjectiveUnit.UNITS, targetQuantity: 1 });
-  await s.objectives.create(giulia, { name: "Listing in two new regional chains", periodId: years[2026].id, planId: String(rossiPlan.id), targetRevenue: money("80000.00") });
+  await s.objectives.create(giulia, { name: "Listing in two new regional chains", periodId: years[2026].id, planId: gid("BusinessPlan", rossiPlan.id), targetRevenue: money("80000.00") });
 
   // Opportunities.
   const opp = (name: string, accountId: number, revenue: string, status: OpportunityStatus, objectiveId: string | null, planIds: string[], closeDate: string, by = giulia) =>
-    s.opportunities.create(by, { name, accountId: String(accountId), revenue: money(revenue), status, objectiveId, planIds, closeDate });
-  await opp("Torino line retrofit, phase 1", globex.id, "750000.00", OpportunityStatus.WON, String(automationDeal.id), [String(quarters[1].id)], "2026-05-15");
-  await opp("Torino line retrofit, phase 2", globex.id, "450000.00", OpportunityStatus.OPEN, String(automationDeal.id), [String(quarters[1].id), String(bu.id)], "2026-09-30");
-  await opp("Spare parts framework agreement", globex.id, "1800000.00", OpportunityStatus.WON, null, [String(quarters[0].id), String(emea.id)], "2026-02-28");
-  await opp("Predictive maintenance services", globex.id, "600000.00", OpportunityStatus.OPEN, null, [String(emea.id)], "2026-11-30");
-  await opp("Vision sensors for packaging", globex.id, "320000.00", OpportunityStatus.OPEN, null, [String(specialty.id)], "2026-07-31", marco);
-  await opp("Cold-chain logistics upgrade", rossi.id, "60000.00", OpportunityStatus.OPEN, null, [String(rossiPlan.id)], "2026-06-30");
+    s.opportunities.create(by, { name, accountId: gid("Account", accountId), revenue: money(revenue), status, objectiveId, planIds, closeDate });
+  await opp("Torino line retrofit, phase 1", globex.id, "750000.00", OpportunityStatus.WON, gid("Objective", automationDeal.id), [gid("BusinessPlan", quarters[1].id)], "2026-05-15");
+  await opp("Torino line retrofit, phase 2", globex.id, "450000.00", OpportunityStatus.OPEN, gid("Objective", automationDeal.id), [gid("BusinessPlan", quarters[1].id), gid("BusinessPlan", bu.id)], "2026-09-30");
+  await opp("Spare parts framework agreement", globex.id, "1800000.00", OpportunityStatus.WON, null, [gid("BusinessPlan", quarters[0].id), gid("BusinessPlan", emea.id)], "2026-02-28");
+  await opp("Predictive maintenance services", globex.id, "600000.00", OpportunityStatus.OPEN, null, [gid("BusinessPlan", emea.id)], "2026-11-30");
+  await opp("Vision sensors for packaging", globex.id, "320000.00", OpportunityStatus.OPEN, null, [gid("BusinessPlan", specialty.id)], "2026-07-31", marco);
+  await opp("Cold-chain logistics upgrade", rossi.id, "60000.00", OpportunityStatus.OPEN, null, [gid("BusinessPlan", rossiPlan.id)], "2026-06-30");
 
   // Activities with follow-ups.
   const act = (subject: string, type: ActivityType, accountId: number, extra: Record<string, string | Date | null> = {}) =>
-    s.activities.create(giulia, { subject, type, accountId: String(accountId), ...extra });
+    s.activities.create(giulia, { subject, type, accountId: gid("Account", accountId), ...extra });
   const c1 = await act("Intro call with Torino plant", ActivityType.CALL, globex.id, {
-    planId: String(quarters[0].id),
-    objectiveId: String(calls.id),
+    planId: gid("BusinessPlan", quarters[0].id),
+    objectiveId: gid("Objective", calls.id),
     dueAt: new Date("2026-01-20T09:00:00Z"),
   });
-  await s.activities.complete(giulia, String(c1.id), "Interest in retrofitting line 3; wants a proposal.");
+  await s.activities.complete(giulia, gid("Activity", c1.id), "Interest in retrofitting line 3; wants a proposal.");
   const c2 = await act("Call with Milan plant manager", ActivityType.CALL, globex.id, {
-    planId: String(quarters[0].id),
-    objectiveId: String(calls.id),
+    planId: gid("BusinessPlan", quarters[0].id),
+    objectiveId: gid("Objective", calls.id),
     dueAt: new Date("2026-02-03T10:00:00Z"),
   });
-  await s.activities.complete(giulia, String(c2.id), null);
+  await s.activities.complete(giulia, gid("Activity", c2.id), null);
   await act("Call with Lyon plant manager", ActivityType.CALL, globex.id, {
-    planId: String(quarters[0].id),
-    objectiveId: String(calls.id),
+    planId: gid("BusinessPlan", quarters[0].id),
+    objectiveId: gid("Objective", calls.id),
     dueAt: new Date("2026-03-10T10:00:00Z"),
   });
-  await s.activities.followUpActivity(giulia, String(c1.id), {
+  await s.activities.followUpActivity(giulia, gid("Activity", c1.id), {
     subject: "Send retrofit proposal to Torino",
     type: ActivityType.EMAIL,
     dueAt: new Date("2026-01-27T17:00:00Z"),
   });
-  await s.activities.followUpOpportunity(giulia, String(c1.id), { name: "Line 3 retrofit study", revenue: money("85000.00"), probability: 40, closeDate: "2026-04-30" });
+  await s.activities.followUpOpportunity(giulia, gid("Activity", c1.id), { name: "Line 3 retrofit study", revenue: money("85000.00"), probability: 40, closeDate: "2026-04-30" });
   const qbrMeeting = await act("FY2026 business review with Globex", ActivityType.MEETING, globex.id, {
-    objectiveId: String(qbr.id),
-    contactId: String(cfo.id),
+    objectiveId: gid("Objective", qbr.id),
+    contactId: gid("Contact", cfo.id),
     dueAt: new Date("2026-03-25T14:00:00Z"),
   });
-  await s.activities.complete(giulia, String(qbrMeeting.id), "Agreed on the annual targets.");
+  await s.activities.complete(giulia, gid("Activity", qbrMeeting.id), "Agreed on the annual targets.");
   await act("Visit Rossi & Figli warehouse", ActivityType.MEETING, rossi.id, {
-    planId: String(rossiPlan.id),
-    contactId: String(owner.id),
+    planId: gid("BusinessPlan", rossiPlan.id),
+    contactId: gid("Contact", owner.id),
     dueAt: new Date("2026-04-14T08:30:00Z"),
   });
 
   // Approval workflow: submit, review, approve.
-  await s.plans.changeStatus(giulia, String(annual.id), PlanStatus.SUBMITTED, "Ready for review");
-  await s.plans.changeStatus(giulia, String(annual.id), PlanStatus.FINAL_APPROVED, "Approved after review with sales leadership");
-  await s.plans.changeStatus(giulia, String(quarters[0].id), PlanStatus.SUBMITTED, null);
-  await s.plans.changeStatus(giulia, String(quarters[0].id), PlanStatus.FINAL_APPROVED, null);
-  await s.plans.changeStatus(giulia, String(quarters[1].id), PlanStatus.SUBMITTED, "Q2 draft for review");
-  await s.plans.changeStatus(giulia, String(lastYear.id), PlanStatus.SUBMITTED, null);
-  await s.plans.changeStatus(giulia, String(lastYear.id), PlanStatus.FINAL_APPROVED, null);
-  await s.plans.changeStatus(giulia, String(lastYear.id), PlanStatus.EXPIRED, "FY2025 closed");
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", annual.id), PlanStatus.SUBMITTED, "Ready for review");
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", annual.id), PlanStatus.FINAL_APPROVED, "Approved after review with sales leadership");
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", quarters[0].id), PlanStatus.SUBMITTED, null);
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", quarters[0].id), PlanStatus.FINAL_APPROVED, null);
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", quarters[1].id), PlanStatus.SUBMITTED, "Q2 draft for review");
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", lastYear.id), PlanStatus.SUBMITTED, null);
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", lastYear.id), PlanStatus.FINAL_APPROVED, null);
+  await s.plans.changeStatus(giulia, gid("BusinessPlan", lastYear.id), PlanStatus.EXPIRED, "FY2025 closed");
   return tokens;
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import {
   Column,
   CreateDateColumn,
@@ -11,7 +12,7 @@ import {
 } from "typeorm";
 import { User } from "../users/user.entity";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("account")
 export class Account {
   @Field(() => ID)

@@ -6,7 +6,7 @@ import { parseId } from "../../common/ids";
 import { filterValues, maxLength } from "../../common/input-limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
-import { LIMITS, PageInfo } from "../../graphql/common-types";
+import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
 import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -83,7 +83,7 @@ export class AccountConnectionResolver {
 export class AccountsResolver {
   @Query(() => Account, { nullable: true })
   account(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Account | null> {
-    const n = parseId(id);
+    const n = parseId(id, "Account");
     return n === null ? Promise.resolve(null) : ctx.loaders.account.load(n);
   }
 
@@ -93,13 +93,15 @@ export class AccountsResolver {
     @Arg("search", () => String, { nullable: true }) search?: string | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("last", () => Int, { nullable: true }) last?: number | null,
+    @Arg("before", () => String, { nullable: true }) before?: string | null,
   ): Promise<AccountConnection> {
     maxLength("search", search, LIMITS.search);
     const s = search || null;
-    const page = await ctx.services.accounts.page(s, first, after);
+    const page = await ctx.services.accounts.page(s, { first, after, last, before });
     return {
       edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+      pageInfo: pageInfoOf(page, after),
       search: s,
     };
   }
@@ -144,8 +146,8 @@ export class AccountsResolver {
   ) {
     const args = {
       status: filterValues("status", status),
-      periodId: periodId == null ? null : (parseId(periodId) ?? -1),
-      ownerId: ownerId == null ? null : (parseId(ownerId) ?? -1),
+      periodId: periodId == null ? null : (parseId(periodId, "Period") ?? -1),
+      ownerId: ownerId == null ? null : (parseId(ownerId, "User") ?? -1),
       topLevelOnly: topLevelOnly ?? false,
     };
     return ctx.loaders.plansByAccount(args, info).load(a.id);
@@ -163,7 +165,7 @@ export class AccountsResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const p = periodId == null ? null : (parseId(periodId) ?? -1);
+    const p = periodId == null ? null : (parseId(periodId, "Period") ?? -1);
     const [own, global] = await Promise.all([
       ctx.loaders.objectivesByAccount(p, info).load(a.id),
       ctx.loaders.globalObjectives(p, info).load(0),

@@ -1,7 +1,7 @@
 import { Brackets } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
 import { findOptional, mustFind } from "../../common/find";
-import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import { encodeCursor, type Page, type PageArgs, pageRequest } from "../../common/pagination";
 import type { Database } from "../../db/data-source";
 import { User } from "../users/user.entity";
 import { Account } from "./account.entity";
@@ -50,18 +50,26 @@ export class AccountsService {
     return qb;
   }
 
-  /** Accounts by name, then id; keyset pagination over (name, id). */
-  async page(search: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Account>> {
-    const size = pageSize(first);
-    const cursor = decodeCursor(after, ["string", "number"]);
+  /**
+   * Accounts by name, then id; keyset pagination over (name, id), forward (first/after) or
+   * backward (last/before: the last `last` accounts before the cursor, still in ascending order).
+   */
+  async page(search: string | null | undefined, args: PageArgs): Promise<Page<Account>> {
+    const { backward, size, cursor } = pageRequest(args, ["string", "number"]);
     const qb = this.filtered(search);
     if (cursor) {
       const [name, id] = cursor as [string, number];
-      qb.andWhere(new Brackets((w) => w.where("a.name > :cn", { cn: name }).orWhere("a.name = :cn AND a.id > :ci", { ci: id })));
+      const cmp = backward ? "<" : ">";
+      qb.andWhere(new Brackets((w) => w.where(`a.name ${cmp} :cn`, { cn: name }).orWhere(`a.name = :cn AND a.id ${cmp} :ci`, { ci: id })));
     }
-    const rows = await qb.orderBy("a.name", "ASC").addOrderBy("a.id", "ASC").limit(size + 1).getMany();
-    const nodes = rows.slice(0, size);
-    return { nodes, cursors: nodes.map((a) => encodeCursor([a.name, a.id])), hasNextPage: rows.length > size };
+    const order = backward ? "DESC" : "ASC";
+    const rows = await qb.orderBy("a.name", order).addOrderBy("a.id", order).limit(size + 1).getMany();
+    const more = rows.length > size;
+    const nodes = backward ? rows.slice(0, size).reverse() : rows.slice(0, size);
+    const cursors = nodes.map((a) => encodeCursor([a.name, a.id]));
+    return backward
+      ? { nodes, cursors, hasNextPage: args.before != null, hasPreviousPage: more }
+      : { nodes, cursors, hasNextPage: more };
   }
 
   count(search: string | null | undefined): Promise<number> {

@@ -128,7 +128,7 @@ export class FollowUpOpportunityInput {
 export class ActivitiesResolver {
   @Query(() => Activity, { nullable: true })
   activity(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "Activity");
     return n === null ? null : ctx.loaders.activity.load(n);
   }
 

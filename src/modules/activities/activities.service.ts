@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
 import { ActivityStatus, type ActivityType, Role } from "../../common/enums";
@@ -7,7 +8,7 @@ import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
-import { change, recordAudit } from "../plans/plan-audit";
+import { change, recordAudit, ref } from "../plans/plan-audit";
 import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
 import type { User } from "../users/user.entity";
@@ -93,9 +94,9 @@ export class ActivitiesService {
       const previousPlanId = a.planId;
       const previousObjectiveId = a.objectiveId;
       const links = await this.links(em, a.accountId, patch);
-      if (links.planId !== undefined && links.planId !== previousPlanId) await assertDetachableFromPlan(em, previousPlanId, `Activity ${a.id}`);
+      if (links.planId !== undefined && links.planId !== previousPlanId) await assertDetachableFromPlan(em, previousPlanId, `Activity ${toGlobalId("Activity", a.id)}`);
       if (links.objectiveId !== undefined && links.objectiveId !== previousObjectiveId) {
-        await assertDetachableFromObjective(em, previousObjectiveId, `Activity ${a.id}`);
+        await assertDetachableFromObjective(em, previousObjectiveId, `Activity ${toGlobalId("Activity", a.id)}`);
       }
       for (const [k, v] of Object.entries(links) as Array<[keyof typeof links, number | null | undefined]>) {
         if (v !== undefined) a[k] = v;
@@ -103,7 +104,7 @@ export class ActivitiesService {
       if (patch.status != null && patch.status !== a.status) {
         if (a.status === ActivityStatus.COMPLETED) throw badInput("status", "a COMPLETED activity cannot change status");
         if (a.status === ActivityStatus.CANCELLED && patch.status === ActivityStatus.COMPLETED) {
-          throw badInput("status", `Activity ${a.id} is CANCELLED and cannot be completed`);
+          throw badInput("status", `Activity ${toGlobalId("Activity", a.id)} is CANCELLED and cannot be completed`);
         }
         a.status = patch.status;
         a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
@@ -119,8 +120,8 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
-      if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${a.id} is CANCELLED and cannot be completed`);
-      if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${a.id} is already COMPLETED`);
+      if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${toGlobalId("Activity", a.id)} is CANCELLED and cannot be completed`);
+      if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${toGlobalId("Activity", a.id)} is already COMPLETED`);
       a.status = ActivityStatus.COMPLETED;
       a.completedAt = new Date();
       if (notes != null) a.notes = notes;
@@ -134,7 +135,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const src = await this.source(em, rawId);
       if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
-      if (src.objectiveId != null) await objectiveFor(em, String(src.objectiveId), src.accountId);
+      if (src.objectiveId != null) await objectiveFor(em, src.objectiveId, src.accountId);
       const saved = await em.save(
         em.create(Activity, {
           subject: input.subject.trim(),
@@ -166,12 +167,12 @@ export class ActivitiesService {
         actor,
         {
           name: input.name,
-          accountId: String(src.accountId),
+          accountId: toGlobalId("Account", src.accountId),
           revenue: input.revenue,
           probability: input.probability,
           closeDate: input.closeDate,
-          objectiveId: src.objectiveId == null ? null : String(src.objectiveId),
-          planIds: src.planId == null ? [] : [String(src.planId)],
+          objectiveId: src.objectiveId == null ? null : toGlobalId("Objective", src.objectiveId),
+          planIds: src.planId == null ? [] : [toGlobalId("BusinessPlan", src.planId)],
         },
         em,
         src.id,
@@ -193,7 +194,7 @@ export class ActivitiesService {
       const plan = await em.findOne(BusinessPlan, { where: { id: planId }, ...rowLock(em, "keyShare") });
       src = await mustFind(em, Activity, rawId, "Activity");
       if (plan && src.planId === planId) break;
-      if (attempt === 5) throw conflict(`Activity ${src.id} kept moving between plans while a follow-up was made; try again`);
+      if (attempt === 5) throw conflict(`Activity ${toGlobalId("Activity", src.id)} kept moving between plans while a follow-up was made; try again`);
     }
     return src;
   }
@@ -214,13 +215,13 @@ export class ActivitiesService {
   /** Linking an activity to a plan (or moving it away) is a write to the plan: audited there. */
   private async auditPlanLink(em: EntityManager, actor: User, a: Activity, from: number | null, to: number | null) {
     if (from === to) return;
-    if (from != null) await recordAudit(em, from, actor.id, "ACTIVITY_UNLINKED", [change("activityId", a.id, null)]);
-    if (to != null) await recordAudit(em, to, actor.id, "ACTIVITY_LINKED", [change("activityId", null, a.id)]);
+    if (from != null) await recordAudit(em, from, actor.id, "ACTIVITY_UNLINKED", [change("activityId", ref("Activity", a.id), null)]);
+    if (to != null) await recordAudit(em, to, actor.id, "ACTIVITY_LINKED", [change("activityId", null, ref("Activity", a.id))]);
   }
 
   /** Activities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, a: Activity) {
     if (actor.role === Role.ADMIN || a.ownerId === actor.id) return;
-    throw forbidden(`only the activity's owner or an ADMIN may change Activity ${a.id}`);
+    throw forbidden(`only the activity's owner or an ADMIN may change Activity ${toGlobalId("Activity", a.id)}`);
   }
 }

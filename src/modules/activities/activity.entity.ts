@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import {
   Column,
   CreateDateColumn,
@@ -18,7 +19,7 @@ import type { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("activity")
 export class Activity {
   @Field(() => ID)

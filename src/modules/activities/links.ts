@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { badInput, planLocked } from "../../common/errors";
 import { findOptional, mustFind } from "../../common/find";
@@ -10,34 +11,34 @@ import { acceptsLinks, linksAreFinal } from "../plans/plan-workflow";
 /** Consistency rules for what opportunities and activities point at. */
 export async function planForExecution(em: EntityManager, rawId: string | number, accountId: number, field = "planId"): Promise<BusinessPlan> {
   const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
-  if (plan.accountId !== accountId) throw badInput(field, `BusinessPlan ${plan.id} belongs to another account`);
-  if (!acceptsLinks(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: nothing more can be linked to it`);
+  if (plan.accountId !== accountId) throw badInput(field, `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} belongs to another account`);
+  if (!acceptsLinks(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: nothing more can be linked to it`);
   return plan;
 }
 
-export async function objectiveFor(em: EntityManager, rawId: string | null | undefined, accountId: number): Promise<Objective | null> {
+export async function objectiveFor(em: EntityManager, rawId: string | number | null | undefined, accountId: number): Promise<Objective | null> {
   const ob = await findOptional(em, Objective, rawId, "Objective");
   if (ob && ob.accountId !== null && ob.accountId !== accountId) {
-    throw badInput("objectiveId", `Objective ${ob.id} belongs to another account`);
+    throw badInput("objectiveId", `Objective ${toGlobalId("Objective", ob.id)} belongs to another account`);
   }
   if (ob && ob.planId !== null) {
     const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
-    if (ob.accountId === null && plan.accountId !== accountId) throw badInput("objectiveId", `Objective ${ob.id} belongs to another account`);
+    if (ob.accountId === null && plan.accountId !== accountId) throw badInput("objectiveId", `Objective ${toGlobalId("Objective", ob.id)} belongs to another account`);
     // tying something to a plan's objective links it to the plan (it counts in the plan's rollup)
-    if (!acceptsLinks(plan.status)) throw planLocked(`Objective ${ob.id} belongs to BusinessPlan ${plan.id}, which is ${plan.status}: nothing more can be linked to it`);
+    if (!acceptsLinks(plan.status)) throw planLocked(`Objective ${toGlobalId("Objective", ob.id)} belongs to BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, which is ${plan.status}: nothing more can be linked to it`);
   }
   return ob;
 }
 
 export async function contactFor(em: EntityManager, rawId: string | null | undefined, accountId: number): Promise<Contact | null> {
   const c = await findOptional(em, Contact, rawId, "Contact");
-  if (c && c.accountId !== accountId) throw badInput("contactId", `Contact ${c.id} belongs to another account`);
+  if (c && c.accountId !== accountId) throw badInput("contactId", `Contact ${toGlobalId("Contact", c.id)} belongs to another account`);
   return c;
 }
 
 export async function opportunityFor(em: EntityManager, rawId: string | null | undefined, accountId: number): Promise<Opportunity | null> {
   const o = await findOptional(em, Opportunity, rawId, "Opportunity");
-  if (o && o.accountId !== accountId) throw badInput("opportunityId", `Opportunity ${o.id} belongs to another account`);
+  if (o && o.accountId !== accountId) throw badInput("opportunityId", `Opportunity ${toGlobalId("Opportunity", o.id)} belongs to another account`);
   return o;
 }
 
@@ -45,7 +46,7 @@ export async function opportunityFor(em: EntityManager, rawId: string | null | u
 export async function assertDetachableFromPlan(em: EntityManager, planId: number | null, what: string): Promise<void> {
   if (planId == null) return;
   const plan = await em.findOneByOrFail(BusinessPlan, { id: planId });
-  if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: its links are final, ${what} cannot be detached from it`);
+  if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: its links are final, ${what} cannot be detached from it`);
 }
 
 /** Detaching something from an objective (its objectiveId changes): refused when the objective's plan's links are final. */
@@ -55,6 +56,6 @@ export async function assertDetachableFromObjective(em: EntityManager, objective
   if (ob.planId == null) return;
   const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
   if (linksAreFinal(plan.status)) {
-    throw planLocked(`Objective ${ob.id} belongs to BusinessPlan ${plan.id}, which is ${plan.status}: its links are final, ${what} cannot be detached from it`);
+    throw planLocked(`Objective ${toGlobalId("Objective", ob.id)} belongs to BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, which is ${plan.status}: its links are final, ${what} cannot be detached from it`);
   }
 }

@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { Account } from "../accounts/account.entity";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("contact")
 export class Contact {
   @Field(() => ID)

@@ -37,7 +37,7 @@ export class CreateContactInput {
 export class ContactsResolver {
   @Query(() => Contact, { nullable: true })
   contact(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "Contact");
     return n === null ? null : ctx.loaders.contact.load(n);
   }
 

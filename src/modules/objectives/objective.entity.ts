@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import {
   Column,
   CreateDateColumn,
@@ -17,7 +18,7 @@ import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("objective")
 // Global objectives are looked up by (account_id IS NULL AND plan_id IS NULL): without this index that
 // walked every account objective (plan_id IS NULL), growing with the number of accounts.

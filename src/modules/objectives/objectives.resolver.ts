@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
-import { parseId } from "../../common/ids";
+import { parseId, progressId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
@@ -98,6 +98,12 @@ export class UpdateObjectiveInput {
   simpleResolvers: true,
 })
 export class ObjectiveProgress {
+  @Field(() => ID, {
+    description:
+      "Stable cache key (derived from the objective's id and the account the progress is narrowed to): the same figures always have the same id. Not a Node id.",
+  })
+  id: string;
+
   @Field(() => Int)
   actualQuantity: number;
 
@@ -117,7 +123,7 @@ const pct = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 1
 export class ObjectivesResolver {
   @Query(() => Objective, { nullable: true })
   objective(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "Objective");
     return n === null ? null : ctx.loaders.objective.load(n);
   }
 
@@ -127,7 +133,7 @@ export class ObjectivesResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId) ?? -1), info).load(0);
+    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId, "Period") ?? -1), info).load(0);
   }
 
   @Mutation(() => Objective)
@@ -188,16 +194,16 @@ export class ObjectivesResolver {
     @Root() o: Objective,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-    @Arg("accountId", () => ID, { nullable: true }) accountId?: string | null,
+    @Arg("accountId", () => ID, { nullable: true, description: "Counts only this account's activities and opportunities (an Account id; an id of anything else counts nothing). Without it: every account's, or in Account.applicableObjectives that account's." }) accountId?: string | null,
   ): Promise<ObjectiveProgress> {
     // an id that cannot exist narrows to an account without activities or opportunities: zero
-    const scope = accountId != null ? (parseId(accountId) ?? -1) : accountScopeOf(o);
+    const scope = accountId != null ? (parseId(accountId, "Account") ?? -1) : accountScopeOf(o);
     const f = await ctx.loaders.progress(fieldPosition(info)).load(progressKey({ objectiveId: o.id, accountId: scope }));
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
     else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
-    return { actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
+    return { id: progressId(o.id, scope), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
   }
 
   @FieldResolver(() => [Opportunity])

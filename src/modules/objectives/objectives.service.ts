@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertAdmin, assertCanWrite } from "../../auth/policy";
 import { ObjectiveUnit } from "../../common/enums";
@@ -10,7 +11,7 @@ import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { within } from "../periods/periods.service";
 import { BusinessPlan } from "../plans/business-plan.entity";
-import { change, diff } from "../plans/plan-audit";
+import { change, diff, ref } from "../plans/plan-audit";
 import { planAndAncestorIds } from "../plans/plan-tree";
 import type { PlansService } from "../plans/plans.service";
 import type { User } from "../users/user.entity";
@@ -39,6 +40,8 @@ export interface ObjectivePatch {
 }
 
 const FIELDS = ["name", "description", "periodId", "accountId", "contactId", "parentId", "targetRevenue", "targetQuantity", "unit", "manualQuantity"] as const;
+/** The audited fields that hold references, and the type they point at (shown as global ids). */
+const REFS = { periodId: "Period", accountId: "Account", contactId: "Contact", parentId: "Objective" } as const;
 
 export class ObjectivesService {
   constructor(
@@ -85,11 +88,11 @@ export class ObjectivesService {
           manualQuantity: null,
         }),
       );
-      if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_CREATED", [change("objectiveId", null, saved.id), ...diff({}, saved, [...FIELDS])]);
+      if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_CREATED", [change("objectiveId", null, ref("Objective", saved.id)), ...diff({}, saved, [...FIELDS], REFS)]);
       if (parentPlan) {
         await this.plans.recordStructureChange(em, actor, parentPlan, "OBJECTIVE_CHILD_ADDED", [
-          change("objectiveId", null, saved.id),
-          change("parentId", null, parent!.id),
+          change("objectiveId", null, ref("Objective", saved.id)),
+          change("parentId", null, ref("Objective", parent!.id)),
         ]);
       }
       return saved;
@@ -116,11 +119,11 @@ export class ObjectivesService {
         next.manualQuantity = patch.actualQuantity;
       }
       this.assertTargets(unit, next.targetQuantity !== undefined ? next.targetQuantity : ob.targetQuantity);
-      const changes = diff(ob, { ...ob, ...next }, [...FIELDS]);
+      const changes = diff(ob, { ...ob, ...next }, [...FIELDS], REFS);
       if (!changes.length) return ob;
       Object.assign(ob, next);
       const saved = await em.save(ob);
-      if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_UPDATED", [change("objectiveId", null, ob.id), ...changes]);
+      if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_UPDATED", [change("objectiveId", null, ref("Objective", ob.id)), ...changes]);
       return saved;
     });
   }
@@ -143,7 +146,7 @@ export class ObjectivesService {
         const what = cascaded.length ? "remove objectives from it" : "remove an objective from it";
         const refusal = await this.plans.structureRefusal(em, actor, plan, what);
         if (refusal && cascaded.length) {
-          refusal.message = `child Objective ${cascaded.map((o) => o.id).join(", ")} would be deleted with Objective ${ob.id}: ${refusal.message}`;
+          refusal.message = `child Objective ${cascaded.map((o) => toGlobalId("Objective", o.id)).join(", ")} would be deleted with Objective ${toGlobalId("Objective", ob.id)}: ${refusal.message}`;
         }
         if (refusal) throw refusal;
       }
@@ -153,19 +156,19 @@ export class ObjectivesService {
       await em.delete(Objective, { id: ob.id });
       for (const [planId, obs] of byPlan) {
         const changes = obs.flatMap((o) => [
-          change("objectiveId", o.id, null),
+          change("objectiveId", ref("Objective", o.id), null),
           change("name", o.name, null),
-          ...(o.id === ob.id ? [] : [change("deletedWith", null, ob.id)]),
+          ...(o.id === ob.id ? [] : [change("deletedWith", null, ref("Objective", ob.id))]),
         ]);
         await this.plans.recordStructureChange(em, actor, plans.get(planId)!, "OBJECTIVE_DELETED", changes);
       }
       if (parentPlan) {
         await this.plans.recordStructureChange(em, actor, parentPlan, "OBJECTIVE_CHILD_REMOVED", [
-          change("objectiveId", ob.id, null),
-          change("parentId", ob.parentId, null),
+          change("objectiveId", ref("Objective", ob.id), null),
+          change("parentId", ref("Objective", ob.parentId), null),
         ]);
       }
-      return String(ob.id);
+      return toGlobalId("Objective", ob.id);
     });
   }
 

@@ -79,7 +79,7 @@ export class UpdateOpportunityInput {
 export class OpportunitiesResolver {
   @Query(() => Opportunity, { nullable: true })
   opportunity(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "Opportunity");
     return n === null ? null : ctx.loaders.opportunity.load(n);
   }
 

@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
 import { OpportunityStatus, Role } from "../../common/enums";
@@ -10,7 +11,7 @@ import { Account } from "../accounts/account.entity";
 
 import { assertDetachableFromObjective, objectiveFor, planForExecution } from "../activities/links";
 import { BusinessPlan } from "../plans/business-plan.entity";
-import { change, recordAudit } from "../plans/plan-audit";
+import { change, recordAudit, ref } from "../plans/plan-audit";
 import { notFound, planLocked } from "../../common/errors";
 import { linksAreFinal } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
@@ -85,7 +86,7 @@ export class OpportunitiesService {
       if (patch.closeDate !== undefined) opp.closeDate = patch.closeDate;
       if (patch.objectiveId !== undefined) {
         const next = (await objectiveFor(em, patch.objectiveId, opp.accountId))?.id ?? null;
-        if (next !== opp.objectiveId) await assertDetachableFromObjective(em, opp.objectiveId, `Opportunity ${opp.id}`);
+        if (next !== opp.objectiveId) await assertDetachableFromObjective(em, opp.objectiveId, `Opportunity ${toGlobalId("Opportunity", opp.id)}`);
         opp.objectiveId = next;
       }
       return em.save(opp);
@@ -109,10 +110,10 @@ export class OpportunitiesService {
       const opp = await mustFind(em, Opportunity, rawOppId, "Opportunity");
       this.assertCanChange(actor, opp);
       const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
-      if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: its links are final`);
+      if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: its links are final`);
       const res = await em.delete(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
-      if ((res.affected ?? 0) === 0) throw notFound(`link of Opportunity ${opp.id} to BusinessPlan`, plan.id);
-      await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", opp.id, null)]);
+      if ((res.affected ?? 0) === 0) throw notFound(`link of Opportunity ${toGlobalId("Opportunity", opp.id)} to BusinessPlan`, toGlobalId("BusinessPlan", plan.id));
+      await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", ref("Opportunity", opp.id), null)]);
       return opp;
     });
   }
@@ -120,13 +121,13 @@ export class OpportunitiesService {
   /** Idempotent link, audited on the plan when new (also when the same link is being made concurrently: one of them is new). */
   async link(em: EntityManager, actor: User, opp: Opportunity, plan: BusinessPlan): Promise<void> {
     if (!(await insertIfAbsent(em, PlanOpportunity, { planId: plan.id, opportunityId: opp.id }))) return;
-    await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_LINKED", [change("opportunityId", null, opp.id)]);
+    await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_LINKED", [change("opportunityId", null, ref("Opportunity", opp.id))]);
   }
 
   /** Opportunities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, opp: Opportunity) {
     if (actor.role === Role.ADMIN || opp.ownerId === actor.id) return;
-    throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${opp.id}`);
+    throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${toGlobalId("Opportunity", opp.id)}`);
   }
 }
 

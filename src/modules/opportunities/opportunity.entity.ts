@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import {
   Column,
   CreateDateColumn,
@@ -17,7 +18,7 @@ import { Activity } from "../activities/activity.entity";
 import { Objective } from "../objectives/objective.entity";
 import { User } from "../users/user.entity";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("opportunity")
 export class Opportunity {
   @Field(() => ID)

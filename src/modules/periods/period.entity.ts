@@ -1,10 +1,11 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { PeriodType } from "../../common/enums";
 import { DateScalar } from "../../graphql/scalars";
 
 /** A planning period. Dates are calendar dates held as "YYYY-MM-DD"; endDate is inclusive. */
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("period")
 export class Period {
   @Field(() => ID)

@@ -32,7 +32,7 @@ export class CreatePeriodInput {
 export class PeriodsResolver {
   @Query(() => Period, { nullable: true })
   period(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "Period");
     return n === null ? null : ctx.loaders.period.load(n);
   }
 

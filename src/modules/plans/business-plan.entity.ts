@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import {
   Column,
   CreateDateColumn,
@@ -16,7 +17,7 @@ import { Account } from "../accounts/account.entity";
 import { Period } from "../periods/period.entity";
 import { User } from "../users/user.entity";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("business_plan")
 export class BusinessPlan {
   @Field(() => ID)

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { type NodeType, toGlobalId } from "../../common/ids";
 import { type Cents, formatCents } from "../../common/money";
 import { PlanAuditEntry } from "./plan-audit-entry.entity";
 
@@ -17,12 +18,28 @@ const show = (v: Value): string | null => {
   return String(v);
 };
 
-/** The changed fields between two records, as audit changes. */
-export function diff<T extends object>(before: Partial<T>, after: Partial<T>, fields: Array<keyof T & string>): Change[] {
+/** A reference as the audit trail shows it: the global id clients know (null stays null). */
+export const ref = (type: NodeType, id: number | null | undefined): string | null => (id == null ? null : toGlobalId(type, id));
+
+/**
+ * The changed fields between two records, as audit changes. `refs` names the fields that hold
+ * references and the type they point at: their values are shown as global ids.
+ */
+export function diff<T extends object>(
+  before: Partial<T>,
+  after: Partial<T>,
+  fields: Array<keyof T & string>,
+  refs: Readonly<Partial<Record<string, NodeType>>> = {},
+): Change[] {
   const out: Change[] = [];
+  const value = (rec: Partial<T>, f: keyof T & string): string | null => {
+    const v = (rec as Record<string, unknown>)[f] as Value;
+    const type = refs[f];
+    return type && typeof v === "number" ? ref(type, v) : show(v);
+  };
   for (const f of fields) {
-    const a = show((before as Record<string, unknown>)[f] as Value);
-    const b = show((after as Record<string, unknown>)[f] as Value);
+    const a = value(before, f);
+    const b = value(after, f);
     if (a !== b) out.push({ field: f, oldValue: a, newValue: b });
   }
   return out;

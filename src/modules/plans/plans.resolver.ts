@@ -3,12 +3,12 @@ import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength } from "class-vali
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { badInput } from "../../common/errors";
-import { parseId } from "../../common/ids";
+import { parseId, rollupId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../loaders/loader-kit";
-import { LIMITS, PageInfo } from "../../graphql/common-types";
+import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
 import { pagedListComplexity } from "../../graphql/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
@@ -148,6 +148,9 @@ export class BusinessPlanConnection {
   simpleResolvers: true,
 })
 export class PlanRollup {
+  @Field(() => ID, { description: "Stable cache key (derived from the plan's id): the same plan's figures always have the same id. Not a Node id." })
+  id: string;
+
   @Field(() => DecimalScalar, { nullable: true })
   revenueTarget: Cents | null;
 
@@ -200,7 +203,7 @@ export class PlanStatusChangeResolver {
 export class PlansResolver {
   @Query(() => BusinessPlan, { nullable: true })
   businessPlan(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
-    const n = parseId(id);
+    const n = parseId(id, "BusinessPlan");
     return n === null ? null : ctx.loaders.plan.load(n);
   }
 
@@ -214,7 +217,7 @@ export class PlansResolver {
     const page = await ctx.services.plans.page(filter, first, after);
     return {
       edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+      pageInfo: pageInfoOf(page, after),
       filter: filter ?? null,
     };
   }
@@ -298,6 +301,14 @@ export class PlansResolver {
     return p.parentId == null ? null : ctx.loaders.plan.load(p.parentId);
   }
 
+  @FieldResolver(() => [BusinessPlan], {
+    description:
+      "The plan's parent, its parent's parent, ... up to the top-level plan (nearest first; empty for a top-level plan): the plans whose rollups change when this plan's figures change, to refetch in one query after a mutation.",
+  })
+  ancestors(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
+    return p.parentId == null ? [] : ctx.loaders.planAncestors.load(p.id);
+  }
+
   @FieldResolver(() => [BusinessPlan])
   children(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.planChildren(null, info).load(p.id);
@@ -350,6 +361,7 @@ export class PlansResolver {
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
     const f = await ctx.loaders.rollup(fieldPosition(info)).load(figuresKey(p.id, hasFrozenFigures(p.status)));
     return {
+      id: rollupId(p.id),
       revenueTarget: p.revenueTarget,
       childrenRevenueTarget: f.childrenRevenueTarget,
       pipelineRevenue: f.pipelineRevenue,

@@ -4,7 +4,7 @@ import { type Clock, systemClock } from "../../common/clock";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
-import { parseId } from "../../common/ids";
+import { type NodeType, parseId, toGlobalId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import { insertIfAbsent } from "../../db/constraint-errors";
@@ -16,7 +16,7 @@ import { Period } from "../periods/period.entity";
 import { within } from "../periods/periods.service";
 import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
-import { type Change, change, diff, recordAudit } from "./plan-audit";
+import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
 import { freezeRollup } from "./plan-rollup";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
@@ -67,6 +67,8 @@ const AUDITED_FIELDS = [
   "territory",
   "revenueTarget",
 ] as const;
+/** The audited fields that hold references, and the type they point at (shown as global ids). */
+const AUDITED_REFS = { accountId: "Account", ownerId: "User", periodId: "Period", parentId: "BusinessPlan" } as const;
 
 const actorOf = (user: User, plan: BusinessPlan) => ({ role: user.role, isOwner: plan.ownerId === user.id });
 
@@ -81,10 +83,10 @@ export class PlansService {
   private filtered(filter: PlanFilter | null | undefined) {
     const qb = this.db.manager.createQueryBuilder(BusinessPlan, "p");
     const f = filter ?? {};
-    const idOrNone = (raw: string) => parseId(raw) ?? -1; // an id that cannot exist matches nothing
-    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId) });
-    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId) });
-    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId) });
+    const idOrNone = (raw: string, type: NodeType) => parseId(raw, type) ?? -1; // an id that cannot exist matches nothing
+    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId, "Account") });
+    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId, "User") });
+    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId, "Period") });
     if (f.status?.length) qb.andWhere("p.status IN (:...st)", { st: f.status });
     if (f.topLevelOnly) qb.andWhere("p.parent_id IS NULL");
     return qb;
@@ -138,8 +140,8 @@ export class PlansService {
           version: 1,
         }),
       );
-      await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS]));
-      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, plan.id)]);
+      await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS], AUDITED_REFS));
+      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
       return plan;
     });
   }
@@ -181,12 +183,12 @@ export class PlansService {
         }
         next.parentId = target?.id ?? null;
       }
-      const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS]);
+      const changes = diff(plan, { ...plan, ...next }, [...AUDITED_FIELDS], AUDITED_REFS);
       if (changes.length === 0) return plan;
       const updated = await this.bumpVersion(em, plan, next);
       await recordAudit(em, plan.id, actor.id, "UPDATED", changes);
-      if (oldParent) await this.recordStructureChange(em, actor, oldParent, "CHILD_REMOVED", [change("childId", plan.id, null)]);
-      if (newParent) await this.recordStructureChange(em, actor, newParent, "CHILD_ADDED", [change("childId", null, plan.id)]);
+      if (oldParent) await this.recordStructureChange(em, actor, oldParent, "CHILD_REMOVED", [change("childId", ref("BusinessPlan", plan.id), null)]);
+      if (newParent) await this.recordStructureChange(em, actor, newParent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
       return updated;
     });
   }
@@ -196,12 +198,12 @@ export class PlansService {
     return this.db.write(async (em) => {
       // locked: a concurrent status change must not turn the DRAFT this checks into a deleted SUBMITTED plan
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
-      if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status} and cannot be deleted`);
+      if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status} and cannot be deleted`);
       if (!mayDeletePlan(actor, plan)) throw forbidden("only the plan's owner or an ADMIN may delete it");
       if (!isDeletable(plan.status)) throw badInput("id", `only DRAFT plans can be deleted; this one is ${plan.status}`);
       const children = await em.find(BusinessPlan, { where: { parentId: plan.id }, order: { id: "ASC" } });
       if (children.length) {
-        throw badInput("id", `the plan has child plans (BusinessPlan ${children.map((c) => c.id).join(", ")}); delete or move them first`);
+        throw badInput("id", `the plan has child plans (BusinessPlan ${children.map((c) => toGlobalId("BusinessPlan", c.id)).join(", ")}); delete or move them first`);
       }
       // Removing a child plan is a structural edit of its parent.
       const parent = plan.parentId == null ? null : await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
@@ -218,19 +220,19 @@ export class PlansService {
       }
       await em.delete(BusinessPlan, { id: plan.id });
       const objectiveChanges = (planId: number) =>
-        outside.filter((x) => x.parentPlanId === planId).flatMap((x) => [change("objectiveId", x.objective.id, null), change("parentId", x.objective.parentId, null)]);
+        outside.filter((x) => x.parentPlanId === planId).flatMap((x) => [change("objectiveId", ref("Objective", x.objective.id), null), change("parentId", ref("Objective", x.objective.parentId), null)]);
       if (parent) {
         await this.recordStructureChange(em, actor, parent, "CHILD_REMOVED", [
-          change("childId", plan.id, null),
+          change("childId", ref("BusinessPlan", plan.id), null),
           change("deleted", null, "true"),
-          ...objectives.map((o) => change("deletedObjectiveId", o.id, null)),
+          ...objectives.map((o) => change("deletedObjectiveId", ref("Objective", o.id), null)),
           ...objectiveChanges(parent.id),
         ]);
       }
       for (const [planId, other] of others) {
         if (other !== parent) await this.recordStructureChange(em, actor, other, "OBJECTIVE_CHILD_REMOVED", objectiveChanges(planId));
       }
-      return String(plan.id);
+      return toGlobalId("BusinessPlan", plan.id);
     });
   }
 
@@ -293,7 +295,7 @@ export class PlansService {
       const contact = await mustFind(em, Contact, rawContactId, "Contact");
       if (contact.accountId !== plan.accountId) throw badInput("contactId", "the contact belongs to another account");
       if (await insertIfAbsent(em, PlanContact, { planId: plan.id, contactId: contact.id })) {
-        await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, contact.id)]);
+        await recordAudit(em, plan.id, actor.id, "CONTACT_ADDED", [change("contactId", null, ref("Contact", contact.id))]);
       }
       return plan;
     });
@@ -347,8 +349,8 @@ export class PlansService {
         planMap.set(src.id, copy);
         if (!root) root = copy;
         await recordAudit(em, copy.id, actor.id, "CREATED", [
-          ...diff({}, copy, [...AUDITED_FIELDS]),
-          change("copiedFromId", null, src.id),
+          ...diff({}, copy, [...AUDITED_FIELDS], AUDITED_REFS),
+          change("copiedFromId", null, ref("BusinessPlan", src.id)),
         ]);
         const srcPlanPeriod = await em.findOneByOrFail(Period, { id: src.periodId });
         const objectives = await em.find(Objective, { where: { planId: src.id }, order: { id: "ASC" } });
@@ -386,7 +388,7 @@ export class PlansService {
   /** Field edits of the plan itself: the workflow's lock, then the policy's edit right. */
   assertEditable(actor: User, plan: BusinessPlan): void {
     assertCanWrite(actor);
-    if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${plan.id} is ${plan.status}: it can no longer be edited`);
+    if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: it can no longer be edited`);
     assertMayEditPlan(actor, plan);
   }
 
@@ -408,8 +410,8 @@ export class PlansService {
     if (locked) {
       return planLocked(
         locked.id === plan.id
-          ? `BusinessPlan ${plan.id} is ${locked.status}: cannot ${what}`
-          : `BusinessPlan ${plan.id} is in the tree of ${locked.status} BusinessPlan ${locked.id}: cannot ${what}`,
+          ? `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${locked.status}: cannot ${what}`
+          : `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is in the tree of ${locked.status} BusinessPlan ${toGlobalId("BusinessPlan", locked.id)}: cannot ${what}`,
       );
     }
     try {
@@ -437,7 +439,7 @@ export class PlansService {
   }
 
   private async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
-    if (rawOwnerId == null || parseId(rawOwnerId) === actor.id) return actor;
+    if (rawOwnerId == null || parseId(rawOwnerId, "User") === actor.id) return actor;
     if (actor.role !== Role.ADMIN) throw forbidden("only an ADMIN may make someone else the owner of a plan");
     const owner = await mustFind(em, User, rawOwnerId, "User");
     if (owner.role !== Role.ACCOUNT_MANAGER && owner.role !== Role.ADMIN) {
@@ -482,7 +484,7 @@ export class PlansService {
       .set({ ...fields, version: () => "version + 1", updatedAt: now })
       .where("id = :id AND version = :v", { id: plan.id, v: plan.version })
       .execute();
-    if ((res.affected ?? 0) !== 1) throw conflict(`BusinessPlan ${plan.id} was changed by someone else; reload it and try again`);
+    if ((res.affected ?? 0) !== 1) throw conflict(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} was changed by someone else; reload it and try again`);
     return Object.assign(plan, fields, { version: plan.version + 1, updatedAt: now });
   }
 
@@ -501,7 +503,7 @@ export class PlansService {
 }
 
 function staleVersion(plan: BusinessPlan, expected: number) {
-  return conflict(`BusinessPlan ${plan.id} is at version ${plan.version}, not ${expected}: someone else changed it; reload and retry`);
+  return conflict(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is at version ${plan.version}, not ${expected}: someone else changed it; reload and retry`);
 }
 
 function sortParentsFirst(objectives: Objective[]): Objective[] {

@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../../graphql/node";
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 import { Role } from "../../common/enums";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("app_user")
 export class User {
   @Field(() => ID)
