@@ -222,17 +222,21 @@ export const f = graphql\`fragment Bad_rollup on PlanRollup @refetchable(queryNa
 
 describe("GraphQL Code Generator 7 (typescript-operations)", () => {
   const generateTypes = async (scalars: Record<string, string> | undefined) => {
-    const { generate } = await import("@graphql-codegen/cli");
+    // @graphql-codegen/core is what the CLI runs (without its URL/GitHub loaders, which need Node 22)
+    const { codegen } = await import("@graphql-codegen/core");
+    const { parse } = await import("graphql");
+    const operations = await import("@graphql-codegen/typescript-operations");
     const out = join(work, `types-${scalars ? "mapped" : "bare"}.ts`);
-    await generate(
-      {
-        schema: SCHEMA,
-        documents: join(ROOT, "examples.graphql"),
-        silent: true,
-        generates: { [out]: { plugins: ["typescript-operations"], config: { strictScalars: true, ...(scalars ? { scalars } : {}) } } },
-      },
-      true,
-    );
+    const examples = join(ROOT, "examples.graphql");
+    const output = await codegen({
+      filename: out,
+      schema: parse(readFileSync(SCHEMA, "utf8")),
+      documents: [{ location: examples, document: parse(readFileSync(examples, "utf8")) }],
+      plugins: [{ "typescript-operations": {} }],
+      pluginMap: { "typescript-operations": operations },
+      config: { strictScalars: true, ...(scalars ? { scalars } : {}) },
+    });
+    writeFileSync(out, output);
     return out;
   };
 
