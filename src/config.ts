@@ -76,26 +76,14 @@ const bool = (name: string) =>
     },
     z.enum([...TRUE, ...FALSE], { error: `${name} must be true or false` }).transform((v) => TRUE.includes(v)).optional(),
   );
-const int = (name: string, fallback: number, min: number, max: number) =>
-  z.preprocess(
-    unset,
-    z.coerce
-      .number({ error: `${name} must be an integer between ${min} and ${max}` })
-      .int({ error: `${name} must be an integer between ${min} and ${max}` })
-      .min(min, { error: `${name} must be an integer between ${min} and ${max}` })
-      .max(max, { error: `${name} must be an integer between ${min} and ${max}` })
-      .default(fallback),
-  );
-const optionalInt = (name: string, min: number, max: number) =>
-  z.preprocess(
-    unset,
-    z.coerce
-      .number({ error: `${name} must be an integer between ${min} and ${max}` })
-      .int({ error: `${name} must be an integer between ${min} and ${max}` })
-      .min(min, { error: `${name} must be an integer between ${min} and ${max}` })
-      .max(max, { error: `${name} must be an integer between ${min} and ${max}` })
-      .optional(),
-  );
+/** An integer in [min, max], with one message for every way a value can miss that. */
+const intIn = (name: string, min: number, max: number) => {
+  const error = `${name} must be an integer between ${min} and ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const int = (name: string, fallback: number, min: number, max: number) => z.preprocess(unset, intIn(name, min, max).default(fallback));
+const optionalInt = (name: string, min: number, max: number) => z.preprocess(unset, intIn(name, min, max).optional());
+
 const text = () => z.preprocess(unset, z.string().optional());
 
 const EnvSchema = z
