@@ -20,6 +20,8 @@ import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("opportunity")
+// Objective progress (objective-progress.ts): the WON opportunities per objective, narrowed to an account.
+@Index(["objectiveId", "status", "accountId"])
 export class Opportunity {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

@@ -163,6 +163,12 @@ export class PlanRollup {
   @Field(() => DecimalScalar, { description: "Revenue of WON opportunities." })
   wonRevenue: Cents;
 
+  @Field(() => DecimalScalar, {
+    description:
+      "Sum of revenue x probability / 100 over the OPEN opportunities counted in pipelineRevenue (each opportunity's share rounded half up to the cent).",
+  })
+  weightedPipelineRevenue: Cents;
+
   @Field(() => Float, { nullable: true, description: "wonRevenue / revenueTarget; null without a target." })
   attainment: number | null;
 
@@ -366,6 +372,7 @@ export class PlansResolver {
       childrenRevenueTarget: f.childrenRevenueTarget,
       pipelineRevenue: f.pipelineRevenue,
       wonRevenue: f.wonRevenue,
+      weightedPipelineRevenue: f.weightedPipelineRevenue,
       attainment: ratio(f.wonRevenue, p.revenueTarget),
       asOf: f.asOf,
     };
