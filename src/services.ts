@@ -6,6 +6,7 @@ import { ContactsService } from "./modules/contacts/contacts.service";
 import { ObjectivesService } from "./modules/objectives/objectives.service";
 import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
 import { PeriodsService } from "./modules/periods/periods.service";
+import { PlanSummaryService } from "./modules/plans/plan-summary";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
 
@@ -19,6 +20,7 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     contacts: new ContactsService(db),
     periods: new PeriodsService(db),
     plans,
+    planSummary: new PlanSummaryService(db),
     objectives: new ObjectivesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),

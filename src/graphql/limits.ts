@@ -118,6 +118,8 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Query.globalObjectives": 50,
   // at most MAX_NODES ids; the estimate counts the ids given (assumedListSize)
   "Query.nodes": 100,
+  // one row per owner, territory, business unit, type or status of a period's top-level plans
+  "Query.planSummary": 50,
   "Mutation.expireBusinessPlans": 100,
 };
 

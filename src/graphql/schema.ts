@@ -13,6 +13,7 @@ import {
   PlansResolver,
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
+import { PlanSummaryResolver } from "../modules/plans/plan-summary.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
 import { applyDescriptions } from "./descriptions";
 import { countListItems } from "./limits";
@@ -36,6 +37,7 @@ export function buildAppSchema(): GraphQLSchema {
       BusinessPlanConnectionResolver,
       PlanAuditEntryResolver,
       PlanStatusChangeResolver,
+      PlanSummaryResolver,
       ObjectivesResolver,
       OpportunitiesResolver,
       ActivitiesResolver,
