@@ -97,7 +97,7 @@ WITH RECURSIVE keys(root_id, account_id) AS (
 ),
 tree(root_id, ob_id, activity_type) AS (
   SELECT id, id, CASE unit WHEN 'CALLS' THEN 'CALL' WHEN 'MEETINGS' THEN 'MEETING' END
-  FROM objective WHERE id IN (SELECT root_id FROM keys)
+  FROM objective WHERE id = ANY($1::int[])
   UNION
   SELECT t.root_id, c.id, t.activity_type
   FROM tree t CROSS JOIN LATERAL (SELECT c.id FROM objective c WHERE c.parent_id = t.ob_id OFFSET 0) c

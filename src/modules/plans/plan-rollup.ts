@@ -104,11 +104,11 @@ async function queryRollups(db: Database, planIds: readonly number[], frozenIds:
   const f = frozenIds.length;
   const pg = db.dialect === "postgres";
   // PostgreSQL: one array parameter per list (a statement text that does not depend on the number of ids).
-  const ids = (count: number, start: number) => (pg ? `(SELECT unnest(${db.param(start)}::int[]))` : db.inList(count, start));
+  const ids = (col: string, count: number, start: number) => (pg ? `${col} = ANY(${db.param(start)}::int[])` : `${col} IN ${db.inList(count, start)}`);
   const text = (k: string) => partsText({ hi: `${k}_hi`, lo: `${k}_lo` });
   const sql = `
 WITH RECURSIVE roots(root_id) AS (
-  SELECT id FROM business_plan WHERE id IN ${ids(n, 1)}
+  SELECT id FROM business_plan WHERE ${ids("id", n, 1)}
 ),
 ${treeFiguresSql(db.dialect)}
 SELECT 'o' AS kind, root_id AS plan_id, ${text("pipeline")} AS a, ${text("won")} AS b, ${text("weighted")} AS c, CAST(NULL AS TEXT) AS d, CAST(NULL AS TEXT) AS e
@@ -116,14 +116,14 @@ FROM tree_figures
 UNION ALL
 SELECT 'c' AS kind, c.parent_id AS plan_id, ${sumSql("COALESCE(c.revenue_target_cents, 0)")} AS a, '0' AS b, '0' AS c,
   CAST(NULL AS TEXT) AS d, CAST(NULL AS TEXT) AS e
-FROM business_plan c WHERE c.parent_id IN ${ids(n, pg ? 2 : n + 1)}
+FROM business_plan c WHERE ${ids("c.parent_id", n, pg ? 2 : n + 1)}
 GROUP BY c.parent_id${
     f
       ? `
 UNION ALL
 SELECT 'f' AS kind, fr.plan_id AS plan_id, CAST(fr.pipeline_revenue_cents AS TEXT) AS a, CAST(fr.won_revenue_cents AS TEXT) AS b,
   CAST(fr.weighted_pipeline_revenue_cents AS TEXT) AS c, CAST(fr.children_revenue_target_cents AS TEXT) AS d, CAST(fr.as_of AS TEXT) AS e
-FROM plan_frozen_rollup fr WHERE fr.plan_id IN ${ids(f, pg ? 3 : 2 * n + 1)}`
+FROM plan_frozen_rollup fr WHERE ${ids("fr.plan_id", f, pg ? 3 : 2 * n + 1)}`
       : ""
   }`;
   const params = pg ? [[...planIds], [...planIds], ...(f ? [[...frozenIds]] : [])] : [...planIds, ...planIds, ...frozenIds];
