@@ -96,8 +96,8 @@ WITH RECURSIVE keys(root_id, account_id) AS (
   SELECT * FROM unnest($1::int[], $2::int[])
 ),
 tree(root_id, ob_id, activity_type) AS (
-  SELECT id, id, CASE unit WHEN 'CALLS' THEN 'CALL' WHEN 'MEETINGS' THEN 'MEETING' END
-  FROM objective WHERE id = ANY($1::int[])
+  SELECT r.id, r.id, CASE r.unit WHEN 'CALLS' THEN 'CALL' WHEN 'MEETINGS' THEN 'MEETING' END
+  FROM (SELECT DISTINCT root_id FROM keys) k CROSS JOIN LATERAL (SELECT r.id, r.unit FROM objective r WHERE r.id = k.root_id OFFSET 0) r
   UNION
   SELECT t.root_id, c.id, t.activity_type
   FROM tree t CROSS JOIN LATERAL (SELECT c.id FROM objective c WHERE c.parent_id = t.ob_id OFFSET 0) c

@@ -32,7 +32,7 @@ export class PlanSummaryRow {
 export class PlanSummaryResolver {
   @Query(() => [PlanSummaryRow], {
     description:
-      "The period's top-level plans in groups, each plan tree counted once through its rollup (an EXPIRED plan with the figures frozen at its expiry): the figures of a group are the sums of its plans' rollups. Ordered by label (groups without one last), then key. An unknown period is NOT_FOUND.",
+      "The period's top-level plans in groups, each plan tree counted once through its rollup (an EXPIRED plan with the figures frozen at its expiry): the figures of a group are the sums of its plans' rollups. Ordered by label (groups without one last), then key. A periodId that is not a period's finds nothing (no groups).",
   })
   planSummary(
     @Ctx() ctx: Context,

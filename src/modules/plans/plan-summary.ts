@@ -1,10 +1,8 @@
 import { registerEnumType } from "type-graphql";
 import { PlanStatus } from "../../common/enums";
-import { mustFind } from "../../common/find";
-import { toGlobalId } from "../../common/ids";
+import { parseId, toGlobalId } from "../../common/ids";
 import { type Cents, partsText, splitCentsSql, sumOf } from "../../common/money";
 import type { Database } from "../../db/data-source";
-import { Period } from "../periods/period.entity";
 import { TREE_FIGURES, treeFiguresSql } from "./plan-rollup";
 
 /** What planSummary groups the period's top-level plans by. */
@@ -54,16 +52,18 @@ const GROUPS: Record<PlanGroupBy, { key: string; label: string; owner?: true }> 
  * for an EXPIRED plan the figures frozen at its expiry (as its rollup answers them). So a group's
  * figures are exactly the sums of its plans' rollups.
  *
- * Two statements whatever the number of plans: the period's existence, then one set-based
- * statement (every tree walked in the same recursive query, the partial sums of money.ts summed
- * per plan and again per group, so the sums stay exact on both dialects).
+ * One statement whatever the number of plans (every tree walked in the same recursive query, the
+ * partial sums of money.ts summed per plan and again per group, so the sums stay exact on both
+ * dialects). A periodId that is not a period's (malformed, another type's, unknown) finds nothing,
+ * as an id in a list filter does (docs/api.md, Ids): no groups.
  */
 export class PlanSummaryService {
   constructor(private readonly db: Database) {}
 
   async summary(rawPeriodId: string, groupBy: PlanGroupBy): Promise<PlanSummaryFigures[]> {
     const db = this.db;
-    const period = await mustFind(db.manager, Period, rawPeriodId, "Period");
+    const periodId = parseId(rawPeriodId, "Period");
+    if (periodId === null) return [];
     const g = GROUPS[groupBy];
     const p1 = db.param(1);
     // per plan: live figures of its tree, or the frozen ones of an EXPIRED plan (weighted: live when not stored)
@@ -95,7 +95,7 @@ FROM plan_figures
 GROUP BY k, label`;
     const rows = await db.query<{ k: string | null; label: string | null; plans: number | string } & Record<"target" | (typeof TREE_FIGURES)[number], unknown>>(
       sql,
-      db.dialect === "postgres" ? [period.id] : [period.id, period.id],
+      db.dialect === "postgres" ? [periodId] : [periodId, periodId],
     );
     const out = rows.map((r) => ({
       key: r.k == null ? null : g.owner ? toGlobalId("User", Number(r.k)) : String(r.k),
