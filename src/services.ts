@@ -26,3 +26,8 @@ export function createServices(db: Database, clock: Clock = systemClock) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+// Resolvers see these services as `ctx.services` (graphql/context.ts imports no module).
+declare module "./graphql/context" {
+  interface ContextServices extends Services {}
+}

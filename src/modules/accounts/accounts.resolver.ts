@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
-import { parseId } from "../../common/ids";
+import { filterKey, parseId } from "../../common/ids";
 import { filterValues, maxLength } from "../../common/input-limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
@@ -144,13 +144,8 @@ export class AccountsResolver {
     @Arg("topLevelOnly", () => Boolean, { nullable: true }) topLevelOnly?: boolean | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const args = {
-      status: filterValues("status", status),
-      periodId: periodId == null ? null : (parseId(periodId, "Period") ?? -1),
-      ownerId: ownerId == null ? null : (parseId(ownerId, "User") ?? -1),
-      topLevelOnly: topLevelOnly ?? false,
-    };
-    return ctx.loaders.plansByAccount(args, info).load(a.id);
+    const filter = { status: filterValues("status", status), periodId, ownerId, topLevelOnly: topLevelOnly ?? false };
+    return ctx.loaders.plansByAccount(filter, info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
@@ -165,7 +160,7 @@ export class AccountsResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const p = periodId == null ? null : (parseId(periodId, "Period") ?? -1);
+    const p = filterKey(periodId, "Period");
     const [own, global] = await Promise.all([
       ctx.loaders.objectivesByAccount(p, info).load(a.id),
       ctx.loaders.globalObjectives(p, info).load(0),

@@ -2,11 +2,11 @@ import type { GraphQLResolveInfo } from "graphql";
 import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
-import { parseId, progressId } from "../../common/ids";
+import { filterKey, parseId, progressId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { fieldPosition } from "../../loaders/loader-kit";
+import { fieldPosition } from "../../graphql/field-position";
 import { LIMITS } from "../../graphql/common-types";
 import { DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
@@ -133,7 +133,7 @@ export class ObjectivesResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId, "Period") ?? -1), info).load(0);
+    return ctx.loaders.globalObjectives(filterKey(periodId, "Period"), info).load(0);
   }
 
   @Mutation(() => Objective)
@@ -197,7 +197,7 @@ export class ObjectivesResolver {
     @Arg("accountId", () => ID, { nullable: true, description: "Counts only this account's activities and opportunities (an Account id; an id of anything else counts nothing). Without it: every account's, or in Account.applicableObjectives that account's." }) accountId?: string | null,
   ): Promise<ObjectiveProgress> {
     // an id that cannot exist narrows to an account without activities or opportunities: zero
-    const scope = accountId != null ? (parseId(accountId, "Account") ?? -1) : accountScopeOf(o);
+    const scope = filterKey(accountId, "Account") ?? accountScopeOf(o);
     const f = await ctx.loaders.progress(fieldPosition(info)).load(progressKey({ objectiveId: o.id, accountId: scope }));
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;

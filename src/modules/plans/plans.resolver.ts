@@ -7,7 +7,7 @@ import { parseId, rollupId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { type Cents, ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { fieldPosition } from "../../loaders/loader-kit";
+import { fieldPosition } from "../../graphql/field-position";
 import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
 import { pagedListComplexity } from "../../graphql/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
@@ -23,7 +23,7 @@ import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
-import type { PlanFilter } from "./plans.service";
+import type { PlanFilter } from "./plan-filter";
 
 @InputType()
 export class BusinessPlanFilter implements PlanFilter {

@@ -4,7 +4,7 @@ import { type Clock, systemClock } from "../../common/clock";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
-import { type NodeType, parseId, toGlobalId } from "../../common/ids";
+import { parseId, toGlobalId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import { insertIfAbsent } from "../../db/constraint-errors";
@@ -19,17 +19,10 @@ import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
 import { freezeRollup } from "./plan-rollup";
+import { type PlanFilter, planFilterConditions } from "./plan-filter";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { checkTransition, hasFrozenFigures, isDeletable, isLocked, todayUtc } from "./plan-workflow";
-
-export interface PlanFilter {
-  accountId?: string | null;
-  ownerId?: string | null;
-  periodId?: string | null;
-  status?: PlanStatus[] | null;
-  topLevelOnly?: boolean | null;
-}
 
 export interface NewPlan {
   name: string;
@@ -82,13 +75,13 @@ export class PlansService {
 
   private filtered(filter: PlanFilter | null | undefined) {
     const qb = this.db.manager.createQueryBuilder(BusinessPlan, "p");
-    const f = filter ?? {};
-    const idOrNone = (raw: string, type: NodeType) => parseId(raw, type) ?? -1; // an id that cannot exist matches nothing
-    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId, "Account") });
-    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId, "User") });
-    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId, "Period") });
-    if (f.status?.length) qb.andWhere("p.status IN (:...st)", { st: f.status });
-    if (f.topLevelOnly) qb.andWhere("p.parent_id IS NULL");
+    const params: Record<string, unknown> = {};
+    const conds = planFilterConditions(filter, "p", (value) => {
+      const name = `pf${Object.keys(params).length}`;
+      params[name] = value;
+      return Array.isArray(value) ? `(:...${name})` : `:${name}`;
+    });
+    for (const c of conds) qb.andWhere(c, params);
     return qb;
   }
 
