@@ -99,6 +99,29 @@ export class ObjectivesService {
     });
   }
 
+  /**
+   * A copy of `source` in plan `planId` and period `periodId` under the copied parent `parentId`
+   * (plan-copy.ts, inside its transaction): the same name, description, account, contact,
+   * targets and unit; no quantity entered yet.
+   */
+  async copyInto(em: EntityManager, source: Objective, at: { planId: number; periodId: number; parentId: number | null }): Promise<Objective> {
+    return em.save(
+      em.create(Objective, {
+        name: source.name,
+        description: source.description,
+        periodId: at.periodId,
+        planId: at.planId,
+        accountId: source.accountId,
+        contactId: source.contactId,
+        parentId: at.parentId,
+        targetRevenue: source.targetRevenue,
+        targetQuantity: source.targetQuantity,
+        unit: source.unit,
+        manualQuantity: null,
+      }),
+    );
+  }
+
   async update(actor: User, rawId: string, patch: ObjectivePatch): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {

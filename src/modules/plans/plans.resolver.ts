@@ -271,7 +271,7 @@ export class PlansResolver {
     @Ctx() ctx: Context,
     @Arg("ownerId", () => ID, { nullable: true }) ownerId?: string | null,
   ) {
-    return ctx.services.plans.copy(ctx.user, id, periodId, ownerId);
+    return ctx.services.planCopy.copy(ctx.user, id, periodId, ownerId);
   }
 
   @Mutation(() => BusinessPlan)
