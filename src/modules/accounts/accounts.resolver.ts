@@ -1,12 +1,12 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { filterKey, parseId } from "../../common/ids";
 import { filterValues, maxLength } from "../../common/input-limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
-import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
+import { LIMITS } from "../../graphql/common-types";
+import { connectionOf } from "../../graphql/connection";
 import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -16,60 +16,8 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Account } from "./account.entity";
-
-@InputType()
-export class CreateAccountInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  industry?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  ownerId?: string | null;
-}
-
-@InputType()
-export class UpdateAccountInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  industry?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  ownerId?: string | null;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class AccountEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => Account)
-  node: Account;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class AccountConnection {
-  @Field(() => [AccountEdge])
-  edges: AccountEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-
-  /** The search the page was taken from; totalCount counts it only when asked for. */
-  search: string | null;
-}
+import { CreateAccountInput, UpdateAccountInput } from "./accounts.inputs";
+import { AccountConnection } from "./accounts.types";
 
 @Resolver(() => AccountConnection)
 export class AccountConnectionResolver {
@@ -99,11 +47,7 @@ export class AccountsResolver {
     maxLength("search", search, LIMITS.search);
     const s = search || null;
     const page = await ctx.services.accounts.page(s, { first, after, last, before });
-    return {
-      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: pageInfoOf(page, after),
-      search: s,
-    };
+    return { ...connectionOf(page, after), search: s };
   }
 
   @Mutation(() => Account)
@@ -117,11 +61,7 @@ export class AccountsResolver {
     @Arg("input", () => UpdateAccountInput) input: UpdateAccountInput,
     @Ctx() ctx: Context,
   ): Promise<Account> {
-    return ctx.services.accounts.update(ctx.user, id, {
-      name: input.name ?? undefined, // null: leave the name as it is (a name is required)
-      industry: input.industry,
-      ownerId: input.ownerId,
-    });
+    return ctx.services.accounts.update(ctx.user, id, input);
   }
 
   @FieldResolver(() => User, { nullable: true })

@@ -16,28 +16,7 @@ import { planAndAncestorIds } from "../plans/plan-tree";
 import type { PlansService } from "../plans/plans.service";
 import type { User } from "../users/user.entity";
 import { Objective } from "./objective.entity";
-
-export interface NewObjective {
-  name: string;
-  periodId: string;
-  planId?: string | null;
-  accountId?: string | null;
-  contactId?: string | null;
-  parentId?: string | null;
-  description?: string | null;
-  targetRevenue?: Cents | null;
-  targetQuantity?: number | null;
-  unit?: ObjectiveUnit | null;
-}
-
-export interface ObjectivePatch {
-  name?: string | null;
-  description?: string | null;
-  targetRevenue?: Cents | null;
-  targetQuantity?: number | null;
-  unit?: ObjectiveUnit | null;
-  actualQuantity?: number | null;
-}
+import type { CreateObjectiveInput, UpdateObjectiveInput } from "./objectives.inputs";
 
 const FIELDS = ["name", "description", "periodId", "accountId", "contactId", "parentId", "targetRevenue", "targetQuantity", "unit", "manualQuantity"] as const;
 /** The audited fields that hold references, and the type they point at (shown as global ids). */
@@ -49,7 +28,7 @@ export class ObjectivesService {
     private readonly plans: PlansService,
   ) {}
 
-  async create(actor: User, input: NewObjective): Promise<Objective> {
+  async create(actor: User, input: CreateObjectiveInput): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const period = await mustFind(em, Period, input.periodId, "Period");
@@ -122,7 +101,7 @@ export class ObjectivesService {
     );
   }
 
-  async update(actor: User, rawId: string, patch: ObjectivePatch): Promise<Objective> {
+  async update(actor: User, rawId: string, patch: UpdateObjectiveInput): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const ob = await this.lockForChange(em, rawId);

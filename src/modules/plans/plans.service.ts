@@ -23,29 +23,7 @@ import { type PlanFilter, planFilterConditions } from "./plan-filter";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { checkTransition, hasFrozenFigures, isDeletable, isLocked, todayUtc } from "./plan-workflow";
-
-export interface NewPlan {
-  name: string;
-  accountId: string;
-  periodId: string;
-  type?: PlanType | null;
-  parentId?: string | null;
-  ownerId?: string | null;
-  businessUnit?: string | null;
-  territory?: string | null;
-  description?: string | null;
-  revenueTarget?: Cents | null;
-}
-
-export interface PlanPatch {
-  name?: string | null;
-  description?: string | null;
-  businessUnit?: string | null;
-  territory?: string | null;
-  revenueTarget?: Cents | null;
-  type?: PlanType | null;
-  parentId?: string | null;
-}
+import type { CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
 
 const AUDITED_FIELDS = [
   "name",
@@ -102,7 +80,7 @@ export class PlansService {
 
   // ---------- writing ----------
 
-  async create(actor: User, input: NewPlan): Promise<BusinessPlan> {
+  async create(actor: User, input: CreateBusinessPlanInput): Promise<BusinessPlan> {
     assertCanWrite(actor);
     assertRole(actor, [Role.ACCOUNT_MANAGER, Role.ADMIN], "create business plans");
     return this.db.write(async (em) => {
@@ -139,7 +117,7 @@ export class PlansService {
     });
   }
 
-  async update(actor: User, rawId: string, patch: PlanPatch, expectedVersion?: number | null): Promise<BusinessPlan> {
+  async update(actor: User, rawId: string, patch: UpdateBusinessPlanInput, expectedVersion?: number | null): Promise<BusinessPlan> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       // locked (PostgreSQL): edits of one plan queue and each applies to what the one before committed;

@@ -1,36 +1,9 @@
-import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import { Role } from "../../common/enums";
+import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { maxLength } from "../../common/input-limits";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
 import { User } from "./user.entity";
-
-@InputType()
-export class CreateUserInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field()
-  @MaxLength(LIMITS.email)
-  @IsEmail()
-  email: string;
-
-  @Field(() => Role)
-  @IsEnum(Role)
-  role: Role;
-}
-
-@ObjectType()
-export class CreatedUser {
-  @Field(() => User)
-  user: User;
-
-  @Field({ description: "The user's API token, shown only once." })
-  token: string;
-}
+import { CreateUserInput } from "./users.inputs";
+import { CreatedUser } from "./users.types";
 
 @Resolver(() => User)
 export class UsersResolver {

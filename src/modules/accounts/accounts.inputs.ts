@@ -1,0 +1,36 @@
+import { IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
+import { LIMITS } from "../../graphql/common-types";
+
+@InputType()
+export class CreateAccountInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  industry?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+}
+
+@InputType()
+export class UpdateAccountInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  industry?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  ownerId?: string | null;
+}

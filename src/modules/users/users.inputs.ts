@@ -1,0 +1,21 @@
+import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
+import { Field, InputType } from "type-graphql";
+import { Role } from "../../common/enums";
+import { LIMITS } from "../../graphql/common-types";
+
+@InputType()
+export class CreateUserInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name: string;
+
+  @Field()
+  @MaxLength(LIMITS.email)
+  @IsEmail()
+  email: string;
+
+  @Field(() => Role)
+  @IsEnum(Role)
+  role: Role;
+}
