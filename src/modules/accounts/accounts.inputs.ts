@@ -1,5 +1,5 @@
 import { IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Field, ID, InputType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { LIMITS } from "../../graphql/common-types";
 
 @InputType()
@@ -33,4 +33,25 @@ export class UpdateAccountInput {
 
   @Field(() => ID, { nullable: true })
   ownerId?: string | null;
+}
+
+/** Arguments of `accounts`. */
+@ArgsType()
+export class AccountsArgs {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.search)
+  search?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true })
+  before?: string | null;
 }

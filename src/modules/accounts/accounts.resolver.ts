@@ -1,11 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { filterKey, parseId } from "../../common/ids";
-import { filterValues, maxLength } from "../../common/input-limits";
+import { filterValues } from "../../common/input-limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
 import { connectionOf } from "../../graphql/connection";
 import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
@@ -16,7 +15,7 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Account } from "./account.entity";
-import { CreateAccountInput, UpdateAccountInput } from "./accounts.inputs";
+import { AccountsArgs, CreateAccountInput, UpdateAccountInput } from "./accounts.inputs";
 import { AccountConnection } from "./accounts.types";
 
 @Resolver(() => AccountConnection)
@@ -36,15 +35,7 @@ export class AccountsResolver {
   }
 
   @Query(() => AccountConnection, { complexity: pagedListComplexity })
-  async accounts(
-    @Ctx() ctx: Context,
-    @Arg("search", () => String, { nullable: true }) search?: string | null,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-    @Arg("last", () => Int, { nullable: true }) last?: number | null,
-    @Arg("before", () => String, { nullable: true }) before?: string | null,
-  ): Promise<AccountConnection> {
-    maxLength("search", search, LIMITS.search);
+  async accounts(@Ctx() ctx: Context, @Args(() => AccountsArgs) { search, first, after, last, before }: AccountsArgs): Promise<AccountConnection> {
     const s = search || null;
     const page = await ctx.services.accounts.page(s, { first, after, last, before });
     return { ...connectionOf(page, after), search: s };

@@ -1,5 +1,5 @@
 import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { ActivityStatus, ActivityType } from "../../common/enums";
 import type { Cents } from "../../common/money";
 import { LIMITS } from "../../graphql/common-types";
@@ -112,4 +112,16 @@ export class FollowUpOpportunityInput {
 
   @Field(() => DateScalar, { nullable: true })
   closeDate?: string | null;
+}
+
+/** Arguments of `completeActivity`. */
+@ArgsType()
+export class CompleteActivityArgs {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  notes?: string | null;
 }

@@ -1,8 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { badInput } from "../../common/errors";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";
 import { Objective } from "../objectives/objective.entity";
@@ -10,7 +8,7 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
-import { CreateActivityInput, UpdateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput } from "./activities.inputs";
+import { CompleteActivityArgs, CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
 
 @Resolver(() => Activity)
 export class ActivitiesResolver {
@@ -31,8 +29,7 @@ export class ActivitiesResolver {
   }
 
   @Mutation(() => Activity)
-  completeActivity(@Arg("id", () => ID) id: string, @Ctx() ctx: Context, @Arg("notes", () => String, { nullable: true }) notes?: string | null) {
-    if (notes && notes.length > LIMITS.text) throw badInput("notes", `must be at most ${LIMITS.text} characters`);
+  completeActivity(@Args(() => CompleteActivityArgs) { id, notes }: CompleteActivityArgs, @Ctx() ctx: Context) {
     return ctx.services.activities.complete(ctx.user, id, notes);
   }
 

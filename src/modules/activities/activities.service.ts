@@ -1,10 +1,9 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
-import { ActivityStatus, type ActivityType, Role } from "../../common/enums";
+import { ActivityStatus, Role } from "../../common/enums";
 import { badInput, conflict, forbidden } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
-import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";

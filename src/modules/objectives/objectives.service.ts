@@ -4,7 +4,6 @@ import { assertAdmin, assertCanWrite } from "../../auth/policy";
 import { ObjectiveUnit } from "../../common/enums";
 import { badInput } from "../../common/errors";
 import { findOptional, mustFind, rowLock } from "../../common/find";
-import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";

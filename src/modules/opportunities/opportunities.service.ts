@@ -4,11 +4,9 @@ import { assertCanWrite } from "../../auth/policy";
 import { OpportunityStatus, Role } from "../../common/enums";
 import { badInput, forbidden } from "../../common/errors";
 import { mustFind } from "../../common/find";
-import type { Cents } from "../../common/money";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
-
 import { assertDetachableFromObjective, objectiveFor, planForExecution } from "../activities/links";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
@@ -111,5 +109,4 @@ export class OpportunitiesService {
     throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${toGlobalId("Opportunity", opp.id)}`);
   }
 }
-
 

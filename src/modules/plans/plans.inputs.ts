@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Field, ID, InputType } from "type-graphql";
+import { ArrayMaxSize, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from "class-validator";
+import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { type Cents } from "../../common/money";
 import { LIMITS } from "../../graphql/common-types";
@@ -101,4 +101,51 @@ export class UpdateBusinessPlanInput {
     description: "Moves the plan under another plan of the same account (null: make it top-level). A plan cannot become its own ancestor.",
   })
   parentId?: string | null;
+}
+
+/** Arguments of `businessPlans`. */
+@ArgsType()
+export class BusinessPlansArgs {
+  @Field(() => BusinessPlanFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: BusinessPlanFilter | null;
+
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+/** Arguments of `changeBusinessPlanStatus`. */
+@ArgsType()
+export class ChangeBusinessPlanStatusArgs {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => PlanStatus)
+  status: PlanStatus;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(LIMITS.comment)
+  comment?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  expectedVersion?: number | null;
+}
+
+/** Most entries `BusinessPlan.auditTrail(first:)` returns per plan, and its default. */
+export const AUDIT_TRAIL_MAX = 500;
+export const AUDIT_TRAIL_DEFAULT = 50;
+
+/** Arguments of `BusinessPlan.auditTrail`. */
+@ArgsType()
+export class AuditTrailArgs {
+  @Field(() => Int, { nullable: true, description: "At most this many entries (default 50, max 500)." })
+  @IsOptional()
+  @Min(0)
+  @Max(AUDIT_TRAIL_MAX)
+  first?: number | null;
 }

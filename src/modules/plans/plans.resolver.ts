@@ -1,13 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { PlanStatus } from "../../common/enums";
-import { badInput } from "../../common/errors";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId, rollupId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../graphql/field-position";
-import { LIMITS } from "../../graphql/common-types";
 import { connectionOf } from "../../graphql/connection";
 import { pagedListComplexity } from "../../graphql/limits";
 import { DateScalar } from "../../graphql/scalars";
@@ -23,7 +20,7 @@ import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
-import { BusinessPlanFilter, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
+import { AUDIT_TRAIL_DEFAULT, AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
 import { BusinessPlanConnection, PlanRollup } from "./plans.types";
 
 @Resolver(() => BusinessPlanConnection)
@@ -64,12 +61,7 @@ export class PlansResolver {
   }
 
   @Query(() => BusinessPlanConnection, { description: "Plans in creation order.", complexity: pagedListComplexity })
-  async businessPlans(
-    @Ctx() ctx: Context,
-    @Arg("filter", () => BusinessPlanFilter, { nullable: true }) filter?: BusinessPlanFilter | null,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-  ): Promise<BusinessPlanConnection> {
+  async businessPlans(@Ctx() ctx: Context, @Args(() => BusinessPlansArgs) { filter, first, after }: BusinessPlansArgs): Promise<BusinessPlanConnection> {
     const page = await ctx.services.plans.page(filter, first, after);
     return { ...connectionOf(page, after), filter: filter ?? null };
   }
@@ -95,14 +87,7 @@ export class PlansResolver {
   }
 
   @Mutation(() => BusinessPlan)
-  changeBusinessPlanStatus(
-    @Arg("id", () => ID) id: string,
-    @Arg("status", () => PlanStatus) status: PlanStatus,
-    @Ctx() ctx: Context,
-    @Arg("comment", () => String, { nullable: true }) comment?: string | null,
-    @Arg("expectedVersion", () => Int, { nullable: true }) expectedVersion?: number | null,
-  ) {
-    if (comment && comment.length > LIMITS.comment) throw badInput("comment", `must be at most ${LIMITS.comment} characters`);
+  changeBusinessPlanStatus(@Args(() => ChangeBusinessPlanStatusArgs) { id, status, comment, expectedVersion }: ChangeBusinessPlanStatusArgs, @Ctx() ctx: Context) {
     return ctx.services.plans.changeStatus(ctx.user, id, status, comment, expectedVersion);
   }
 
@@ -194,14 +179,8 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => [PlanAuditEntry], { description: "Every write to the plan, newest first.", complexity: pagedListComplexity })
-  auditTrail(
-    @Root() p: BusinessPlan,
-    @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, description: "At most this many entries (default 50, max 500)." }) first?: number | null,
-  ) {
-    const n = first ?? 50;
-    if (!Number.isInteger(n) || n < 0 || n > 500) throw badInput("first", "must be between 0 and 500");
-    return ctx.loaders.auditTrailByPlan(n).load(p.id);
+  auditTrail(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Args(() => AuditTrailArgs) { first }: AuditTrailArgs) {
+    return ctx.loaders.auditTrailByPlan(first ?? AUDIT_TRAIL_DEFAULT).load(p.id);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true, description: "The plan this one was rolled forward from." })

@@ -5,7 +5,6 @@ import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
 import { parseId, toGlobalId } from "../../common/ids";
-import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";

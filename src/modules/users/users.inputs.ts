@@ -1,5 +1,5 @@
 import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
-import { Field, InputType } from "type-graphql";
+import { ArgsType, Field, InputType } from "type-graphql";
 import { Role } from "../../common/enums";
 import { LIMITS } from "../../graphql/common-types";
 
@@ -18,4 +18,15 @@ export class CreateUserInput {
   @Field(() => Role)
   @IsEnum(Role)
   role: Role;
+}
+
+/** The longest bearer token the Authorization header accepts. */
+export const MAX_TOKEN_LENGTH = 512;
+
+/** Arguments of `revokeToken`. */
+@ArgsType()
+export class RevokeTokenArgs {
+  @Field(() => String)
+  @MaxLength(MAX_TOKEN_LENGTH)
+  token: string;
 }

@@ -1,8 +1,7 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { maxLength } from "../../common/input-limits";
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../../graphql/context";
 import { User } from "./user.entity";
-import { CreateUserInput } from "./users.inputs";
+import { CreateUserInput, RevokeTokenArgs } from "./users.inputs";
 import { CreatedUser } from "./users.types";
 
 @Resolver(() => User)
@@ -18,8 +17,7 @@ export class UsersResolver {
   }
 
   @Mutation(() => Boolean, { description: "ADMIN: revokes an API token (by its value). True when it was active." })
-  revokeToken(@Arg("token", () => String) token: string, @Ctx() ctx: Context): Promise<boolean> {
-    maxLength("token", token, 512); // the longest bearer token the Authorization header accepts
+  revokeToken(@Args(() => RevokeTokenArgs) { token }: RevokeTokenArgs, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.users.revokeTokenAs(ctx.user, token);
   }
 }
