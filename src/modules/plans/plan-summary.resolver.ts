@@ -1,32 +1,7 @@
-import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
-import type { Cents } from "../../common/money";
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../../graphql/context";
-import { DecimalScalar } from "../../graphql/scalars";
 import { PlanGroupBy } from "./plan-summary";
-
-@ObjectType({ description: "One group of the top-level plans of a period (each plan tree counted once, through its rollup)." })
-export class PlanSummaryRow {
-  @Field(() => String, { nullable: true, description: "The owner's id, the territory, the business unit, the type or the status; null for plans without one." })
-  key: string | null;
-
-  @Field(() => String, { nullable: true, description: "What to show for the group: the owner's name, or the key itself; null for plans without one." })
-  label: string | null;
-
-  @Field(() => Int, { description: "How many top-level plans the group has (each with its whole tree)." })
-  plans: number;
-
-  @Field(() => DecimalScalar, { description: "Sum of the plans' revenue targets (a plan without one counts 0)." })
-  revenueTarget: Cents;
-
-  @Field(() => DecimalScalar, { description: "Sum of the plans' rollup wonRevenue." })
-  wonRevenue: Cents;
-
-  @Field(() => DecimalScalar, { description: "Sum of the plans' rollup pipelineRevenue." })
-  pipelineRevenue: Cents;
-
-  @Field(() => DecimalScalar, { description: "Sum of the plans' rollup weightedPipelineRevenue." })
-  weightedPipelineRevenue: Cents;
-}
+import { PlanSummaryRow } from "./plans.types";
 
 @Resolver()
 export class PlanSummaryResolver {
