@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DB } from "./helpers/db";
-import { type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { type ServerProcess, startServerProcess } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 /**
