@@ -68,7 +68,7 @@ describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in he
     const banner = server.output();
     playgroundUrl = /^Playground \(open in a browser\): (\S+)$/m.exec(banner)?.[1] ?? "";
     giuliaToken = /^\s+Giulia Rossi.*\s(\S+)$/m.exec(banner)?.[1] ?? "";
-    origin = server.base;
+    origin = server.origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
