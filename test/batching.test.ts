@@ -38,6 +38,8 @@ const DEEP_TREE = `query($n: Int) { accounts(first: $n) { totalCount edges { nod
  * = auth + page + count + 13 relation levels.
  */
 const DEEP_TREE_BOUND = 16;
+/** The query over every relation field (WIDE below): one statement per relation and level. */
+const WIDE_BOUND = 38;
 
 /** Every other relation field of the contract, over the businessPlans connection. */
 const WIDE = `query($n: Int) { businessPlans(filter: { topLevelOnly: true }, first: $n) { totalCount edges { node {
@@ -210,13 +212,13 @@ describe("the deep account tree", () => {
 });
 
 describe("every relation field", () => {
-  it("a query over all relation fields costs the same for 2 and for 25 plans", async () => {
+  it(`a query over all relation fields costs at most ${WIDE_BOUND} statements for 2 and for 25 plans`, async () => {
     const few = await measure(WIDE, 2);
     const many = await measure(WIDE, ACCOUNTS);
     console.log(`wide query: ${few.statements} statements for 2 plans, ${many.statements} for ${ACCOUNTS}`);
     expect(few.data.businessPlans.edges).toHaveLength(2);
     expect(many.data.businessPlans.edges).toHaveLength(ACCOUNTS);
-    expect(many.statements).toBe(few.statements);
+    expectStatementsAtMost(WIDE_BOUND, { few: few.statements, many: many.statements });
     // spot checks that the data is really there (an empty level would cost nothing)
     const node = many.data.businessPlans.edges[ACCOUNTS - 1].node;
     expect(node.contacts).toHaveLength(1);

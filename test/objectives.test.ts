@@ -5,15 +5,9 @@ import { auditActions, createPeriod, lockPlan, M, mkAccount, mkActivity, mkConta
 import { expectRejected } from "./helpers/db-state";
 
 let h: Harness;
-let am1: TestUser; // owns account A's plans
-let am2: TestUser; // owns account B's plan
-let rev: TestUser;
-let analyst: TestUser;
-let per: PeriodSet;
-let accA: string;
-let accB: string;
-let cA: string;
-let cB: string;
+// twoAccounts (helpers/factories.ts): am1 owns account A (contact cA), am2 account B (contact cB)
+let am1: TestUser, am2: TestUser, rev: TestUser, analyst: TestUser;
+let per: PeriodSet, accA: string, accB: string, cA: string, cB: string;
 let P: string; // A, FY2026, top level
 let PC: string; // A, Q1, child of P
 let PG: string; // A, Jan, child of PC

@@ -6,15 +6,9 @@ import { expectRejected } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
 let h: Harness;
-let am1: TestUser;
-let am2: TestUser;
-let rev: TestUser;
-let analyst: TestUser;
-let per: PeriodSet;
-let accA: string;
-let accB: string;
-let cA: string;
-let cB: string;
+// twoAccounts (helpers/factories.ts): am1 owns account A (contact cA), am2 account B (contact cB)
+let am1: TestUser, am2: TestUser, rev: TestUser, analyst: TestUser;
+let per: PeriodSet, accA: string, accB: string, cA: string, cB: string;
 let PA: string; // A, FY2026 (DRAFT)
 let PA2: string; // A, Q1, child of PA
 let PAF: string; // A, FINAL_APPROVED
