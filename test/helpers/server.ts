@@ -105,7 +105,7 @@ const { resolve } = require("node:path");
 const dist = ${JSON.stringify(resolve(ROOT, "dist", "src"))};
 require("reflect-metadata");
 require(resolve(dist, "app.js"));
-require(resolve(dist, "graphql", "schema.js")).buildAppSchema();
+require(resolve(dist, "schema.js")).buildAppSchema();
 process.stdout.write("preloaded\\n");
 process.stdin.once("data", () => { process.stdin.pause(); require(resolve(dist, "main.js")); });
 process.stdin.once("end", () => process.exit(0));`;
