@@ -25,6 +25,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Client } from "pg";
 import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
 import { toGlobalId as gid } from "../src/common/ids";
+import { openDatabase } from "../src/db/data-source";
 import { BENCH_TOKEN, defaultDataFile, generateSqliteFile } from "./generate";
 import { Q2, Q3 } from "./queries";
 
@@ -161,6 +162,8 @@ async function main() {
     Q3: [JSON.stringify({ query: Q3, variables: { period } })],
   };
 
+  // bring the data file's schema up to date (a file generated before the latest migrations)
+  await (await openDatabase({ databaseUrl: `sqlite:${file}`, dbLogging: false, dbPoolSize: 1, databaseSsl: false })).close();
   const databases: Array<{ label: string; url: string; drop?: () => Promise<void> }> = [{ label: "SQLite", url: `sqlite:${file}` }];
   if (pgAdmin) {
     const name = `bench_mech_${accounts}`;
