@@ -14,7 +14,9 @@ import { Role } from "../src/common/enums";
 import { weightedCents } from "../src/common/money";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
-import { cents, dec, mkAccount, mkObjective, mkOpp, mkPeriod, mkPlan } from "./helpers/fixtures-part3";
+import { cents, createPeriod, dec, mkAccount, mkObjective, mkOpp, mkPlan } from "./helpers/factories";
+
+const mkYear = async (h: Harness, year: number) => (await createPeriod(h, { name: `FY${year}`, type: "YEAR", startDate: `${year}-01-01`, endDate: `${year}-12-31` })).id;
 
 let h: Harness;
 let owners: TestUser[];
@@ -142,7 +144,7 @@ describe("planSummary", () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const year = 2000 + runNo++;
-        const periodId = await mkPeriod(h, `FY${year}`, "YEAR", `${year}-01-01`, `${year}-12-31`);
+        const periodId = await mkYear(h, year);
         const planIds: string[] = [];
         const parentOf: Array<number | null> = [];
         for (const p of s.plans) {
@@ -230,7 +232,7 @@ describe("planSummary", () => {
   it("costs the same number of statements whatever the number of plans", async () => {
     const count = async (plans: number) => {
       const year = 2100 + plans;
-      const periodId = await mkPeriod(h, `FY${year}`, "YEAR", `${year}-01-01`, `${year}-12-31`);
+      const periodId = await mkYear(h, year);
       for (let i = 0; i < plans; i++) {
         const top = await mkPlan(h, h.admin.token, { name: `Top ${i}`, accountId: account, periodId, territory: i % 2 ? "North" : null, ownerId: gid("User", owners[i % 2].user.id) });
         await mkPlan(h, h.admin.token, { name: `Child ${i}`, accountId: account, periodId, parentId: top });
@@ -254,7 +256,7 @@ describe("planSummary", () => {
   }, 300_000);
 
   it("answers groups in label order with plans without a territory last, and owners by name with their ids as keys", async () => {
-    const periodId = await mkPeriod(h, "FY2200", "YEAR", "2200-01-01", "2200-12-31");
+    const periodId = await mkYear(h, 2200);
     await mkPlan(h, h.admin.token, { name: "A", accountId: account, periodId, territory: "South", ownerId: gid("User", owners[1].user.id), revenueTarget: "10.00" });
     await mkPlan(h, h.admin.token, { name: "B", accountId: account, periodId, ownerId: gid("User", owners[0].user.id) });
     await mkPlan(h, h.admin.token, { name: "C", accountId: account, periodId, territory: "North", ownerId: gid("User", owners[0].user.id), revenueTarget: "0.05" });
@@ -270,7 +272,7 @@ describe("planSummary", () => {
       [gid("User", owners[1].user.id), "Bob Owner", 1],
     ]);
     // a period without plans: no groups
-    const empty = await mkPeriod(h, "FY2201", "YEAR", "2201-01-01", "2201-12-31");
+    const empty = await mkYear(h, 2201);
     expect((await h.ok(h.admin.token, SUMMARY, { p: empty, g: "STATUS" })).planSummary).toEqual([]);
   });
 

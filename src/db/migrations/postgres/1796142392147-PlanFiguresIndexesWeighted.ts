@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
-export class PlanFiguresIndexesWeighted1796138436395 implements MigrationInterface {
-  name = "PlanFiguresIndexesWeighted1796138436395";
+export class PlanFiguresIndexesWeighted1796142392147 implements MigrationInterface {
+  name = "PlanFiguresIndexesWeighted1796142392147";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TABLE \"plan_frozen_rollup\" ADD \"weighted_pipeline_revenue_cents\" bigint");

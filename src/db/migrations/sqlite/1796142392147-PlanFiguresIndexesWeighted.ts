@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
-export class PlanFiguresIndexesWeighted1796138436395 implements MigrationInterface {
-  name = "PlanFiguresIndexesWeighted1796138436395";
+export class PlanFiguresIndexesWeighted1796142392147 implements MigrationInterface {
+  name = "PlanFiguresIndexesWeighted1796142392147";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("CREATE TABLE \"temporary_plan_frozen_rollup\" (\"plan_id\" integer PRIMARY KEY NOT NULL, \"pipeline_revenue_cents\" bigint NOT NULL, \"won_revenue_cents\" bigint NOT NULL, \"children_revenue_target_cents\" bigint NOT NULL, \"as_of\" datetime NOT NULL, \"weighted_pipeline_revenue_cents\" bigint, CONSTRAINT \"FK_157ba5bdd438a9cf2e21afbb216\" FOREIGN KEY (\"plan_id\") REFERENCES \"business_plan\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION)");
