@@ -40,7 +40,7 @@ const figureExpr = (o: string) => ({
  * opportunities scanned twice: 33-36 ms per statement, 415 ms with JIT in Q3). Here every step is
  * a LATERAL subquery with OFFSET 0 (an optimisation fence: it cannot be flattened into a join), so
  * each runs as an index lookup per row of the tree: the cost follows the tree asked about, not the
- * database (0.3-0.6 ms at M; docs/performance.md).
+ * database (the account view's two: 1.1-2.5 ms at M instead of 33-36 ms; docs/performance.md).
  */
 export function treeFiguresSql(dialect: Dialect): string {
   const f = figureExpr("o");
