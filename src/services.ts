@@ -8,6 +8,9 @@ import { OpportunitiesService } from "./modules/opportunities/opportunities.serv
 import { PeriodsService } from "./modules/periods/periods.service";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
+import { ActivityListService } from "./modules/activities/activity-list";
+import { OpportunityListService } from "./modules/opportunities/opportunity-list";
+import { UserListService } from "./modules/users/users-list";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
@@ -22,6 +25,10 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     objectives: new ObjectivesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    // the top-level lists (issue 15)
+    opportunityList: new OpportunityListService(db),
+    activityList: new ActivityListService(db),
+    userList: new UserListService(db),
   };
 }
 

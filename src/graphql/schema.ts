@@ -14,6 +14,9 @@ import {
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
+import { ActivityListResolver } from "../modules/activities/activity-list";
+import { OpportunityListResolver } from "../modules/opportunities/opportunity-list";
+import { UsersListResolver } from "../modules/users/users-list";
 import { applyDescriptions } from "./descriptions";
 import { countListItems } from "./limits";
 import { installGlobalIds, NodeResolver } from "./node";
@@ -39,6 +42,9 @@ export function buildAppSchema(): GraphQLSchema {
       ObjectivesResolver,
       OpportunitiesResolver,
       ActivitiesResolver,
+      OpportunityListResolver,
+      ActivityListResolver,
+      UsersListResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },

@@ -19,6 +19,9 @@ import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("business_plan")
+// Query.businessPlans(orderBy): one (key, id) index per order on the plan (plan-list.ts; PERIOD_START_DESC uses period's)
+@Index(["name", "id"])
+@Index(["updatedAt", "id"])
 export class BusinessPlan {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

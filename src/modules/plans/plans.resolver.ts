@@ -24,6 +24,7 @@ import { PlanStatusChange } from "./plan-status-change.entity";
 import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
 import type { PlanFilter } from "./plans.service";
+import { PlanOrder } from "./plan-list";
 
 @InputType()
 export class BusinessPlanFilter implements PlanFilter {
@@ -43,6 +44,11 @@ export class BusinessPlanFilter implements PlanFilter {
 
   @Field(() => Boolean, { nullable: true, description: "Only plans without a parent." })
   topLevelOnly?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: "Case-insensitive match on the plan's name: only plans whose name contains this text (`%` and `_` are ordinary characters); at most 200 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.search)
+  search?: string | null;
 }
 
 @InputType()
@@ -207,14 +213,15 @@ export class PlansResolver {
     return n === null ? null : ctx.loaders.plan.load(n);
   }
 
-  @Query(() => BusinessPlanConnection, { description: "Plans in creation order.", complexity: pagedListComplexity })
+  @Query(() => BusinessPlanConnection, { description: "Plans in creation order, or in `orderBy`.", complexity: pagedListComplexity })
   async businessPlans(
     @Ctx() ctx: Context,
     @Arg("filter", () => BusinessPlanFilter, { nullable: true }) filter?: BusinessPlanFilter | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("orderBy", () => PlanOrder, { nullable: true, description: "The order (default: creation order). A cursor only continues the order it came from." }) orderBy?: PlanOrder | null,
   ): Promise<BusinessPlanConnection> {
-    const page = await ctx.services.plans.page(filter, first, after);
+    const page = await ctx.services.plans.page(filter, first, after, orderBy);
     return {
       edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
       pageInfo: pageInfoOf(page, after),

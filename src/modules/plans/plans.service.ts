@@ -7,6 +7,7 @@ import { mustFind, rowLock } from "../../common/find";
 import { type NodeType, parseId, toGlobalId } from "../../common/ids";
 import type { Cents } from "../../common/money";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import { containsPattern, keysetPage } from "../../common/keyset";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -18,6 +19,7 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
+import { joinForOrder, PLAN_ORDERS, type PlanOrder } from "./plan-list";
 import { freezeRollup } from "./plan-rollup";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
@@ -29,6 +31,7 @@ export interface PlanFilter {
   periodId?: string | null;
   status?: PlanStatus[] | null;
   topLevelOnly?: boolean | null;
+  search?: string | null;
 }
 
 export interface NewPlan {
@@ -89,12 +92,19 @@ export class PlansService {
     if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId, "Period") });
     if (f.status?.length) qb.andWhere("p.status IN (:...st)", { st: f.status });
     if (f.topLevelOnly) qb.andWhere("p.parent_id IS NULL");
+    if (f.search?.trim()) qb.andWhere(`LOWER("p"."name") LIKE :q ESCAPE '\\'`, { q: containsPattern(f.search.trim()) });
     return qb;
   }
 
-  /** Plans by id (creation order), keyset-paginated. */
-  async page(filter: PlanFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<BusinessPlan>> {
+  /** Plans by id (creation order) or in `orderBy` (plan-list.ts), keyset-paginated. */
+  async page(
+    filter: PlanFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    orderBy?: PlanOrder | null,
+  ): Promise<Page<BusinessPlan>> {
     const size = pageSize(first);
+    if (orderBy) return keysetPage(() => joinForOrder(this.filtered(filter), orderBy), PLAN_ORDERS[orderBy], size, after);
     const cursor = decodeCursor(after, ["number"]);
     const qb = this.filtered(filter);
     if (cursor) qb.andWhere("p.id > :cid", { cid: cursor[0] });
