@@ -8,13 +8,14 @@ import { newRequestId } from "../graphql/context";
 import { currentRequestId, requestScope } from "../graphql/request-scope";
 import { type AppDeps, buildContext, type GraphqlParams } from "../graphql/server";
 import { loadExamples } from "../graphql/examples";
+import { exportRouter } from "./export-route";
 import { createMetrics } from "./metrics";
 import { playgroundRouter } from "./playground";
 import { graphqlRequestLog } from "./request-log";
 
 export const BODY_LIMIT = "1mb";
 
-/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground. */
+/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground, /export/plans.csv. */
 export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   const app = express();
   app.disable("x-powered-by");
@@ -59,6 +60,7 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   app.get("/metrics", metrics.handler);
   app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
   app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
+  app.use(exportRouter(deps));
 
   app.use(
     "/graphql",

@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
-export class ListOrdersAndFilters1796138406531 implements MigrationInterface {
-  name = "ListOrdersAndFilters1796138406531";
+export class ListOrdersAndFilters1796138628727 implements MigrationInterface {
+  name = "ListOrdersAndFilters1796138628727";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("CREATE INDEX \"IDX_bec1ef56fecaa6c10f13cf43e9\" ON \"app_user\"  (\"role\") ");
     await queryRunner.query("CREATE INDEX \"IDX_93b3ef54d7a561fca278b29b83\" ON \"app_user\"  (\"name\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_41e7959fc826c4c65a7b4a8b2a\" ON \"business_plan\"  (\"period_id\", \"id\") ");
     await queryRunner.query("CREATE INDEX \"IDX_bc06afae9131ab66a5f1ea4efc\" ON \"business_plan\"  (\"updated_at\", \"id\") ");
     await queryRunner.query("CREATE INDEX \"IDX_b86c9cd9b2d845102af636ce55\" ON \"business_plan\"  (\"name\", \"id\") ");
     await queryRunner.query("CREATE INDEX \"IDX_f27285af15ef48363745ab2d79\" ON \"activity\"  (\"type\") ");
@@ -27,6 +28,7 @@ export class ListOrdersAndFilters1796138406531 implements MigrationInterface {
     await queryRunner.query("DROP INDEX \"public\".\"IDX_f27285af15ef48363745ab2d79\"");
     await queryRunner.query("DROP INDEX \"public\".\"IDX_b86c9cd9b2d845102af636ce55\"");
     await queryRunner.query("DROP INDEX \"public\".\"IDX_bc06afae9131ab66a5f1ea4efc\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_41e7959fc826c4c65a7b4a8b2a\"");
     await queryRunner.query("DROP INDEX \"public\".\"IDX_93b3ef54d7a561fca278b29b83\"");
     await queryRunner.query("DROP INDEX \"public\".\"IDX_bec1ef56fecaa6c10f13cf43e9\"");
   }
