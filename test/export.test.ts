@@ -11,7 +11,7 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpportunityStatus, Role } from "../src/common/enums";
 import { createHttpApp } from "../src/http/app";
-import { exportRouter } from "../src/http/export-route";
+import { exportRouter } from "../src/modules/plans/plan-export.route";
 import { emptyRollup } from "../src/modules/plans/plan-rollup";
 import { EXPORT_COLUMNS, type ExportObserver, plansCsvStreams, safeCell } from "../src/modules/plans/plan-export";
 import { createYear, type Ref } from "./helpers/fixtures-part1";
@@ -76,7 +76,7 @@ async function bulkPlans(n: number, periodId: number, accountId: number, ownerId
 
 beforeAll(async () => {
   h = await createHarness();
-  ({ server, origin } = await listen(createHttpApp(h.deps, h.apollo) as unknown as express.Express));
+  ({ server, origin } = await listen(createHttpApp(h.deps, h.apollo, [exportRouter(h.deps)]) as unknown as express.Express));
   am = await h.user(Role.ACCOUNT_MANAGER, "Export AM");
   hostileOwner = await h.user(Role.ACCOUNT_MANAGER, '=HYPERLINK("http://x.example","owner")');
   fy = await createYear(h, 2091);

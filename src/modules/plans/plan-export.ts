@@ -8,7 +8,7 @@ import { hasFrozenFigures } from "./plan-workflow";
 import type { PlanStatus } from "../../common/enums";
 
 /**
- * The CSV export of a period's plans (GET /export/plans.csv, src/http/export-route.ts): one row per
+ * The CSV export of a period's plans (GET /export/plans.csv, plan-export.route.ts): one row per
  * plan, in id order, with its rollup figures. Streamed: plans are read in keyset pages of `pageSize`
  * (one statement) and their figures through the rollup module's batch function (one statement per
  * page), and a page is read only when the CSV writer downstream asks for more (Readable.from pulls

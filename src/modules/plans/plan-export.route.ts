@@ -1,12 +1,12 @@
 import { pipeline } from "node:stream";
 import { type Request, type Response, Router } from "express";
 import { GraphQLError } from "graphql";
-import { badInput, DomainError, ErrorCode } from "../common/errors";
-import { mustFind } from "../common/find";
-import { currentRequestId } from "../graphql/request-scope";
-import { type AppDeps, buildContext } from "../graphql/server";
-import { Period } from "../modules/periods/period.entity";
-import { EXPORT_PAGE_SIZE, type ExportObserver, plansCsvStreams } from "../modules/plans/plan-export";
+import { badInput, DomainError, ErrorCode } from "../../common/errors";
+import { mustFind } from "../../common/find";
+import { currentRequestId } from "../../graphql/request-scope";
+import { type AppDeps, buildContext } from "../../graphql/server";
+import { Period } from "../periods/period.entity";
+import { EXPORT_PAGE_SIZE, type ExportObserver, plansCsvStreams } from "./plan-export";
 
 /** HTTP status of each error code an export can answer (the JSON body carries the code, as /graphql's errors do). */
 const STATUS: Partial<Record<string, number>> = {
