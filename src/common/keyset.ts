@@ -1,4 +1,4 @@
-import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badInput } from "./errors";
 import type { Page } from "./pagination";
 
@@ -8,7 +8,7 @@ import type { Page } from "./pagination";
  * The list is ordered by one sort key, then by id in the same direction (the tie-break that makes
  * the order total, so a cursor points between two rows exactly). A nullable key puts its nulls last
  * in either direction; those rows come in id order (same direction). A page is read in at most two
- * statements: the rows with a key (`key > :v OR (key = :v AND id > :id)`, walking the (key, id)
+ * statements: the rows with a key (`(key, id) > (:v, :id)`, a range of the (key, id)
  * index), then, when the page is not full yet, the rows without one (`key IS NULL AND id > :id`).
  *
  * Cursors are opaque: base64url of the JSON array [order name, key value or null, id]. A cursor of
@@ -94,13 +94,9 @@ export async function keysetPage<E extends ObjectLiteral>(
   if (cursor === null || cursor.key !== null) {
     const qb = base();
     if (order.nullable) qb.andWhere(`${order.key} IS NOT NULL`);
-    if (cursor) {
-      qb.andWhere(
-        new Brackets((w) =>
-          w.where(`${order.key} ${cmp} :ksKey`, { ksKey: cursor.key }).orWhere(`(${order.key} = :ksKey AND ${order.id} ${cmp} :ksId)`, { ksId: cursor.id }),
-        ),
-      );
-    }
+    // a row-value comparison: one range condition on the (key, id) index on both dialects, so a deep page
+    // starts where the cursor points instead of filtering its way there
+    if (cursor) qb.andWhere(`(${order.key}, ${order.id}) ${cmp} (:ksKey, :ksId)`, { ksKey: cursor.key, ksId: cursor.id });
     await read(qb.orderBy(order.key, order.dir).addOrderBy(order.id, order.dir), true, want);
   }
   // 2. rows without a key, after those with one
