@@ -1,16 +1,14 @@
-import { ArrayMaxSize, IsOptional, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
-import { OpportunityStatus } from "../../common/enums";
+import { Arg, Ctx, FieldResolver, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { badInput } from "../../common/errors";
-import { parseId } from "../../common/ids";
+import { filterKey } from "../../common/ids";
 import { containsPattern, type KeysetOrder, keysetPage } from "../../common/keyset";
 import { type Page, pageSize } from "../../common/pagination";
 import type { Database } from "../../db/data-source";
-import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
+import { ConnectionType, connectionOf } from "../../graphql/connection";
 import type { Context } from "../../graphql/context";
 import { pagedListComplexity } from "../../graphql/limits";
-import { DateScalar } from "../../graphql/scalars";
 import { Opportunity } from "./opportunity.entity";
+import { OpportunityFilter } from "./opportunities.inputs";
 
 /** The top-level opportunities list (Query.opportunities): filters, orders, keyset pages. */
 
@@ -29,51 +27,9 @@ registerEnumType(OpportunityOrder, {
   },
 });
 
-@InputType({ description: "Only the opportunities matching every given condition." })
-export class OpportunityFilter {
-  @Field(() => ID, { nullable: true, description: "Only this account's opportunities." })
-  accountId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Only opportunities owned by this user (e.g. your own id from `me`)." })
-  ownerId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Only opportunities linked to this plan (as in BusinessPlan.opportunities)." })
-  planId?: string | null;
-
-  @Field(() => [OpportunityStatus], { nullable: true, description: "Only opportunities in one of these statuses (at most 10 values)." })
-  @IsOptional()
-  @ArrayMaxSize(10)
-  status?: OpportunityStatus[] | null;
-
-  @Field(() => DateScalar, { nullable: true, description: "Only opportunities closing on or after this date (inclusive); excludes those without a close date." })
-  closeDateFrom?: string | null;
-
-  @Field(() => DateScalar, { nullable: true, description: "Only opportunities closing on or before this date (inclusive); excludes those without a close date." })
-  closeDateTo?: string | null;
-
-  @Field(() => String, { nullable: true, description: "Only opportunities whose name contains this text, case-insensitively (`%` and `_` are ordinary characters); at most 200 characters." })
-  @IsOptional()
-  @MaxLength(LIMITS.search)
-  search?: string | null;
-}
-
-@ObjectType({ simpleResolvers: true, description: "An opportunity and its cursor." })
-export class OpportunityEdge {
-  @Field({ description: "Pass as `after` to continue after this opportunity (only with the same orderBy)." })
-  cursor: string;
-
-  @Field(() => Opportunity, { description: "The opportunity." })
-  node: Opportunity;
-}
-
-@ObjectType({ simpleResolvers: true, description: "A page of opportunities (Relay connection)." })
-export class OpportunityConnection {
-  @Field(() => [OpportunityEdge], { description: "The page, in the requested order." })
-  edges: OpportunityEdge[];
-
-  @Field(() => PageInfo, { description: "Where this page lies in the whole list." })
-  pageInfo: PageInfo;
-
+@ObjectType({ simpleResolvers: true })
+export class OpportunityConnection extends ConnectionType("Opportunity", Opportunity) {
+  /** The filter the page was taken from; totalCount counts it only when asked for. */
   filter: OpportunityFilter | null;
 }
 
@@ -86,8 +42,6 @@ export const OPPORTUNITY_ORDERS: Record<OpportunityOrder, KeysetOrder> = {
   NAME_ASC: { name: "NAME_ASC", key: `${O}."name"`, kind: "text", dir: "ASC", nullable: false, id: `${O}."id"` },
 };
 
-/** An id filter: an id that cannot exist (malformed, of another type) matches nothing, as in businessPlans. */
-const idOrNone = (raw: string, type: "Account" | "User" | "BusinessPlan") => parseId(raw, type) ?? -1;
 
 export class OpportunityListService {
   constructor(private readonly db: Database) {}
@@ -102,11 +56,11 @@ export class OpportunityListService {
   private filtered(filter: OpportunityFilter | null | undefined) {
     const qb = this.db.manager.createQueryBuilder(Opportunity, "o");
     const f = filter ?? {};
-    if (f.accountId != null) qb.andWhere(`${O}."account_id" = :acc`, { acc: idOrNone(f.accountId, "Account") });
-    if (f.ownerId != null) qb.andWhere(`${O}."owner_id" = :own`, { own: idOrNone(f.ownerId, "User") });
+    if (f.accountId != null) qb.andWhere(`${O}."account_id" = :acc`, { acc: filterKey(f.accountId, "Account") });
+    if (f.ownerId != null) qb.andWhere(`${O}."owner_id" = :own`, { own: filterKey(f.ownerId, "User") });
     if (f.planId != null) {
       qb.andWhere(`${O}."id" IN (SELECT "po"."opportunity_id" FROM "plan_opportunity" "po" WHERE "po"."plan_id" = :plan)`, {
-        plan: idOrNone(f.planId, "BusinessPlan"),
+        plan: filterKey(f.planId, "BusinessPlan"),
       });
     }
     if (f.status?.length) qb.andWhere(`${O}."status" IN (:...st)`, { st: f.status });
@@ -142,7 +96,7 @@ export class OpportunityListResolver {
     @Arg("after", () => String, { nullable: true, description: "The cursor (`cursor` or `pageInfo.endCursor`) of the item after which the page starts." }) after?: string | null,
   ): Promise<OpportunityConnection> {
     const page = await ctx.services.opportunityList.page(filter, orderBy, first, after);
-    return { edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })), pageInfo: pageInfoOf(page, after), filter: filter ?? null };
+    return { ...connectionOf(page, after), filter: filter ?? null };
   }
 
   @FieldResolver(() => Int, { description: "How many opportunities match the filter (all pages)." })

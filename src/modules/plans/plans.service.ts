@@ -6,7 +6,7 @@ import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } fro
 import { mustFind, rowLock } from "../../common/find";
 import { parseId, toGlobalId } from "../../common/ids";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
-import { containsPattern, keysetPage } from "../../common/keyset";
+import { keysetPage } from "../../common/keyset";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";

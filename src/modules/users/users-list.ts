@@ -1,11 +1,10 @@
-import { Arg, Ctx, Query, Resolver } from "type-graphql";
-import { Role } from "../../common/enums";
-import { maxLength } from "../../common/input-limits";
+import { Args, Ctx, Query, Resolver } from "type-graphql";
+import type { Role } from "../../common/enums";
 import { containsPattern } from "../../common/keyset";
 import type { Database } from "../../db/data-source";
-import { LIMITS } from "../../graphql/common-types";
 import type { Context } from "../../graphql/context";
 import { User } from "./user.entity";
+import { UsersArgs } from "./users.inputs";
 
 /** Query.users answers at most this many users (by name, then id); narrow with role and search. */
 export const USERS_MAX = 200;
@@ -19,7 +18,6 @@ export class UserListService {
   constructor(private readonly db: Database) {}
 
   list(role: Role | null | undefined, search: string | null | undefined): Promise<User[]> {
-    if (search != null) maxLength("search", search, LIMITS.search);
     const qb = this.db.manager.createQueryBuilder(User, "u");
     if (role != null) qb.andWhere(`"u"."role" = :role`, { role });
     if (search?.trim()) {
@@ -34,11 +32,7 @@ export class UsersListResolver {
   @Query(() => [User], {
     description: `Users by name, then id: at most ${USERS_MAX} (narrow with role and search). Every signed-in user may list them (names, emails and roles are visible wherever a user appears).`,
   })
-  users(
-    @Ctx() ctx: Context,
-    @Arg("role", () => Role, { nullable: true, description: "Only users with this role." }) role?: Role | null,
-    @Arg("search", () => String, { nullable: true, description: "Only users whose name or email contains this text, case-insensitively (`%` and `_` are ordinary characters); at most 200 characters." }) search?: string | null,
-  ): Promise<User[]> {
+  users(@Ctx() ctx: Context, @Args(() => UsersArgs) { role, search }: UsersArgs): Promise<User[]> {
     return ctx.services.userList.list(role, search);
   }
 }
