@@ -27,6 +27,9 @@ import { User } from "../users/user.entity";
 // An account's activities of some statuses (Account.activities(status:), the account view's PLANNED
 // ones): without it PostgreSQL intersected the status index (80,000 PLANNED at the bench's M size).
 @Index(["accountId", "status"])
+// Query.activities: the due order (both directions) and "my activities due this week" (activity-list.ts)
+@Index(["dueAt", "id"])
+@Index(["ownerId", "dueAt"])
 export class Activity {
   @Field(() => ID)
   @PrimaryGeneratedColumn()
@@ -37,6 +40,7 @@ export class Activity {
   subject: string;
 
   @Field(() => ActivityType)
+  @Index()
   @Column({ type: "varchar", length: 16 })
   type: ActivityType;
 
