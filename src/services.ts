@@ -8,9 +8,11 @@ import { OpportunitiesService } from "./modules/opportunities/opportunities.serv
 import { PeriodsService } from "./modules/periods/periods.service";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
+import { PlanChangeBus } from "./modules/plans/plan-changes";
+import { type WebhookOptions, WebhooksService } from "./modules/webhooks/webhooks.service";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
-export function createServices(db: Database, clock: Clock = systemClock) {
+export function createServices(db: Database, clock: Clock = systemClock, webhooks: WebhookOptions = { allowPrivate: false }) {
   const plans = new PlansService(db, clock);
   const opportunities = new OpportunitiesService(db);
   return {
@@ -22,6 +24,9 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     objectives: new ObjectivesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    webhooks: new WebhooksService(db, webhooks),
+    /** Committed plan changes fanned out to this process's subscriptions (started by startApp). */
+    planChanges: new PlanChangeBus(db),
   };
 }
 

@@ -21,6 +21,41 @@ export type Dialect = "sqlite" | "postgres";
  */
 const WRITE_ATTEMPTS = 5;
 
+/**
+ * Callbacks to run once the transaction of an entity manager has committed (afterCommit). The
+ * `Database.write` that opened the transaction owns the list: it runs it after the commit and drops it
+ * on a rollback (or a retried attempt), so nothing registered inside a rolled-back transaction runs.
+ */
+const commitCallbacks = new WeakMap<EntityManager, Array<() => void>>();
+
+/**
+ * Runs `fn` after the transaction `em` belongs to commits; never when it rolls back. Outside a
+ * `Database.write` transaction (a plain manager) it runs at once: there is nothing to wait for.
+ */
+export function afterCommit(em: EntityManager, fn: () => void): void {
+  const list = commitCallbacks.get(em);
+  if (list) list.push(fn);
+  else fn();
+}
+
+/** Wraps a write callback so afterCommit callbacks registered in it run after the commit (outermost transaction only). */
+async function withCommitCallbacks<T>(run: (fn: (em: EntityManager) => Promise<T>) => Promise<T>, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  const owned: Array<() => void> = [];
+  const result = await run(async (em) => {
+    owned.length = 0; // a retried attempt starts over: the lost attempt's callbacks never run
+    if (!commitCallbacks.has(em)) commitCallbacks.set(em, owned);
+    return fn(em);
+  });
+  for (const cb of owned) {
+    try {
+      cb();
+    } catch {
+      // a listener's failure is not the transaction's: it has committed
+    }
+  }
+  return result;
+}
+
 /** Set while a `Database.write` transaction runs: its own statements never wait for the read gate. */
 const insideWrite = new AsyncLocalStorage<true>();
 
@@ -176,7 +211,7 @@ export class Database {
     if (this.dialect === "postgres") {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.dataSource.transaction("READ COMMITTED", fn);
+          return await withCommitCallbacks((f) => this.dataSource.transaction("READ COMMITTED", f), fn);
         } catch (err) {
           const failure = dbFailure(err);
           if (attempt >= WRITE_ATTEMPTS || !failure) throw err;
@@ -192,7 +227,7 @@ export class Database {
       let settled!: () => void;
       this.openWrite = new Promise<void>((resolve) => (settled = resolve));
       try {
-        return await insideWrite.run(true, () => this.dataSource.transaction(fn));
+        return await insideWrite.run(true, () => withCommitCallbacks((f) => this.dataSource.transaction(f), fn));
       } finally {
         this.openWrite = null;
         settled();

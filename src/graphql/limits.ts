@@ -119,6 +119,9 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   // at most MAX_NODES ids; the estimate counts the ids given (assumedListSize)
   "Query.nodes": 100,
   "Mutation.expireBusinessPlans": 100,
+  // MAX_WEBHOOKS (webhooks.service.ts); a webhook names each known event at most once
+  "Query.webhooks": 100,
+  "Webhook.events": 5,
 };
 
 /** Lists without an entry in LIST_SIZES and without `first` (none in this schema; a new field should get an entry). */

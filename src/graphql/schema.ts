@@ -14,6 +14,8 @@ import {
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
+import { PlanChangeResolver } from "../modules/plans/plan-change.resolver";
+import { WebhooksResolver } from "../modules/webhooks/webhooks.resolver";
 import { applyDescriptions } from "./descriptions";
 import { countListItems } from "./limits";
 import { installGlobalIds, NodeResolver } from "./node";
@@ -39,7 +41,12 @@ export function buildAppSchema(): GraphQLSchema {
       ObjectivesResolver,
       OpportunitiesResolver,
       ActivitiesResolver,
+      WebhooksResolver,
+      PlanChangeResolver,
     ],
+    // type-graphql asks for a PubSub when a schema has subscriptions; planChanged brings its own source
+    // stream (subscribe), so topics are never used (src/graphql/subscriptions.ts).
+    pubSub: { publish: () => undefined, subscribe: () => { throw new Error("topics are not used"); } },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,

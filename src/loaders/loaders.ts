@@ -12,6 +12,7 @@ import { Opportunity } from "../modules/opportunities/opportunity.entity";
 import { PlanOpportunity } from "../modules/opportunities/plan-opportunity.entity";
 import { Period } from "../modules/periods/period.entity";
 import { BusinessPlan } from "../modules/plans/business-plan.entity";
+import { Webhook } from "../modules/webhooks/webhook.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
 import { emptyRollup, loadPlanFigures, type PlanFigures } from "../modules/plans/plan-rollup";
@@ -85,6 +86,7 @@ export function createLoaders(db: Database, o: LoaderOptions) {
   const planLoader = byIds(BusinessPlan);
   return {
     user: byIds(User),
+    webhook: byIds(Webhook),
     account: byIds(Account),
     contact: byIds(Contact),
     period: byIds(Period),
