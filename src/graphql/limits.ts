@@ -329,6 +329,23 @@ export function KnownOperationTypesRule(context: ValidationContext) {
   };
 }
 
+/**
+ * HTTP only: a subscription operation is refused at validation (GRAPHQL_VALIDATION_FAILED, 400) with
+ * a pointer to the WebSocket endpoint (src/graphql/subscriptions.ts), instead of failing at execution.
+ */
+export function NoSubscriptionOverHttpRule(context: ValidationContext) {
+  return {
+    OperationDefinition(node: OperationDefinitionNode) {
+      if (node.operation === "subscription") {
+        context.reportError(
+          new GraphQLError("Subscriptions run over WebSocket (graphql-ws protocol, `graphql-transport-ws`) on /graphql, not over HTTP.", { nodes: node }),
+        );
+      }
+      return false;
+    },
+  };
+}
+
 export interface QueryLimitOptions {
   /** Production: schema details (field suggestions) are left out of error messages. */
   hideSchemaDetails: boolean;
