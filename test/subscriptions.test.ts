@@ -87,7 +87,7 @@ describe("Subscription.planChanged (one server)", () => {
   let fx: Awaited<ReturnType<typeof setup>>;
 
   beforeAll(async () => {
-    live = await startLiveApp({ seed: true, logLevel: "silent", env: { SUBSCRIPTIONS_PER_USER: "3" } });
+    live = await startLiveApp({ seed: true, logLevel: "silent", env: { SUBSCRIPTIONS_PER_USER: "3", PLAN_EVENTS_RECONNECT_MS: "1000" } });
     url = `${live.origin}/graphql`;
     fx = await setup(url, MANAGER, 3);
   }, 60_000);
@@ -197,6 +197,39 @@ describe("Subscription.planChanged (one server)", () => {
       }
       const again = ws.subscribe(SUB, { a: fx.account });
       await untilLive(again, url, MANAGER, fx.plans[0]);
+    } finally {
+      await ws.close();
+    }
+  });
+
+  it.skipIf(TEST_DB !== "postgres")("PostgreSQL: a change committed while the LISTEN connection is down is delivered from the audit trail", async () => {
+    const bus = live.app.deps.services.planChanges;
+    const ws = wsClient(url, ANALYST);
+    try {
+      const sub = ws.subscribe(SUB, { a: fx.account });
+      await untilLive(sub, url, MANAGER, fx.plans[0]);
+      const connects = bus.connects;
+      const admin = new Client({ connectionString: live.config.databaseUrl });
+      await admin.connect();
+      try {
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTENER_APPLICATION_NAME]);
+      } finally {
+        await admin.end();
+      }
+      const deadline = Date.now() + 15_000;
+      while (bus.connected) {
+        if (Date.now() > deadline) throw new Error("the listener did not notice the terminated connection");
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await rename(url, MANAGER, fx.plans[1], "while down");
+      // committed before the listener reconnected (PLAN_EVENTS_RECONNECT_MS=1000): no NOTIFY reached this process
+      expect(bus.connects).toBe(connects);
+      const e = await sub.next(30_000);
+      expect(e.data.planChanged).toMatchObject({ plan: { id: fx.plans[1], name: "while down" } });
+      expect(bus.connects).toBe(connects + 1);
+      await rename(url, MANAGER, fx.plans[1], "live again");
+      expect((await sub.next()).data.planChanged.plan.name).toBe("live again");
+      expect(sub.pending()).toBe(0);
     } finally {
       await ws.close();
     }

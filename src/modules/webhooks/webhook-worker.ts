@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Database } from "../../db/data-source";
-import { guardedLookup } from "./url-guard";
+import { isIP } from "node:net";
+import { guardedLookup, isPrivateAddress } from "./url-guard";
 
 export interface WebhookWorkerOptions {
   /** WEBHOOK_INTERVAL_MS: how often the worker looks for due deliveries. */
@@ -167,6 +168,11 @@ export class WebhookWorker {
     const url = new URL(d.url);
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const body = Buffer.from(d.body, "utf8");
+    // an address literal is connected to without a lookup: check it here
+    const literal = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    if (isIP(literal) && !this.opts.allowPrivate && isPrivateAddress(literal)) {
+      return Promise.reject(new Error(`${literal} is a private address: refused`));
+    }
     return new Promise<number>((resolve, reject) => {
       const req = send(
         url,
