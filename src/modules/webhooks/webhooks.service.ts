@@ -9,6 +9,9 @@ import { assertDeliverableUrl } from "./url-guard";
 import { WEBHOOK_EVENTS } from "./webhook-events";
 import { Webhook } from "./webhook.entity";
 
+/** Transaction-level advisory lock key held while a webhook is created (the cap check). */
+const WEBHOOK_CREATE_LOCK_KEY = 727414;
+
 /** Most webhooks a server keeps (Query.webhooks answers all of them). */
 export const MAX_WEBHOOKS = 100;
 
@@ -39,6 +42,8 @@ export class WebhooksService {
     const url = await assertDeliverableUrl(input.url, this.options.allowPrivate);
     const secret = `whsec_${randomBytes(32).toString("hex")}`;
     const webhook = await this.db.write(async (em) => {
+      // PostgreSQL: creations queue here, so concurrent ones cannot all pass the cap below (SQLite's writes are serial)
+      if (this.db.dialect === "postgres") await em.query("SELECT pg_advisory_xact_lock($1)", [WEBHOOK_CREATE_LOCK_KEY]);
       if ((await em.count(Webhook)) >= MAX_WEBHOOKS) throw badInput("url", `at most ${MAX_WEBHOOKS} webhooks; delete one first`);
       return em.save(
         em.create(Webhook, {
