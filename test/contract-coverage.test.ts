@@ -142,6 +142,13 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect((await rec.ok(A, `mutation($id: ID!) { deleteBusinessPlan(id: $id) }`, { id: doomed })).deleteBusinessPlan).toBe(doomed);
     expect((await rec.ok(A, `query($id: ID!) { businessPlan(id: $id) { id } }`, { id: doomed })).businessPlan).toBeNull();
 
+    // webhooks (next release): ADMIN-managed; a public address literal, so no DNS is needed.
+    // Subscription.planChanged runs over WebSocket, not through this HTTP recorder: test/subscriptions.test.ts covers it.
+    const hook = (await rec.ok(A, `mutation { createWebhook(input: { url: "https://93.184.215.14/coverage", events: ["plan.status_changed"] }) { secret webhook { id url events failedDeliveries } } }`)).createWebhook;
+    expect(hook.webhook).toMatchObject({ url: "https://93.184.215.14/coverage", events: ["plan.status_changed"], failedDeliveries: 0 });
+    expect((await rec.ok(A, `{ webhooks { id } }`)).webhooks).toContainEqual({ id: hook.webhook.id });
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: hook.webhook.id })).deleteWebhook).toBe(hook.webhook.id);
+
     expect(queries.filter((f) => !rec.exercised.has(f)), "contract queries never executed successfully").toEqual([]);
     expect(mutations.filter((f) => !rec.exercised.has(f)), "contract mutations never executed successfully").toEqual([]);
 
