@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { assertAdmin } from "../../auth/policy";
-import { badInput } from "../../common/errors";
+import { badInput, notFound } from "../../common/errors";
 import { toGlobalId } from "../../common/ids";
 import { mustFind } from "../../common/find";
 import type { Database } from "../../db/data-source";
@@ -64,7 +64,9 @@ export class WebhooksService {
     assertAdmin(actor, "manage webhooks");
     return this.db.write(async (em) => {
       const w = await mustFind(em, Webhook, rawId, "Webhook");
-      await em.delete(Webhook, { id: w.id });
+      // a concurrent delete of the same webhook may have committed since the read: then this one deleted nothing
+      const res = await em.delete(Webhook, { id: w.id });
+      if (res.affected === 0) throw notFound("Webhook", rawId);
       return toGlobalId("Webhook", w.id);
     });
   }
