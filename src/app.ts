@@ -9,7 +9,7 @@ import { createHttpApp } from "./http/app";
 import { type AppLogger, createLogger } from "./logger";
 import { createServices } from "./services";
 import { createRateLimits } from "./auth/rate-limits";
-import { attachSubscriptions } from "./graphql/subscriptions";
+import { attachSubscriptions } from "./http/subscriptions";
 import { WebhookWorker } from "./modules/webhooks/webhook-worker";
 
 export interface RunningApp {

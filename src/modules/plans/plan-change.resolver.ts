@@ -1,39 +1,20 @@
-import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from "type-graphql";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { echo } from "../../common/errors";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
+import type { SubscriptionContext } from "../../graphql/subscription-context";
 import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
-import type { PlanChangeBus, PlanChangeEvent } from "./plan-changes";
-
-@ObjectType({ description: "One committed change of a plan (one entry of its audit trail), as Subscription.planChanged delivers it." })
-export class PlanChange {
-  @Field({ description: "CREATED, UPDATED, STATUS_CHANGED, CHILD_ADDED, CHILD_REMOVED, OBJECTIVE_CHANGED, OPPORTUNITY_LINKED, ... (the audit entry's action)." })
-  action: string;
-
-  @Field({ description: "When the change was made." })
-  changedAt: Date;
-}
-
-/**
- * What a subscription's context adds to a request's: loaders renewed for every event (each event is
- * answered like a new request: nothing read for an earlier one is served again) and the per-user cap.
- */
-export interface SubscriptionContext extends Context {
-  renewLoaders(): void;
-  /** Takes one of the user's subscription slots; returns its release, or null when the cap is reached. */
-  takeSlot(): (() => void) | null;
-  subscriptionsPerUser: number;
-  planChanges: PlanChangeBus;
-}
+import { PlanChange } from "./plan-change.types";
+import type { PlanChangeEvent } from "./plan-changes";
 
 /** The events of one account as an async iterator (graphql-js drives it; return() unsubscribes). */
 function accountEvents(ctx: SubscriptionContext, accountId: number, release: () => void): AsyncIterableIterator<PlanChangeEvent> {
   const queue: PlanChangeEvent[] = [];
   let waiting: ((r: IteratorResult<PlanChangeEvent>) => void) | null = null;
   let done = false;
-  const unsubscribe = ctx.planChanges.subscribe(accountId, (e) => {
+  const unsubscribe = ctx.services.planChanges.subscribe(accountId, (e) => {
     if (done) return;
     if (waiting) {
       const w = waiting;
@@ -75,7 +56,7 @@ function accountEvents(ctx: SubscriptionContext, accountId: number, release: () 
 
 /** Subscription.planChanged's source stream: checks the account and the cap before anything is sent. */
 async function subscribePlanChanges(ctx: SubscriptionContext, rawAccountId: unknown): Promise<AsyncIterable<PlanChangeEvent>> {
-  if (!ctx.takeSlot || !ctx.planChanges) {
+  if (!ctx.takeSlot) {
     throw new DomainError(ErrorCode.BAD_USER_INPUT, "subscriptions run over WebSocket (graphql-ws protocol) on /graphql, not over HTTP");
   }
   void ctx.user; // anonymous contexts throw UNAUTHENTICATED here

@@ -5,13 +5,13 @@ import { WebSocketServer } from "ws";
 import { bearerToken } from "../auth/tokens";
 import { ErrorCode } from "../common/errors";
 import { createLoaders } from "../loaders/loaders";
-import type { SubscriptionContext } from "../modules/plans/plan-change.resolver";
 import type { User } from "../modules/users/user.entity";
-import { newRequestId } from "./context";
-import { makeFormatError } from "./errors";
-import { createQueryLimits, estimateOperation, QUERY_LIMITS } from "./limits";
-import { buildAppSchema } from "./schema";
-import type { AppDeps } from "./server";
+import { newRequestId } from "../graphql/context";
+import { makeFormatError } from "../graphql/errors";
+import { createQueryLimits, estimateOperation, QUERY_LIMITS } from "../graphql/limits";
+import { buildAppSchema } from "../graphql/schema";
+import type { AppDeps } from "../graphql/server";
+import type { SubscriptionContext } from "../graphql/subscription-context";
 
 /** The WebSocket path: the same as HTTP GraphQL. */
 export const SUBSCRIPTIONS_PATH = "/graphql";
@@ -77,7 +77,6 @@ export function attachSubscriptions(server: Server, deps: AppDeps): { close(): P
           user,
           loaders: createLoaders(deps.db, { batching: deps.config.batching }),
           services: deps.services,
-          planChanges: deps.services.planChanges,
           subscriptionsPerUser: perUser,
           renewLoaders() {
             this.loaders = createLoaders(deps.db, { batching: deps.config.batching });
