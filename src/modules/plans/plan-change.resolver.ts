@@ -9,6 +9,9 @@ import { BusinessPlan } from "./business-plan.entity";
 import { PlanChange } from "./plan-change.types";
 import type { PlanChangeEvent } from "./plan-changes";
 
+/** Events held for a subscriber that has not taken them yet; beyond this its subscription ends (the client resubscribes and refetches). */
+const MAX_QUEUED = 10_000;
+
 /** The events of one account as an async iterator (graphql-js drives it; return() unsubscribes). */
 function accountEvents(ctx: SubscriptionContext, accountId: number, release: () => void): AsyncIterableIterator<PlanChangeEvent> {
   const queue: PlanChangeEvent[] = [];
@@ -21,7 +24,12 @@ function accountEvents(ctx: SubscriptionContext, accountId: number, release: () 
       waiting = null;
       ctx.renewLoaders();
       w({ value: e, done: false });
-    } else queue.push(e);
+    } else if (queue.length < MAX_QUEUED) queue.push(e);
+    else {
+      // a subscriber that stopped reading: end its subscription rather than hold events without bound
+      queue.length = 0;
+      finish();
+    }
   });
   const finish = () => {
     if (done) return;
