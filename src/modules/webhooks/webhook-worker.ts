@@ -99,6 +99,9 @@ export class WebhookWorker {
     const p = (n: number) => this.db.param(n);
     const now = Date.now();
     const lease = now + this.opts.timeoutMs + 30_000;
+    // nothing due (the usual case): a plain read, no write transaction (SQLite has one writer)
+    const due = await this.db.query(`SELECT 1 AS due FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= ${p(1)} LIMIT 1`, [now]);
+    if (!due.length) return [];
     return this.db.write(async (em) => {
       const rows = (await em.query(
         `UPDATE webhook_delivery SET lease_until = ${p(1)} WHERE id IN (
