@@ -4,6 +4,7 @@
  * LISTEN/NOTIFY, surviving a dropped listener connection. Every wait is for an event, with a failure
  * bound; nothing sleeps.
  */
+import fc from "fast-check";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../src/modules/plans/plan-audit";
@@ -134,6 +135,60 @@ describe("Subscription.planChanged (one server)", () => {
       expect(third.data.planChanged).toMatchObject({ action: "UPDATED", plan: { id: fx.plans[2], name: "other plan" } });
       expect(sub.pending()).toBe(0);
       sub.complete();
+    } finally {
+      await ws.close();
+    }
+  });
+
+  it("model: any sequence of real, refused and rolled-back changes delivers exactly the real ones, in commit order (fast-check)", async () => {
+    const ws = wsClient(url, ANALYST);
+    try {
+      const sub = ws.subscribe(SUB, { a: fx.account });
+      await untilLive(sub, url, MANAGER, fx.plans[0]);
+      const plans = fx.plans.slice(1);
+      type Cmd = { kind: "rename" | "objective" | "stale" | "forbidden" | "rollback"; plan: number };
+      const cmd = fc.record({ kind: fc.constantFrom("rename", "objective", "stale", "forbidden", "rollback"), plan: fc.nat({ max: plans.length - 1 }) }) as fc.Arbitrary<Cmd>;
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 12 }), async (cmds) => {
+          run++;
+          const expected: Array<{ plan: string; action: string }> = [];
+          for (const [i, c] of cmds.entries()) {
+            const id = plans[c.plan];
+            if (c.kind === "rename") {
+              await rename(url, MANAGER, id, `m${run}.${i}`);
+              expected.push({ plan: id, action: "UPDATED" });
+            } else if (c.kind === "objective") {
+              await ok(url, MANAGER, `mutation($p: ID!, $per: ID!) { createObjective(input: { name: "o", periodId: $per, planId: $p }) { id } }`, { p: id, per: fx.period });
+              expected.push({ plan: id, action: "OBJECTIVE_CREATED" });
+            } else if (c.kind === "stale") {
+              const r = await postGql(url, MANAGER, `mutation($id: ID!) { updateBusinessPlan(id: $id, expectedVersion: 99999, input: { name: "stale" }) { id } }`, { id });
+              expect(r.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+            } else if (c.kind === "forbidden") {
+              const r = await postGql(url, ANALYST, `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "no" }) { id } }`, { id });
+              expect(r.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+            } else {
+              await expect(
+                live.app.deps.db.write(async (em) => {
+                  await recordAudit(em, keyOf(id), 1, "ROLLED_BACK", []);
+                  throw new Error("roll back");
+                }),
+              ).rejects.toThrow("roll back");
+            }
+          }
+          // the marker closes the run: everything before it has been delivered by then
+          const marker = `end of run ${run}`;
+          await rename(url, MANAGER, fx.plans[0], marker);
+          const got: Array<{ plan: string; action: string }> = [];
+          for (;;) {
+            const e = (await sub.next()).data.planChanged;
+            if (e.plan.id === fx.plans[0] && e.plan.name === marker) break;
+            got.push({ plan: e.plan.id, action: e.action });
+          }
+          expect(got).toEqual(expected);
+        }),
+        { numRuns: 8 },
+      );
     } finally {
       await ws.close();
     }
