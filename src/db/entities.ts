@@ -15,7 +15,28 @@ import { User } from "../modules/users/user.entity";
 import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity";
 import { Webhook } from "../modules/webhooks/webhook.entity";
 
-/** Every persisted entity, in dependency order (used by copy/verification tools too). */
+export {
+  Account,
+  Activity,
+  ApiToken,
+  BusinessPlan,
+  Contact,
+  Objective,
+  Opportunity,
+  Period,
+  PlanAuditEntry,
+  PlanContact,
+  PlanFrozenRollup,
+  PlanOpportunity,
+  PlanStatusChange,
+  User,
+};
+
+/**
+ * The entity registry: the one file below src/modules that imports module internals (the entity
+ * classes). Lower layers (db, auth, graphql, loaders, http) take entity classes from here.
+ *
+ * Every persisted entity, in dependency order (used by copy/verification tools too). */
 export const entities = [
   User,
   ApiToken,

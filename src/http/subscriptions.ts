@@ -5,11 +5,10 @@ import { WebSocketServer } from "ws";
 import { bearerToken } from "../auth/tokens";
 import { ErrorCode } from "../common/errors";
 import { createLoaders } from "../loaders/loaders";
-import type { User } from "../modules/users/user.entity";
+import type { User } from "../db/entities";
 import { newRequestId } from "../graphql/context";
 import { makeFormatError } from "../graphql/errors";
 import { createQueryLimits, estimateOperation, QUERY_LIMITS } from "../graphql/limits";
-import { buildAppSchema } from "../graphql/schema";
 import type { AppDeps } from "../graphql/server";
 import type { SubscriptionContext } from "../graphql/subscription-context";
 
@@ -30,7 +29,7 @@ const refusal = (message: string, code: string = "GRAPHQL_VALIDATION_FAILED") =>
  * user in this process.
  */
 export function attachSubscriptions(server: Server, deps: AppDeps): { close(): Promise<void>; open(): number } {
-  const schema = buildAppSchema();
+  const schema = deps.schema;
   const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction, maxListItems: deps.config.queryMaxListItems });
   const rules = [...specifiedRules, ...limits.validationRules];
   const formatError = makeFormatError(deps.logger, () => undefined, { hideSuggestions: deps.config.isProduction });
@@ -75,11 +74,11 @@ export function attachSubscriptions(server: Server, deps: AppDeps): { close(): P
         const context: SubscriptionContext = {
           requestId: newRequestId(),
           user,
-          loaders: createLoaders(deps.db, { batching: deps.config.batching }),
+          loaders: createLoaders(deps.db, { batching: deps.config.batching }, deps.loaderFactories),
           services: deps.services,
           subscriptionsPerUser: perUser,
           renewLoaders() {
-            this.loaders = createLoaders(deps.db, { batching: deps.config.batching });
+            this.loaders = createLoaders(deps.db, { batching: deps.config.batching }, deps.loaderFactories);
           },
           takeSlot() {
             const used = slots.get(user.id) ?? 0;
