@@ -249,12 +249,12 @@ const ROWS: Row[] = [
   })),
   // webhooks: ADMIN only (an address literal: the public-address check needs no DNS)
   row("createWebhook", "                             OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async () => ({
-    query: `mutation { createWebhook(input: { url: "https://93.184.215.14/hooks", events: [] }) { webhook { id } } }`,
+    query: `mutation { createWebhook(input: { url: "https://203.0.113.10/hooks", events: [] }) { webhook { id } } }`,
     variables: {},
   })),
   row("deleteWebhook", "                             OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async () => ({
     query: `mutation($id: ID!) { deleteWebhook(id: $id) }`,
-    variables: { id: (await h.ok(A(), `mutation { createWebhook(input: { url: "https://93.184.215.14/hooks", events: [] }) { webhook { id } } }`)).createWebhook.webhook.id },
+    variables: { id: (await h.ok(A(), `mutation { createWebhook(input: { url: "https://203.0.113.10/hooks", events: [] }) { webhook { id } } }`)).createWebhook.webhook.id },
   })),
 ];
 

@@ -201,8 +201,8 @@ const M = {
   deleteWebhook: `mutation($id: ID!) { deleteWebhook(id: $id) }`,
   updateOpportunity: `mutation($id: ID!, $i: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $i) { id name revenue status probability } }`,
 };
-/** A public address literal: the SSRF guard needs no DNS for it, and nothing is delivered (no worker reaches it in time to matter). */
-const PUBLIC_HOOK = "https://93.184.215.14/hooks";
+/** TEST-NET-3 (RFC 5737): public to the SSRF guard (no DNS needed), never routed: nothing leaves the machine. */
+const PUBLIC_HOOK = "https://203.0.113.10/hooks";
 async function webhooks(): Promise<Array<{ id: string }>> {
   return (await ok(`{ webhooks { id } }`)).webhooks;
 }

@@ -144,8 +144,8 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
 
     // webhooks (next release): ADMIN-managed; a public address literal, so no DNS is needed.
     // Subscription.planChanged runs over WebSocket, not through this HTTP recorder: test/subscriptions.test.ts covers it.
-    const hook = (await rec.ok(A, `mutation { createWebhook(input: { url: "https://93.184.215.14/coverage", events: ["plan.status_changed"] }) { secret webhook { id url events failedDeliveries } } }`)).createWebhook;
-    expect(hook.webhook).toMatchObject({ url: "https://93.184.215.14/coverage", events: ["plan.status_changed"], failedDeliveries: 0 });
+    const hook = (await rec.ok(A, `mutation { createWebhook(input: { url: "https://203.0.113.10/coverage", events: ["plan.status_changed"] }) { secret webhook { id url events failedDeliveries } } }`)).createWebhook;
+    expect(hook.webhook).toMatchObject({ url: "https://203.0.113.10/coverage", events: ["plan.status_changed"], failedDeliveries: 0 });
     expect((await rec.ok(A, `{ webhooks { id } }`)).webhooks).toContainEqual({ id: hook.webhook.id });
     expect((await rec.ok(A, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: hook.webhook.id })).deleteWebhook).toBe(hook.webhook.id);
 

@@ -55,7 +55,7 @@ describe("global ids", () => {
       ]),
     ];
     // webhooks are ADMIN-only (node answers null to others)
-    const hook = await h.ok("demo-admin", `mutation { createWebhook(input: { url: "https://93.184.215.14/h", events: [] }) { webhook { id } } }`);
+    const hook = await h.ok("demo-admin", `mutation { createWebhook(input: { url: "https://203.0.113.10/h", events: [] }) { webhook { id } } }`);
     seen.push(["Webhook", hook.createWebhook.webhook.id]);
     expect(new Set(seen.map(([t]) => t))).toEqual(new Set(NODE_TYPES));
     for (const [type, id] of seen) expect(fromGlobalId(id)?.type, id).toBe(type);

@@ -229,6 +229,8 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
         };
         const user = await ok(`mutation { createUser(input: { name: "Nora New", email: "nora@new.example", role: ACCOUNT_MANAGER }) { token user { id } } }`);
         const nora = user.createUser.token;
+        // a webhook (TEST-NET-3 address: public to the guard, never routed) makes the plan events below outbox rows
+        const hook = await ok(`mutation { createWebhook(input: { url: "https://203.0.113.10/hooks", events: [] }) { webhook { id } } }`);
         const period = await ok(`mutation { createPeriod(input: { name: "FY2032", type: YEAR, startDate: "2032-01-01", endDate: "2032-12-31" }) { id } }`);
         const account = await ok(`mutation { createAccount(input: { name: "Umbrella Corp" }) { id } }`, undefined, nora);
         const accountId = account.createAccount.id;
@@ -257,6 +259,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
           objective: objective.createObjective.id,
           opportunity: opp.createOpportunity.id,
           activity: act.createActivity.id,
+          webhook: hook.createWebhook.webhook.id,
         };
         for (const [table, id] of Object.entries(created)) {
           expect(keyOf(id), table).toBe(table === "business_plan" ? extra.deletedPlan + 1 : before[table] + 1);

@@ -29,6 +29,8 @@ const TABLES = [
   "activity",
   "opportunity",
   "plan_opportunity",
+  "webhook",
+  "webhook_delivery",
 ] as const;
 
 const ORDER_BY: Partial<Record<(typeof TABLES)[number], string>> = {

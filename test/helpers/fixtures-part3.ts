@@ -57,6 +57,8 @@ const TABLES = [
   "plan_audit_entry",
   "plan_status_change",
   "plan_contact",
+  "webhook",
+  "webhook_delivery",
 ] as const;
 
 const ORDER_BY: Record<string, string> = {
