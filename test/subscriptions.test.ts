@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../src/modules/plans/plan-audit";
 import { LISTENER_APPLICATION_NAME } from "../src/modules/plans/plan-changes";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
-import { type LiveApp, postGraphql, startLiveApp } from "./helpers/live-server";
 import { keyOf } from "./helpers/ids";
-import { postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, postGraphql, type ServerProcess, startServerProcess, type TestServer as LiveApp, startTestServer as startLiveApp } from "./helpers/server";
 import { type TestSubscription, wsClient } from "./helpers/ws-client";
 
 const SUB = `subscription($a: ID!) { planChanged(accountId: $a) { action changedAt changedBy { id } plan { id name status } } }`;
@@ -93,7 +92,7 @@ describe("Subscription.planChanged (one server)", () => {
     fx = await setup(url, MANAGER, 3);
   }, 60_000);
   afterAll(async () => {
-    await live?.close();
+    await live?.stop();
   });
 
   it("an ANALYST receives every committed change once, in order; nothing for a refused or rolled-back mutation", async () => {

@@ -10,8 +10,7 @@ import { WebhookWorker } from "../src/modules/webhooks/webhook-worker";
 import { isPrivateAddress } from "../src/modules/webhooks/url-guard";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
-import { type LiveApp, startLiveApp } from "./helpers/live-server";
-import { postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, type ServerProcess, startServerProcess, type TestServer as LiveApp, startTestServer as startLiveApp } from "./helpers/server";
 import { type Receiver, startReceiver, verifySignature } from "./helpers/webhook-receiver";
 
 const ADMIN = "demo-admin";
@@ -57,7 +56,7 @@ describe("webhooks (one server)", () => {
     f = await fixture(url);
   }, 60_000);
   afterAll(async () => {
-    await live?.close();
+    await live?.stop();
     await rx?.close();
   });
 
