@@ -18,6 +18,9 @@ import { UsersResolver } from "./modules/users/users.resolver";
 import { PlanChangeResolver } from "./modules/plans/plan-change.resolver";
 import { webhookLoaders } from "./modules/webhooks/webhooks.loaders";
 import { WebhooksResolver } from "./modules/webhooks/webhooks.resolver";
+import { ActivityListResolver } from "./modules/activities/activity-list";
+import { OpportunityListResolver } from "./modules/opportunities/opportunity-list";
+import { UsersListResolver } from "./modules/users/users-list";
 
 /**
  * The composition root's lists: every module's resolvers and loader factories.
@@ -43,6 +46,10 @@ export const RESOLVERS: readonly Function[] = [
   ActivitiesResolver,
   WebhooksResolver,
   PlanChangeResolver,
+  // the top-level lists of issue 15
+  OpportunityListResolver,
+  ActivityListResolver,
+  UsersListResolver,
 ];
 
 /** Every module's loader factory; createLoaders (loaders/loaders.ts) runs them once per request. */
