@@ -847,7 +847,7 @@ async function main() {
           post,
           assertOk,
           statementsOf,
-          measure: (s, bodies, singleMs, hooks) => load(s, () => rotating(bodies), o, singleMs, o.duration, 300, hooks),
+          measure: (s, bodies, singleMs, hooks, maxSeconds) => load(s, () => rotating(bodies), o, singleMs, o.duration, maxSeconds, hooks),
           rps: (m) => m.rps,
           p50: (m) => m.p50,
           p99: (m) => m.p99,
