@@ -872,7 +872,7 @@ async function main() {
   }
 
   // Table
-  const table = `${renderTable(rows, o)}${peer ? `\n\n${peer.table}` : ""}`;
+  const table = [rows.length ? renderTable(rows, o) : "", peer?.table ?? ""].filter(Boolean).join("\n\n");
   log(`\n${table}`);
   const results = {
     startedAt: started.toISOString(),
