@@ -5,7 +5,8 @@
  * median of the per-round ratios b/a.
  *
  *   cp -r dist /tmp/dist-before && (change, npx tsc)
- *   node dist/bench/ab.js --a /tmp/dist-before --b dist --db postgres://.../bench --query Q2 [--rounds 5 --duration 10 --warmup 3 --env K=V]
+ *   node dist/bench/ab.js --a /tmp/dist-before --b dist --db postgres://.../bench --query Q2 [--rounds 5 --duration 10 --warmup 3 --env K=V --env-b K=V
+ *     --node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
  * The dist directories must lie inside the project (node_modules is resolved upwards).
  */
@@ -33,7 +34,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(dir: string, port: number, env: Record<string, string>) {
-  const proc = spawn(process.execPath, [resolve(dir, "src", "main.js")], {
+  const nodeArgs = (get("node-args") ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, resolve(dir, "src", "main.js")], {
     env: { ...process.env, NODE_ENV: "production", SEED_DEMO: "false", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: get("db") as string, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
