@@ -6,12 +6,14 @@ import { ContactsService } from "./modules/contacts/contacts.service";
 import { ObjectivesService } from "./modules/objectives/objectives.service";
 import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
 import { PeriodsService } from "./modules/periods/periods.service";
+import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
   const plans = new PlansService(db, clock);
+  const objectives = new ObjectivesService(db, plans);
   const opportunities = new OpportunitiesService(db);
   return {
     users: new UsersService(db),
@@ -19,10 +21,16 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     contacts: new ContactsService(db),
     periods: new PeriodsService(db),
     plans,
-    objectives: new ObjectivesService(db, plans),
+    objectives,
+    planCopy: new PlanCopyService(db, plans, objectives),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+// Resolvers see these services as `ctx.services` (graphql/context.ts imports no module).
+declare module "./graphql/context" {
+  interface ContextServices extends Services {}
+}
