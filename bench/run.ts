@@ -40,6 +40,7 @@ import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSq
 import { comparePeer, type PeerResult } from "./postgraphile";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
+import { checkListQueries, type ExportRun, measureExport } from "./list-queries";
 
 const ROOT = resolve(__dirname, "..", "..");
 const SIZE_ALIASES: Record<string, number> = { S: 20, M: 200, L: 2000 };
@@ -616,6 +617,8 @@ async function main() {
   const rows: Row[] = [];
   const counts: Record<string, Record<string, Record<string, number>>> = {};
   const plans: Record<string, Record<string, PlanCheck[]>> = {};
+  const listPlans: Record<string, Record<string, PlanCheck[]>> = {}; // issue 15's lists (bench/list-queries.ts)
+  const exportRuns: Record<string, ExportRun> = {};
   const datasets: Record<string, { accounts: number; file: string; generated: FillStats | null; seconds?: number }> = {};
   const floorChecks: Record<string, Record<string, string>> = {};
   let soak: unknown = null;
@@ -656,6 +659,7 @@ async function main() {
           }
         }
         log(`  statements per request (${variant}): ${Object.entries(c).map(([k, v]) => `${k}=${v}`).join(" ")} (Q1 = the baseline: authentication)`);
+        if (variant === "a") listPlans[size.label] = await checkListQueries(data.file, data.periodId, (b) => statementsOf(s, b), (st) => checkPlans(data.file, st), log);
         counts[size.label][variant] = c;
       } finally {
         await s.stop();
@@ -699,6 +703,7 @@ async function main() {
           const baseline = variant === "c" ? 0 : counts[size.label][variant].Q1;
           record(rows, { size: size.label, accounts: size.accounts, query: q, variant }, statements, statements === null ? null : q === "Q1" ? statements : statements - baseline, result, m);
         }
+        if (variant === "a" && isMain) exportRuns[size.label] = await measureExport(s, data.periodId, log);
       } finally {
         await s.stop();
       }
@@ -883,6 +888,8 @@ async function main() {
     datasets,
     statementCounts: counts,
     queryPlans: plans,
+    listQueryPlans: listPlans,
+    exportRuns,
     floorChecks,
     rows,
     soak,
