@@ -8,6 +8,7 @@ import { sqliteMigrations } from "./migrations/sqlite";
 import { type DbFailure, dbFailure } from "./constraint-errors";
 import { prepareSqliteFile } from "./sqlite-file";
 import { SnakeNamingStrategy } from "./naming";
+import { parsePgUtcTimestamp } from "./pg-timestamp";
 import { CountingQueryLogger } from "./query-logger";
 import { SqliteReadGate } from "./sqlite-read-gate";
 
@@ -125,7 +126,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
  */
 function usePgTimestampsInUtc(): void {
   pg.defaults.parseInputDatesAsUTC = true;
-  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s: string) => (s.includes("infinity") ? null : new Date(`${s.replace(" ", "T")}Z`)));
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parsePgUtcTimestamp);
 }
 
 /**
