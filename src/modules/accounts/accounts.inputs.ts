@@ -1,6 +1,6 @@
 import { IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 
 @InputType()
 export class CreateAccountInput {

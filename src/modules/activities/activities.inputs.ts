@@ -2,7 +2,7 @@ import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator"
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { ActivityStatus, ActivityType } from "../../common/enums";
 import type { Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
 import { IsInt, Max, Min } from "class-validator";
 

@@ -1,8 +1,9 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
-import { assertCanWrite } from "../../auth/policy";
-import { ActivityStatus, Role } from "../../common/enums";
-import { badInput, conflict, forbidden } from "../../common/errors";
+import { assertCanWrite, assertOwnerOrAdmin } from "../../auth/policy";
+import { assertActivityTransition } from "./activity-status";
+import { ActivityStatus } from "../../common/enums";
+import { badInput, conflict } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -65,10 +66,7 @@ export class ActivitiesService {
         if (v !== undefined) a[k] = v;
       }
       if (patch.status != null && patch.status !== a.status) {
-        if (a.status === ActivityStatus.COMPLETED) throw badInput("status", "a COMPLETED activity cannot change status");
-        if (a.status === ActivityStatus.CANCELLED && patch.status === ActivityStatus.COMPLETED) {
-          throw badInput("status", `Activity ${toGlobalId("Activity", a.id)} is CANCELLED and cannot be completed`);
-        }
+        assertActivityTransition(a, patch.status, "status");
         a.status = patch.status;
         a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
       }
@@ -83,8 +81,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
-      if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${toGlobalId("Activity", a.id)} is CANCELLED and cannot be completed`);
-      if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${toGlobalId("Activity", a.id)} is already COMPLETED`);
+      assertActivityTransition(a, ActivityStatus.COMPLETED, "id");
       a.status = ActivityStatus.COMPLETED;
       a.completedAt = new Date();
       if (notes != null) a.notes = notes;
@@ -184,7 +181,6 @@ export class ActivitiesService {
 
   /** Activities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, a: Activity) {
-    if (actor.role === Role.ADMIN || a.ownerId === actor.id) return;
-    throw forbidden(`only the activity's owner or an ADMIN may change Activity ${toGlobalId("Activity", a.id)}`);
+    assertOwnerOrAdmin(actor, a.ownerId, "activity", `Activity ${toGlobalId("Activity", a.id)}`);
   }
 }

@@ -1,6 +1,6 @@
 import { IsEmail, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 
 @InputType()
 export class CreateContactInput {

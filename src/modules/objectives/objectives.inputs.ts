@@ -2,10 +2,9 @@ import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validato
 import { Field, ID, InputType, Int } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { type Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS, MAX_QUANTITY } from "../../common/limits";
 import { DecimalScalar } from "../../graphql/scalars";
 
-const MAX_QTY = 1_000_000_000;
 
 @InputType()
 export class CreateObjectiveInput {
@@ -40,7 +39,7 @@ export class CreateObjectiveInput {
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @Min(0)
-  @Max(MAX_QTY)
+  @Max(MAX_QUANTITY)
   targetQuantity?: number | null;
 
   @Field(() => ObjectiveUnit, { nullable: true })
@@ -66,7 +65,7 @@ export class UpdateObjectiveInput {
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @Min(0)
-  @Max(MAX_QTY)
+  @Max(MAX_QUANTITY)
   targetQuantity?: number | null;
 
   @Field(() => ObjectiveUnit, { nullable: true })
@@ -75,6 +74,6 @@ export class UpdateObjectiveInput {
   @Field(() => Int, { nullable: true, description: "Progress entered by hand; UNITS objectives only." })
   @IsOptional()
   @Min(0)
-  @Max(MAX_QTY)
+  @Max(MAX_QUANTITY)
   actualQuantity?: number | null;
 }

@@ -2,7 +2,7 @@ import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-valid
 import { Field, ID, InputType, Int } from "type-graphql";
 import { OpportunityStatus } from "../../common/enums";
 import type { Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 
 @InputType()

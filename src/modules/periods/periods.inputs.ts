@@ -1,7 +1,7 @@
 import { IsEnum, Length, Matches } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { PeriodType } from "../../common/enums";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 import { DateScalar } from "../../graphql/scalars";
 
 @InputType()

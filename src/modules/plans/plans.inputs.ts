@@ -2,7 +2,7 @@ import { ArrayMaxSize, IsOptional, Length, Matches, Max, MaxLength, Min, Validat
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { type Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { AUDIT_TRAIL_MAX, LIMITS } from "../../common/limits";
 import { DecimalScalar } from "../../graphql/scalars";
 import type { PlanFilter } from "./plan-filter";
 
@@ -135,10 +135,6 @@ export class ChangeBusinessPlanStatusArgs {
   @Field(() => Int, { nullable: true })
   expectedVersion?: number | null;
 }
-
-/** Most entries `BusinessPlan.auditTrail(first:)` returns per plan, and its default. */
-export const AUDIT_TRAIL_MAX = 500;
-export const AUDIT_TRAIL_DEFAULT = 50;
 
 /** Arguments of `BusinessPlan.auditTrail`. */
 @ArgsType()

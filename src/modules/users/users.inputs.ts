@@ -1,7 +1,7 @@
 import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { Role } from "../../common/enums";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS, MAX_TOKEN_LENGTH } from "../../common/limits";
 
 @InputType()
 export class CreateUserInput {
@@ -19,9 +19,6 @@ export class CreateUserInput {
   @IsEnum(Role)
   role: Role;
 }
-
-/** The longest bearer token the Authorization header accepts. */
-export const MAX_TOKEN_LENGTH = 512;
 
 /** Arguments of `revokeToken`. */
 @ArgsType()
