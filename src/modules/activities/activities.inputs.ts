@@ -1,16 +1,14 @@
-import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
+import { IsEnum } from "class-validator";
+import { ArgsType, Field, ID, InputType } from "type-graphql";
 import { ActivityStatus, ActivityType } from "../../common/enums";
 import type { Cents } from "../../common/money";
 import { LIMITS } from "../../common/limits";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
-import { IsInt, Max, Min } from "class-validator";
+import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
 
 @InputType()
 export class CreateActivityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   subject: string;
 
   @Field(() => ActivityType)
@@ -23,9 +21,7 @@ export class CreateActivityInput {
   @Field(() => DateTimeScalar, { nullable: true })
   dueAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -43,18 +39,13 @@ export class CreateActivityInput {
 
 @InputType()
 export class UpdateActivityInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField({ nullable: true })
   subject?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
   dueAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 
   @Field(() => ActivityStatus, { nullable: true })
@@ -75,9 +66,7 @@ export class UpdateActivityInput {
 
 @InputType()
 export class FollowUpActivityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   subject: string;
 
   @Field(() => ActivityType)
@@ -87,27 +76,19 @@ export class FollowUpActivityInput {
   @Field(() => DateTimeScalar, { nullable: true })
   dueAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 }
 
 @InputType()
 export class FollowUpOpportunityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => DecimalScalar)
   revenue: Cents;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IntRangeField(0, 100)
   probability?: number | null;
 
   @Field(() => DateScalar, { nullable: true })
@@ -120,8 +101,6 @@ export class CompleteActivityArgs {
   @Field(() => ID)
   id: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 }

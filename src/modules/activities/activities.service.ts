@@ -27,22 +27,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, input.accountId, "Account");
       const links = await this.links(em, account.id, input);
-      const saved = await em.save(
-        em.create(Activity, {
-          subject: input.subject.trim(),
-          type: input.type,
-          status: ActivityStatus.PLANNED,
-          dueAt: input.dueAt ?? null,
-          completedAt: null,
-          notes: input.notes ?? null,
-          accountId: account.id,
-          ...links,
-          ownerId: actor.id,
-          followUpOfId: null,
-        }),
-      );
-      await this.auditPlanLink(em, actor, saved, null, saved.planId);
-      return saved;
+      return this.insertPlanned(em, actor, input, { accountId: account.id, ...links, followUpOfId: null });
     });
   }
 
@@ -96,25 +81,14 @@ export class ActivitiesService {
       const src = await this.source(em, rawId);
       if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
       if (src.objectiveId != null) await objectiveFor(em, src.objectiveId, src.accountId);
-      const saved = await em.save(
-        em.create(Activity, {
-          subject: input.subject.trim(),
-          type: input.type,
-          status: ActivityStatus.PLANNED,
-          dueAt: input.dueAt ?? null,
-          completedAt: null,
-          notes: input.notes ?? null,
-          accountId: src.accountId,
-          contactId: src.contactId,
-          planId: src.planId,
-          objectiveId: src.objectiveId,
-          opportunityId: src.opportunityId,
-          ownerId: actor.id,
-          followUpOfId: src.id,
-        }),
-      );
-      await this.auditPlanLink(em, actor, saved, null, saved.planId);
-      return saved;
+      return this.insertPlanned(em, actor, input, {
+        accountId: src.accountId,
+        contactId: src.contactId,
+        planId: src.planId,
+        objectiveId: src.objectiveId,
+        opportunityId: src.opportunityId,
+        followUpOfId: src.id,
+      });
     });
   }
 
@@ -170,6 +144,29 @@ export class ActivitiesService {
     if (input.objectiveId !== undefined) out.objectiveId = (await objectiveFor(em, input.objectiveId, accountId))?.id ?? null;
     if (input.opportunityId !== undefined) out.opportunityId = (await opportunityFor(em, input.opportunityId, accountId))?.id ?? null;
     return out;
+  }
+
+  /** A new PLANNED activity of `actor` (subject, type, due date, notes from `input`), attached as `at` says; its plan link audited. */
+  private async insertPlanned(
+    em: EntityManager,
+    actor: User,
+    input: CreateActivityInput | FollowUpActivityInput,
+    at: Partial<Pick<Activity, "contactId" | "planId" | "objectiveId" | "opportunityId">> & Pick<Activity, "accountId" | "followUpOfId">,
+  ): Promise<Activity> {
+    const saved = await em.save(
+      em.create(Activity, {
+        subject: input.subject.trim(),
+        type: input.type,
+        status: ActivityStatus.PLANNED,
+        dueAt: input.dueAt ?? null,
+        completedAt: null,
+        notes: input.notes ?? null,
+        ...at,
+        ownerId: actor.id,
+      }),
+    );
+    await this.auditPlanLink(em, actor, saved, null, saved.planId);
+    return saved;
   }
 
   /** Linking an activity to a plan (or moving it away) is a write to the plan: audited there. */

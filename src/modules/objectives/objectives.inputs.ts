@@ -1,16 +1,14 @@
-import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { Field, ID, InputType } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { type Cents } from "../../common/money";
 import { LIMITS, MAX_QUANTITY } from "../../common/limits";
 import { DecimalScalar } from "../../graphql/scalars";
+import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
 
 
 @InputType()
 export class CreateObjectiveInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => ID)
@@ -28,18 +26,13 @@ export class CreateObjectiveInput {
   @Field(() => ID, { nullable: true })
   parentId?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   description?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
   targetRevenue?: Cents | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QUANTITY)
+  @IntRangeField(0, MAX_QUANTITY)
   targetQuantity?: number | null;
 
   @Field(() => ObjectiveUnit, { nullable: true })
@@ -48,32 +41,21 @@ export class CreateObjectiveInput {
 
 @InputType()
 export class UpdateObjectiveInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField({ nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   description?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
   targetRevenue?: Cents | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QUANTITY)
+  @IntRangeField(0, MAX_QUANTITY)
   targetQuantity?: number | null;
 
   @Field(() => ObjectiveUnit, { nullable: true })
   unit?: ObjectiveUnit | null;
 
-  @Field(() => Int, { nullable: true, description: "Progress entered by hand; UNITS objectives only." })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QUANTITY)
+  @IntRangeField(0, MAX_QUANTITY, { description: "Progress entered by hand; UNITS objectives only." })
   actualQuantity?: number | null;
 }

@@ -1,15 +1,14 @@
-import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { ArrayMaxSize, IsOptional } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
 import { OpportunityStatus } from "../../common/enums";
 import type { Cents } from "../../common/money";
 import { LIMITS } from "../../common/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
+import { IntRangeField, NameField } from "../../graphql/input-fields";
 
 @InputType()
 export class CreateOpportunityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => ID)
@@ -18,10 +17,7 @@ export class CreateOpportunityInput {
   @Field(() => DecimalScalar)
   revenue: Cents;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
+  @IntRangeField(0, 100)
   probability?: number | null;
 
   @Field(() => OpportunityStatus, { nullable: true })
@@ -41,19 +37,13 @@ export class CreateOpportunityInput {
 
 @InputType()
 export class UpdateOpportunityInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField({ nullable: true })
   name?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
   revenue?: Cents | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
+  @IntRangeField(0, 100)
   probability?: number | null;
 
   @Field(() => OpportunityStatus, { nullable: true })

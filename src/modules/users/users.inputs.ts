@@ -1,13 +1,12 @@
-import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
+import { IsEmail, IsEnum, MaxLength } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { Role } from "../../common/enums";
 import { LIMITS, MAX_TOKEN_LENGTH } from "../../common/limits";
+import { NameField } from "../../graphql/input-fields";
 
 @InputType()
 export class CreateUserInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field()
