@@ -6,8 +6,24 @@ import { LIMITS } from "../../common/limits";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
 import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
 
+/** What an activity is tied to (every one optional; the account's own records only). */
 @InputType()
-export class CreateActivityInput {
+export abstract class ActivityLinksInput {
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  objectiveId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  opportunityId?: string | null;
+}
+
+@InputType()
+export class CreateActivityInput extends ActivityLinksInput {
   @NameField()
   subject: string;
 
@@ -23,22 +39,10 @@ export class CreateActivityInput {
 
   @TextField(LIMITS.text)
   notes?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  opportunityId?: string | null;
 }
 
 @InputType()
-export class UpdateActivityInput {
+export class UpdateActivityInput extends ActivityLinksInput {
   @NameField({ nullable: true })
   subject?: string | null;
 
@@ -50,18 +54,6 @@ export class UpdateActivityInput {
 
   @Field(() => ActivityStatus, { nullable: true })
   status?: ActivityStatus | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  opportunityId?: string | null;
 }
 
 @InputType()

@@ -14,7 +14,7 @@ import type { OpportunitiesService } from "../opportunities/opportunities.servic
 import type { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
 import { assertDetachableFromObjective, assertDetachableFromPlan, contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
-import type { CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
+import type { ActivityLinksInput, CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
 
 export class ActivitiesService {
   constructor(
@@ -136,7 +136,7 @@ export class ActivitiesService {
   private async links(
     em: EntityManager,
     accountId: number,
-    input: { contactId?: string | null; planId?: string | null; objectiveId?: string | null; opportunityId?: string | null },
+    input: ActivityLinksInput,
   ) {
     const out: { contactId?: number | null; planId?: number | null; objectiveId?: number | null; opportunityId?: number | null } = {};
     if (input.contactId !== undefined) out.contactId = (await contactFor(em, input.contactId, accountId))?.id ?? null;
