@@ -6,8 +6,24 @@ import { DecimalScalar } from "../../graphql/scalars";
 import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
 
 
+/** The fields an objective is created with and may change: its description and its targets. */
 @InputType()
-export class CreateObjectiveInput {
+export abstract class ObjectiveTargetsInput {
+  @TextField(LIMITS.text)
+  description?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  targetRevenue?: Cents | null;
+
+  @IntRangeField(0, MAX_QUANTITY)
+  targetQuantity?: number | null;
+
+  @Field(() => ObjectiveUnit, { nullable: true })
+  unit?: ObjectiveUnit | null;
+}
+
+@InputType()
+export class CreateObjectiveInput extends ObjectiveTargetsInput {
   @NameField()
   name: string;
 
@@ -25,36 +41,13 @@ export class CreateObjectiveInput {
 
   @Field(() => ID, { nullable: true })
   parentId?: string | null;
-
-  @TextField(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  targetRevenue?: Cents | null;
-
-  @IntRangeField(0, MAX_QUANTITY)
-  targetQuantity?: number | null;
-
-  @Field(() => ObjectiveUnit, { nullable: true })
-  unit?: ObjectiveUnit | null;
 }
 
 @InputType()
-export class UpdateObjectiveInput {
+export class UpdateObjectiveInput extends ObjectiveTargetsInput {
   @NameField({ nullable: true })
   name?: string | null;
 
-  @TextField(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  targetRevenue?: Cents | null;
-
-  @IntRangeField(0, MAX_QUANTITY)
-  targetQuantity?: number | null;
-
-  @Field(() => ObjectiveUnit, { nullable: true })
-  unit?: ObjectiveUnit | null;
 
   @IntRangeField(0, MAX_QUANTITY, { description: "Progress entered by hand; UNITS objectives only." })
   actualQuantity?: number | null;

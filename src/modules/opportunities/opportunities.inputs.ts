@@ -6,17 +6,9 @@ import { LIMITS } from "../../common/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 import { IntRangeField, NameField } from "../../graphql/input-fields";
 
+/** The terms an opportunity is created with and may change. */
 @InputType()
-export class CreateOpportunityInput {
-  @NameField()
-  name: string;
-
-  @Field(() => ID)
-  accountId: string;
-
-  @Field(() => DecimalScalar)
-  revenue: Cents;
-
+export abstract class OpportunityTermsInput {
   @IntRangeField(0, 100)
   probability?: number | null;
 
@@ -25,6 +17,18 @@ export class CreateOpportunityInput {
 
   @Field(() => DateScalar, { nullable: true })
   closeDate?: string | null;
+}
+
+@InputType()
+export class CreateOpportunityInput extends OpportunityTermsInput {
+  @NameField()
+  name: string;
+
+  @Field(() => ID)
+  accountId: string;
+
+  @Field(() => DecimalScalar)
+  revenue: Cents;
 
   @Field(() => ID, { nullable: true })
   objectiveId?: string | null;
@@ -36,21 +40,12 @@ export class CreateOpportunityInput {
 }
 
 @InputType()
-export class UpdateOpportunityInput {
+export class UpdateOpportunityInput extends OpportunityTermsInput {
   @NameField({ nullable: true })
   name?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
   revenue?: Cents | null;
-
-  @IntRangeField(0, 100)
-  probability?: number | null;
-
-  @Field(() => OpportunityStatus, { nullable: true })
-  status?: OpportunityStatus | null;
-
-  @Field(() => DateScalar, { nullable: true })
-  closeDate?: string | null;
 
   @Field(() => ID, { nullable: true, description: "null unlinks the objective." })
   objectiveId?: string | null;
