@@ -28,6 +28,10 @@ export interface AppConfig {
   introspection: boolean;
   /** DataLoader batching; BATCHING=false loads one key at a time (benchmark baseline only). */
   batching: boolean;
+  /** Column projections of list loaders; PROJECTIONS=false reads every column (benchmark comparison only). */
+  projections: boolean;
+  /** One rollup/progress loader per field position; FIELD_POSITIONS=false shares one (benchmark comparison only). */
+  fieldPositions: boolean;
   /** How operations execute: "jit" (graphql-jit, compiled once per operation) or "graphql-js" (the reference interpreter). */
   executor: GraphqlExecutor;
   corsOrigins: string[];
@@ -51,6 +55,20 @@ export interface AppConfig {
   rateLimitKeyPrefix: string;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null = open. */
   metricsToken: string | null;
+  /** Open GraphQL subscriptions per user and process (SUBSCRIPTIONS_PER_USER). */
+  subscriptionsPerUser: number;
+  /** First reconnection delay of the PostgreSQL LISTEN connection (PLAN_EVENTS_RECONNECT_MS); doubles up to 30 s. */
+  planEventsReconnectMs: number;
+  /** Webhook URLs may resolve to loopback/private/link-local addresses (WEBHOOK_ALLOW_PRIVATE; tests, closed networks). */
+  webhookAllowPrivate: boolean;
+  /** How often the delivery worker looks for due deliveries (WEBHOOK_INTERVAL_MS). */
+  webhookIntervalMs: number;
+  /** A receiver's answer must arrive within this (WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
+  /** First retry delay, doubled per attempt (WEBHOOK_RETRY_BASE_MS). */
+  webhookRetryBaseMs: number;
+  /** Attempts before a delivery counts as failed (WEBHOOK_MAX_ATTEMPTS). */
+  webhookMaxAttempts: number;
 }
 
 /** The demo users' tokens: public (README, playground), so never on a production server unless asked for. */
@@ -108,6 +126,8 @@ const EnvSchema = z
     DB_LOGGING: bool("DB_LOGGING"),
     INTROSPECTION: bool("INTROSPECTION"),
     BATCHING: bool("BATCHING"),
+    PROJECTIONS: bool("PROJECTIONS"),
+    FIELD_POSITIONS: bool("FIELD_POSITIONS"),
     GRAPHQL_EXECUTOR: z.preprocess(
       (v) => {
         const t = unset(v);
@@ -132,6 +152,14 @@ const EnvSchema = z
       z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: "RATE_LIMIT_KEY_PREFIX must be 1-100 letters, digits, ':', '_' or '-'" }).default("apa"),
     ),
     METRICS_TOKEN: text(),
+    SUBSCRIPTIONS_PER_USER: int("SUBSCRIPTIONS_PER_USER", 20, 1, 10_000),
+    PLAN_EVENTS_RECONNECT_MS: int("PLAN_EVENTS_RECONNECT_MS", 500, 10, 60_000),
+    WEBHOOK_ALLOW_PRIVATE: bool("WEBHOOK_ALLOW_PRIVATE"),
+    WEBHOOK_INTERVAL_MS: int("WEBHOOK_INTERVAL_MS", 1_000, 10, 3_600_000),
+    WEBHOOK_TIMEOUT_MS: int("WEBHOOK_TIMEOUT_MS", 10_000, 50, 120_000),
+    // 30 s, 1, 2, 4, 8, 16, 32 min: the 8th attempt comes 63.5 min after the first
+    WEBHOOK_RETRY_BASE_MS: int("WEBHOOK_RETRY_BASE_MS", 30_000, 1, 3_600_000),
+    WEBHOOK_MAX_ATTEMPTS: int("WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -189,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     isProduction,
     introspection: e.INTROSPECTION ?? !isProduction,
     batching: e.BATCHING ?? true,
+    projections: e.PROJECTIONS ?? true,
+    fieldPositions: e.FIELD_POSITIONS ?? true,
     executor: e.GRAPHQL_EXECUTOR,
     corsOrigins: (e.CORS_ORIGINS ?? "")
       .split(",")
@@ -204,6 +234,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL ?? null,
     rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN ?? null,
+    subscriptionsPerUser: e.SUBSCRIPTIONS_PER_USER,
+    planEventsReconnectMs: e.PLAN_EVENTS_RECONNECT_MS,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? false,
+    webhookIntervalMs: e.WEBHOOK_INTERVAL_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     clock: systemClock,
   };
 }

@@ -15,6 +15,12 @@ import { planLoaders } from "./modules/plans/plans.loaders";
 import { BusinessPlanConnectionResolver, PlanAuditEntryResolver, PlansResolver, PlanStatusChangeResolver } from "./modules/plans/plans.resolver";
 import { userLoaders } from "./modules/users/users.loaders";
 import { UsersResolver } from "./modules/users/users.resolver";
+import { PlanChangeResolver } from "./modules/plans/plan-change.resolver";
+import { webhookLoaders } from "./modules/webhooks/webhooks.loaders";
+import { WebhooksResolver } from "./modules/webhooks/webhooks.resolver";
+import { ActivityListResolver } from "./modules/activities/activity-list";
+import { OpportunityListResolver } from "./modules/opportunities/opportunity-list";
+import { UsersListResolver } from "./modules/users/users-list";
 
 /**
  * The composition root's lists: every module's resolvers and loader factories.
@@ -38,6 +44,12 @@ export const RESOLVERS: readonly Function[] = [
   ObjectivesResolver,
   OpportunitiesResolver,
   ActivitiesResolver,
+  WebhooksResolver,
+  PlanChangeResolver,
+  // the top-level lists of issue 15
+  OpportunityListResolver,
+  ActivityListResolver,
+  UsersListResolver,
 ];
 
 /** Every module's loader factory; createLoaders (loaders/loaders.ts) runs them once per request. */
@@ -50,4 +62,5 @@ export const LOADER_FACTORIES: readonly LoaderFactory[] = [
   objectiveLoaders,
   opportunityLoaders,
   activityLoaders,
+  webhookLoaders,
 ];

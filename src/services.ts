@@ -9,11 +9,16 @@ import { PeriodsService } from "./modules/periods/periods.service";
 import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
+import { PlanChangeBus } from "./modules/plans/plan-changes";
+import { type WebhookOptions, WebhooksService } from "./modules/webhooks/webhooks.service";
+import { ActivityListService } from "./modules/activities/activity-list";
+import { OpportunityListService } from "./modules/opportunities/opportunity-list";
+import { UserListService } from "./modules/users/users-list";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
-export function createServices(db: Database, clock: Clock = systemClock) {
+export function createServices(db: Database, clock: Clock = systemClock, webhooks: WebhookOptions = { allowPrivate: false }) {
   const plans = new PlansService(db, clock);
-  const objectives = new ObjectivesService(db, plans);
+  const objectives = new ObjectivesService(db, plans, clock);
   const opportunities = new OpportunitiesService(db);
   return {
     users: new UsersService(db),
@@ -25,6 +30,13 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     planCopy: new PlanCopyService(db, plans, objectives),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    webhooks: new WebhooksService(db, webhooks),
+    /** Committed plan changes fanned out to this process's subscriptions (started by startApp). */
+    planChanges: new PlanChangeBus(db),
+    // the top-level lists (issue 15)
+    opportunityList: new OpportunityListService(db),
+    activityList: new ActivityListService(db),
+    userList: new UserListService(db),
   };
 }
 

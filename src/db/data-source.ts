@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve } from "node:path";
 import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface } from "typeorm";
 import pg, { Client, type ClientConfig } from "pg";
@@ -9,7 +8,9 @@ import { sqliteMigrations } from "./migrations/sqlite";
 import { type DbFailure, dbFailure } from "./constraint-errors";
 import { prepareSqliteFile } from "./sqlite-file";
 import { SnakeNamingStrategy } from "./naming";
+import { parsePgUtcTimestamp } from "./pg-timestamp";
 import { CountingQueryLogger } from "./query-logger";
+import { SqliteReadGate } from "./sqlite-read-gate";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -21,8 +22,40 @@ export type Dialect = "sqlite" | "postgres";
  */
 const WRITE_ATTEMPTS = 5;
 
-/** Set while a `Database.write` transaction runs: its own statements never wait for the read gate. */
-const insideWrite = new AsyncLocalStorage<true>();
+/**
+ * Callbacks to run once the transaction of an entity manager has committed (afterCommit). The
+ * `Database.write` that opened the transaction owns the list: it runs it after the commit and drops it
+ * on a rollback (or a retried attempt), so nothing registered inside a rolled-back transaction runs.
+ */
+const commitCallbacks = new WeakMap<EntityManager, Array<() => void>>();
+
+/**
+ * Runs `fn` after the transaction `em` belongs to commits; never when it rolls back. Outside a
+ * `Database.write` transaction (a plain manager) it runs at once: there is nothing to wait for.
+ */
+export function afterCommit(em: EntityManager, fn: () => void): void {
+  const list = commitCallbacks.get(em);
+  if (list) list.push(fn);
+  else fn();
+}
+
+/** Wraps a write callback so afterCommit callbacks registered in it run after the commit (outermost transaction only). */
+async function withCommitCallbacks<T>(run: (fn: (em: EntityManager) => Promise<T>) => Promise<T>, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  const owned: Array<() => void> = [];
+  const result = await run(async (em) => {
+    owned.length = 0; // a retried attempt starts over: the lost attempt's callbacks never run
+    if (!commitCallbacks.has(em)) commitCallbacks.set(em, owned);
+    return fn(em);
+  });
+  for (const cb of owned) {
+    try {
+      cb();
+    } catch {
+      // a listener's failure is not the transaction's: it has committed
+    }
+  }
+  return result;
+}
 
 export type DbConfig = Pick<AppConfig, "databaseUrl" | "dbLogging" | "dbPoolSize" | "databaseSsl">;
 
@@ -57,7 +90,9 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
       // busy_timeout: wait up to 5 s for another process's lock instead of failing.
       timeout: 5000,
       statementCacheSize: 500,
-      prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+      prepareDatabase: (db: { pragma: (s: string) => unknown; function: (name: string, o: { deterministic: boolean }, fn: (s: unknown) => unknown) => unknown }) => {
+        // LOWER folds all of Unicode as PostgreSQL's does (SQLite's built-in folds ASCII only): searches match the same on both
+        db.function("lower", { deterministic: true }, (s) => (typeof s === "string" ? s.toLowerCase() : s));
         if (database !== ":memory:") {
           db.pragma("journal_mode = WAL");
           // FULL: a transaction acknowledged to a client survives a power loss, at the
@@ -91,7 +126,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
  */
 function usePgTimestampsInUtc(): void {
   pg.defaults.parseInputDatesAsUTC = true;
-  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s: string) => (s.includes("infinity") ? null : new Date(`${s.replace(" ", "T")}Z`)));
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parsePgUtcTimestamp);
 }
 
 /**
@@ -115,31 +150,15 @@ export class Database {
     readonly dialect: Dialect,
     readonly logger: CountingQueryLogger,
   ) {
-    if (dialect === "sqlite" && dataSource.isInitialized) this.gateSqliteReads();
+    if (dialect === "sqlite" && dataSource.isInitialized) this.gate.install(dataSource);
   }
 
-  /** The open SQLite write transaction (settles when it commits or rolls back), or null. */
-  private openWrite: Promise<void> | null = null;
-
-  /**
-   * SQLite has one connection per process (TypeORM's driver), so a read from
-   * another request between two statements of an open write transaction would
-   * run inside it and see its uncommitted rows. Every statement outside a write
-   * transaction therefore waits until no write transaction is open: TypeORM's
-   * one query runner is wrapped here, and the raw-row loaders call `readable()`.
-   */
-  private gateSqliteReads(): void {
-    const runner = this.dataSource.driver.createQueryRunner("master");
-    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-    (runner as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
-      await this.readable();
-      return query(...args);
-    };
-  }
+  /** Statements outside a write transaction wait while one is open (SQLite: one shared connection; sqlite-read-gate.ts). */
+  private readonly gate = new SqliteReadGate();
 
   /** Resolves once no write transaction of another request is open (SQLite); at once otherwise. */
   async readable(): Promise<void> {
-    while (this.openWrite && !insideWrite.getStore()) await this.openWrite;
+    if (this.dialect === "sqlite") await this.gate.readable();
   }
 
   /** SQL statements sent since start (all connections). */
@@ -176,7 +195,7 @@ export class Database {
     if (this.dialect === "postgres") {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.dataSource.transaction("READ COMMITTED", fn);
+          return await withCommitCallbacks((f) => this.dataSource.transaction("READ COMMITTED", f), fn);
         } catch (err) {
           const failure = dbFailure(err);
           if (attempt >= WRITE_ATTEMPTS || !failure) throw err;
@@ -189,14 +208,7 @@ export class Database {
       // Reads that waited for the previous transaction go first: they finish within
       // microtasks (better-sqlite3 is synchronous), before this macrotask turn ends.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      let settled!: () => void;
-      this.openWrite = new Promise<void>((resolve) => (settled = resolve));
-      try {
-        return await insideWrite.run(true, () => this.dataSource.transaction(fn));
-      } finally {
-        this.openWrite = null;
-        settled();
-      }
+      return this.gate.whileWriting(() => withCommitCallbacks((f) => this.dataSource.transaction(f), fn));
     };
     const result = this.writeQueue.then(run, run).finally(() => {
       this.queued--;

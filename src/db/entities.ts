@@ -12,6 +12,8 @@ import { PlanContact } from "../modules/plans/plan-contact.entity";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { ApiToken } from "../modules/users/api-token.entity";
 import { User } from "../modules/users/user.entity";
+import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity";
+import { Webhook } from "../modules/webhooks/webhook.entity";
 
 export {
   Account,
@@ -50,4 +52,6 @@ export const entities = [
   Opportunity,
   PlanOpportunity,
   PlanFrozenRollup,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -1,7 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { LIMITS } from "../../common/limits";
 import { NameField, TextField } from "../../graphql/input-fields";
-
 @InputType()
 export class CreateAccountInput {
   @NameField()

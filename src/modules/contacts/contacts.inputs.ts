@@ -2,7 +2,6 @@ import { IsEmail } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { LIMITS } from "../../common/limits";
 import { NameField, TextField } from "../../graphql/input-fields";
-
 @InputType()
 export class CreateContactInput {
   @Field(() => ID)

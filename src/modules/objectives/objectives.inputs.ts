@@ -2,10 +2,8 @@ import { Field, ID, InputType } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { type Cents } from "../../common/money";
 import { LIMITS, MAX_QUANTITY } from "../../common/limits";
-import { DecimalScalar } from "../../graphql/scalars";
+import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
-
-
 /** The fields an objective is created with and may change: its description and its targets. */
 @InputType()
 export abstract class ObjectiveTargetsInput {
@@ -41,6 +39,12 @@ export class CreateObjectiveInput extends ObjectiveTargetsInput {
 
   @Field(() => ID, { nullable: true })
   parentId?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Within the objective's period; defaults to its last day." })
+  dueDate?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "An existing user; defaults to the plan's owner, or to the creator for an objective without a plan." })
+  ownerId?: string | null;
 }
 
 @InputType()
@@ -48,6 +52,11 @@ export class UpdateObjectiveInput extends ObjectiveTargetsInput {
   @NameField({ nullable: true })
   name?: string | null;
 
+  @Field(() => DateScalar, { nullable: true, description: "Within the objective's period; cannot be null." })
+  dueDate?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "An existing user; null: no owner." })
+  ownerId?: string | null;
 
   @IntRangeField(0, MAX_QUANTITY, { description: "Progress entered by hand; UNITS objectives only." })
   actualQuantity?: number | null;

@@ -3,7 +3,6 @@ import { Field, ID, InputType } from "type-graphql";
 import { PeriodType } from "../../common/enums";
 import { DateScalar } from "../../graphql/scalars";
 import { NameField } from "../../graphql/input-fields";
-
 @InputType()
 export class CreatePeriodInput {
   @NameField()

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsOptional, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { type Cents } from "../../common/money";
@@ -6,7 +6,7 @@ import { AUDIT_TRAIL_MAX, LIMITS } from "../../common/limits";
 import { DecimalScalar } from "../../graphql/scalars";
 import type { PlanFilter } from "./plan-filter";
 import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
-
+import { PlanOrder } from "./plan-list";
 @InputType()
 export class BusinessPlanFilter implements PlanFilter {
   @Field(() => ID, { nullable: true })
@@ -25,6 +25,11 @@ export class BusinessPlanFilter implements PlanFilter {
 
   @Field(() => Boolean, { nullable: true, description: "Only plans without a parent." })
   topLevelOnly?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: "Case-insensitive match on the plan's name: only plans whose name contains this text (`%` and `_` are ordinary characters); at most 200 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.search)
+  search?: string | null;
 }
 
 @InputType()
@@ -94,6 +99,9 @@ export class BusinessPlansArgs {
   @IsOptional()
   @ValidateNested()
   filter?: BusinessPlanFilter | null;
+
+  @Field(() => PlanOrder, { nullable: true, description: "The order (default: creation order). A cursor only continues the order it came from." })
+  orderBy?: PlanOrder | null;
 
   @Field(() => Int, { nullable: true })
   first?: number | null;
