@@ -9,6 +9,9 @@ import { PeriodsService } from "./modules/periods/periods.service";
 import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
+import { ActivityListService } from "./modules/activities/activity-list";
+import { OpportunityListService } from "./modules/opportunities/opportunity-list";
+import { UserListService } from "./modules/users/users-list";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
@@ -25,6 +28,10 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     planCopy: new PlanCopyService(db, plans, objectives),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    // the top-level lists (issue 15)
+    opportunityList: new OpportunityListService(db),
+    activityList: new ActivityListService(db),
+    userList: new UserListService(db),
   };
 }
 
