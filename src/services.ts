@@ -8,6 +8,8 @@ import { OpportunitiesService } from "./modules/opportunities/opportunities.serv
 import { PeriodsService } from "./modules/periods/periods.service";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
+import { NotesService } from "./modules/notes/notes.service";
+import { PlanTeamService } from "./modules/plans/plan-team.service";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
@@ -16,12 +18,14 @@ export function createServices(db: Database, clock: Clock = systemClock) {
   return {
     users: new UsersService(db),
     accounts: new AccountsService(db),
-    contacts: new ContactsService(db),
+    contacts: new ContactsService(db, plans),
     periods: new PeriodsService(db),
     plans,
     objectives: new ObjectivesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    planTeam: new PlanTeamService(db, plans),
+    notes: new NotesService(db),
   };
 }
 

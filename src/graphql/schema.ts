@@ -14,6 +14,9 @@ import {
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
+import { NotesResolver, ObjectiveNotesResolver, PlanNotesResolver } from "../modules/notes/notes.resolver";
+import { PlanMemberResolver, PlanTeamResolver } from "../modules/plans/plan-team.resolver";
+import { DeletesResolver } from "../modules/deletes/deletes.resolver";
 import { applyDescriptions } from "./descriptions";
 import { countListItems } from "./limits";
 import { installGlobalIds, NodeResolver } from "./node";
@@ -39,6 +42,12 @@ export function buildAppSchema(): GraphQLSchema {
       ObjectivesResolver,
       OpportunitiesResolver,
       ActivitiesResolver,
+      PlanTeamResolver,
+      PlanMemberResolver,
+      NotesResolver,
+      PlanNotesResolver,
+      ObjectiveNotesResolver,
+      DeletesResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },

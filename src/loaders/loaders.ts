@@ -17,6 +17,8 @@ import { PlanContact } from "../modules/plans/plan-contact.entity";
 import { emptyRollup, loadPlanFigures, type PlanFigures } from "../modules/plans/plan-rollup";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { User } from "../modules/users/user.entity";
+import { noteLoaders } from "../modules/notes/notes.loaders";
+import { planTeamLoaders } from "../modules/plans/plan-team.loaders";
 import { columnFamily, family, type LoaderOptions, manyLoader, oneLoader, pairLoader, valueLoader } from "./loader-kit";
 import { type ProjectionKey, projector } from "./projection";
 import { rawTable } from "./raw-rows";
@@ -84,6 +86,8 @@ export function createLoaders(db: Database, o: LoaderOptions) {
 
   const planLoader = byIds(BusinessPlan);
   return {
+    ...planTeamLoaders(db, o),
+    ...noteLoaders(db, o),
     user: byIds(User),
     account: byIds(Account),
     contact: byIds(Contact),
