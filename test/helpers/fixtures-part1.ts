@@ -29,11 +29,14 @@ const TABLES = [
   "activity",
   "opportunity",
   "plan_opportunity",
+  "plan_member",
+  "note",
 ] as const;
 
 const ORDER_BY: Partial<Record<(typeof TABLES)[number], string>> = {
   plan_contact: "plan_id, contact_id",
   plan_opportunity: "plan_id, opportunity_id",
+  plan_member: "plan_id, user_id",
 };
 
 const plain = (r: unknown) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));

@@ -57,11 +57,14 @@ const TABLES = [
   "plan_audit_entry",
   "plan_status_change",
   "plan_contact",
+  "plan_member",
+  "note",
 ] as const;
 
 const ORDER_BY: Record<string, string> = {
   plan_opportunity: "plan_id, opportunity_id",
   plan_contact: "plan_id, contact_id",
+  plan_member: "plan_id, user_id",
 };
 
 /** Every row of every domain table (all columns, incl. version and updated_at). */

@@ -184,6 +184,8 @@ export const ALL_TABLES = [
   "plan_opportunity",
   "activity",
   "opportunity",
+  "plan_member",
+  "note",
 ] as const;
 
 export async function countAll(h: Harness): Promise<Record<string, number>> {

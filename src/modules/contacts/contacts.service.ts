@@ -1,6 +1,6 @@
 import { In } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
-import { mustFind } from "../../common/find";
+import { mustFind, rowLock } from "../../common/find";
 import { toGlobalId } from "../../common/ids";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -59,7 +59,8 @@ export class ContactsService {
       const objectives = await em.find(Objective, { where: { contactId: contact.id }, order: { id: "ASC" } });
       const objectivePlans = new Set(objectives.map((o) => o.planId).filter((id): id is number => id != null));
       const ids = [...new Set([...onPlans, ...objectivePlans])].sort((a, b) => a - b);
-      const plans = ids.length ? await em.find(BusinessPlan, { where: { id: In(ids) }, order: { id: "ASC" } }) : [];
+      // locked (PostgreSQL, in id order): an approval running at the same time waits for this delete or is seen by it
+      const plans = ids.length ? await em.find(BusinessPlan, { where: { id: In(ids) }, order: { id: "ASC" }, ...rowLock(em, "update") }) : [];
       for (const plan of plans) {
         if (onPlans.includes(plan.id)) await this.plans.assertEditable(em, actor, plan, what);
         if (objectivePlans.has(plan.id)) await this.plans.assertStructureEditable(em, actor, plan, what);

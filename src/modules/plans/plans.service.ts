@@ -307,7 +307,8 @@ export class PlansService {
   async removeContact(actor: User, rawPlanId: string, rawContactId: string): Promise<BusinessPlan> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
-      const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
+      // locked: a concurrent approval either waits for this removal or is seen by it
+      const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan", { forUpdate: true });
       await this.assertEditable(em, actor, plan);
       const contact = await mustFind(em, Contact, rawContactId, "Contact");
       const res = await em.delete(PlanContact, { planId: plan.id, contactId: contact.id });
