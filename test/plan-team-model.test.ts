@@ -1,7 +1,7 @@
 /**
  * Model-based property test (fast-check `fc.commands` + `fc.asyncModelRun`) of the team rules:
- * random sequences of team changes (addPlanMember, removePlanMember), field edits, structural edits
- * (an objective added), status changes and notes, by random actors (the owner, an ADMIN, two
+ * random sequences of team changes (addPlanMember, removePlanMember), field edits (fields, a contact),
+ * structural edits (an objective, a child plan), status changes and notes, by random actors (the owner, an ADMIN, two
  * ACCOUNT_MANAGERs and a REVIEWER who may or may not be on the team, an ANALYST), against the real
  * API. The model below is written from the contract's words, independently of src/: who may edit,
  * who may change status and team, who may write notes, what is locked. After every command the
@@ -80,6 +80,7 @@ let users: Record<Actor, TestUser>;
 
 interface Real {
   planId: string;
+  accountId: string;
 }
 
 const codeOf = (r: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }): Code => {
@@ -175,6 +176,36 @@ class AddObjective extends Cmd {
     return `${this.by} adds an objective`;
   }
 }
+/** A child plan under the plan: a structural edit of it (creating a plan also needs the ACCOUNT_MANAGER or ADMIN role). */
+class AddChildPlan extends Cmd {
+  constructor(readonly by: Actor) {
+    super();
+  }
+  async run(m: Model, r: Real) {
+    const want: Code = this.by === "reviewer" ? "FORBIDDEN" : editCode(m, this.by);
+    await this.expectCode(m, r, want, `mutation($a: ID!, $y: ID!, $p: ID!) { createBusinessPlan(input: { name: "child", accountId: $a, periodId: $y, parentId: $p }) { id } }`, { a: r.accountId, y: year, p: r.planId }, this.by);
+    if (want === "OK") m.version++;
+    await checkPlan(m, r);
+  }
+  toString() {
+    return `${this.by} adds a child plan`;
+  }
+}
+/** A contact added to the plan: a field edit through another path (no version bump, audited). */
+class AddContact extends Cmd {
+  constructor(readonly by: Actor) {
+    super();
+  }
+  async run(m: Model, r: Real) {
+    const want = editCode(m, this.by);
+    const c = await kit.contact(r.accountId);
+    await this.expectCode(m, r, want, `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id } }`, { p: r.planId, c }, this.by);
+    await checkPlan(m, r);
+  }
+  toString() {
+    return `${this.by} adds a contact`;
+  }
+}
 class ChangeStatus extends Cmd {
   constructor(readonly by: Actor, readonly to: Status) {
     super();
@@ -217,6 +248,8 @@ const COMMANDS = [
   fc.tuple(manager, candidate).map(([b, w]) => new RemoveMember(b, w)),
   actor.map((a) => new Edit(a)),
   actor.map((a) => new AddObjective(a)),
+  actor.map((a) => new AddChildPlan(a)),
+  actor.map((a) => new AddContact(a)),
   fc.tuple(actor, fc.constantFrom<Status>("SUBMITTED", "DRAFT", "FINAL_APPROVED")).map(([a, s]) => new ChangeStatus(a, s)),
   actor.map((a) => new AddNote(a)),
 ];
@@ -239,7 +272,7 @@ describe("plan team rules as a model (fast-check commands against the real API)"
       fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: 30 }), async (cmds) => {
         const plan = await kit.plan(year, users.owner);
         const model: Model = { status: "DRAFT", team: new Map(), version: 1, teamChanges: 0, notes: 0 };
-        await fc.asyncModelRun(() => ({ model, real: { planId: plan.id } }), cmds);
+        await fc.asyncModelRun(() => ({ model, real: { planId: plan.id, accountId: plan.accountId } }), cmds);
         commandsRun += [...cmds].length;
       }),
       { numRuns: NUM_RUNS },
