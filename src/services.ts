@@ -6,6 +6,7 @@ import { ContactsService } from "./modules/contacts/contacts.service";
 import { ObjectivesService } from "./modules/objectives/objectives.service";
 import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
 import { PeriodsService } from "./modules/periods/periods.service";
+import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
 import { NotesService } from "./modules/notes/notes.service";
@@ -14,6 +15,7 @@ import { PlanTeamService } from "./modules/plans/plan-team.service";
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
   const plans = new PlansService(db, clock);
+  const objectives = new ObjectivesService(db, plans);
   const opportunities = new OpportunitiesService(db);
   return {
     users: new UsersService(db),
@@ -21,7 +23,8 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     contacts: new ContactsService(db, plans),
     periods: new PeriodsService(db),
     plans,
-    objectives: new ObjectivesService(db, plans),
+    objectives,
+    planCopy: new PlanCopyService(db, plans, objectives),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
     planTeam: new PlanTeamService(db, plans),
@@ -30,3 +33,8 @@ export function createServices(db: Database, clock: Clock = systemClock) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+// Resolvers see these services as `ctx.services` (graphql/context.ts imports no module).
+declare module "./graphql/context" {
+  interface ContextServices extends Services {}
+}

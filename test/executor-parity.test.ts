@@ -5,7 +5,7 @@ import { compileQuery, isCompiledQuery } from "graphql-jit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { parseExamples } from "../src/graphql/examples";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { buildContext } from "../src/graphql/server";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { gid } from "./helpers/ids";

@@ -11,15 +11,7 @@ import { PlanContact } from "../plans/plan-contact.entity";
 import type { PlansService } from "../plans/plans.service";
 import type { User } from "../users/user.entity";
 import { Contact } from "./contact.entity";
-
-export interface NewContact {
-  /** GraphQL id; one that cannot exist is NOT_FOUND. */
-  accountId: string;
-  firstName: string;
-  lastName: string;
-  email?: string | null;
-  jobTitle?: string | null;
-}
+import type { CreateContactInput } from "./contacts.inputs";
 
 export class ContactsService {
   constructor(
@@ -27,7 +19,7 @@ export class ContactsService {
     private readonly plans: PlansService,
   ) {}
 
-  async create(actor: User, input: NewContact): Promise<Contact> {
+  async create(actor: User, input: CreateContactInput): Promise<Contact> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, input.accountId, "Account");
