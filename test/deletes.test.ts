@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { collabKit } from "./helpers/collab-kit";
-import { expectRejected } from "./helpers/fixtures-part1";
+import { expectRejected } from "./helpers/db-state";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 

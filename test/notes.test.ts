@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { NOTES_SHOWN } from "../src/modules/notes/notes.loaders";
 import { collabKit } from "./helpers/collab-kit";
-import { expectBadInput, expectRejected } from "./helpers/fixtures-part1";
+import { expectBadInput, expectRejected } from "./helpers/db-state";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { gid, keyOf } from "./helpers/ids";
 
