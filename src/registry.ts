@@ -20,6 +20,9 @@ import { NotesResolver, ObjectiveNotesResolver, PlanNotesResolver } from "./modu
 import { planTeamLoaders } from "./modules/plans/plan-team.loaders";
 import { PlanMemberResolver, PlanTeamResolver } from "./modules/plans/plan-team.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
+import { ActivityListResolver } from "./modules/activities/activity-list";
+import { OpportunityListResolver } from "./modules/opportunities/opportunity-list";
+import { UsersListResolver } from "./modules/users/users-list";
 
 /**
  * The composition root's lists: every module's resolvers and loader factories.
@@ -49,6 +52,10 @@ export const RESOLVERS: readonly Function[] = [
   PlanNotesResolver,
   ObjectiveNotesResolver,
   DeletesResolver,
+  // the top-level lists of issue 15
+  OpportunityListResolver,
+  ActivityListResolver,
+  UsersListResolver,
 ];
 
 /** Every module's loader factory; createLoaders (loaders/loaders.ts) runs them once per request. */

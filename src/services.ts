@@ -11,6 +11,9 @@ import { PlansService } from "./modules/plans/plans.service";
 import { UsersService } from "./modules/users/users.service";
 import { NotesService } from "./modules/notes/notes.service";
 import { PlanTeamService } from "./modules/plans/plan-team.service";
+import { ActivityListService } from "./modules/activities/activity-list";
+import { OpportunityListService } from "./modules/opportunities/opportunity-list";
+import { UserListService } from "./modules/users/users-list";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
@@ -29,6 +32,10 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     activities: new ActivitiesService(db, opportunities),
     planTeam: new PlanTeamService(db, plans),
     notes: new NotesService(db),
+    // the top-level lists (issue 15)
+    opportunityList: new OpportunityListService(db),
+    activityList: new ActivityListService(db),
+    userList: new UserListService(db),
   };
 }
 

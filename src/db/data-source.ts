@@ -8,6 +8,7 @@ import { sqliteMigrations } from "./migrations/sqlite";
 import { type DbFailure, dbFailure } from "./constraint-errors";
 import { prepareSqliteFile } from "./sqlite-file";
 import { SnakeNamingStrategy } from "./naming";
+import { parsePgUtcTimestamp } from "./pg-timestamp";
 import { CountingQueryLogger } from "./query-logger";
 import { SqliteReadGate } from "./sqlite-read-gate";
 
@@ -54,7 +55,9 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
       // busy_timeout: wait up to 5 s for another process's lock instead of failing.
       timeout: 5000,
       statementCacheSize: 500,
-      prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+      prepareDatabase: (db: { pragma: (s: string) => unknown; function: (name: string, o: { deterministic: boolean }, fn: (s: unknown) => unknown) => unknown }) => {
+        // LOWER folds all of Unicode as PostgreSQL's does (SQLite's built-in folds ASCII only): searches match the same on both
+        db.function("lower", { deterministic: true }, (s) => (typeof s === "string" ? s.toLowerCase() : s));
         if (database !== ":memory:") {
           db.pragma("journal_mode = WAL");
           // FULL: a transaction acknowledged to a client survives a power loss, at the
@@ -88,7 +91,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
  */
 function usePgTimestampsInUtc(): void {
   pg.defaults.parseInputDatesAsUTC = true;
-  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s: string) => (s.includes("infinity") ? null : new Date(`${s.replace(" ", "T")}Z`)));
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parsePgUtcTimestamp);
 }
 
 /**

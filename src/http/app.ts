@@ -1,6 +1,6 @@
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import helmet from "helmet";
 import type { ApolloServer } from "@apollo/server";
 import type { Context } from "../graphql/context";
@@ -14,8 +14,8 @@ import { graphqlRequestLog } from "./request-log";
 
 export const BODY_LIMIT = "1mb";
 
-/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground. */
-export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
+/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground, /export/plans.csv. */
+export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>, routes: Router[] = []) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -59,6 +59,8 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   app.get("/metrics", metrics.handler);
   app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
   app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
+  // routes of the modules, given by the composition root (src/app.ts): GET /export/plans.csv
+  for (const route of routes) app.use(route);
 
   app.use(
     "/graphql",
