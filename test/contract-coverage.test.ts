@@ -161,6 +161,22 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect(found).toEqual({ totalCount: 1, edges: [{ node: { id: planId } }] });
     const analysts = (await rec.ok(A, `{ users(role: ANALYST, search: "coverage analyst") { id role } }`)).users;
     expect(analysts).toEqual([{ id: user.user.id, role: "ANALYST" }]);
+    // Collaboration (issue 15, api-contract-next.graphql): teams, plansToReview, notes, deletes.
+    const teammate = (await rec.ok(A, `mutation { createUser(input: { name: "Coverage Reviewer", email: "coverage.reviewer@example.com", role: ACCOUNT_MANAGER }) { user { id } token } }`)).createUser;
+    const uid = teammate.user.id;
+    const team = (await rec.ok(A, `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: REVIEWER) { id team { user { id } role } } }`, { p: planId, u: uid })).addPlanMember;
+    expect(team.team).toEqual([{ user: { id: uid }, role: "REVIEWER" }]);
+    await rec.ok(A, `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: SUBMITTED) { id } }`, { id: planId });
+    expect((await rec.ok(teammate.token, `{ plansToReview { id } }`)).plansToReview).toEqual([{ id: planId }]);
+    const note = (await rec.ok(teammate.token, `mutation($p: ID!) { addPlanNote(planId: $p, body: "Coverage remark") { id body } }`, { p: planId })).addPlanNote;
+    expect(note.body).toBe("Coverage remark");
+    const obNote = (await rec.ok(A, `mutation($o: ID!) { addObjectiveNote(objectiveId: $o, body: "Coverage objective remark") { id } }`, { o: objectiveId })).addObjectiveNote;
+    expect((await rec.ok(A, `query($o: ID!) { objective(id: $o) { notes { id } } }`, { o: objectiveId })).objective.notes).toEqual([{ id: obNote.id }]);
+    expect((await rec.ok(A, `mutation($p: ID!, $u: ID!) { removePlanMember(planId: $p, userId: $u) { id team { role } } }`, { p: planId, u: uid })).removePlanMember.team).toEqual([]);
+    expect((await rec.ok(A, `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id contacts { id } } }`, { p: planId, c: contactId })).removePlanContact.contacts).toEqual([]);
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteActivity(id: $id) }`, { id: activityId })).deleteActivity).toBe(activityId);
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteOpportunity(id: $id) }`, { id: oppId })).deleteOpportunity).toBe(oppId);
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteContact(id: $id) }`, { id: contactId })).deleteContact).toBe(contactId);
 
     expect(queries.filter((f) => !rec.exercised.has(f)), "contract queries never executed successfully").toEqual([]);
     expect(mutations.filter((f) => !rec.exercised.has(f)), "contract mutations never executed successfully").toEqual([]);

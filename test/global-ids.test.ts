@@ -38,7 +38,7 @@ describe("global ids", () => {
     const r = await h.ok(
       "demo-giulia",
       `{ me { id } account(id: "${gid("Account", 1)}") { id owner { id } contacts { id account { id } }
-          businessPlans { id period { id } objectives { id } opportunities { id } activities { id } } } }`,
+          businessPlans { id period { id } objectives { id } opportunities { id } activities { id } notes { id } } } }`,
     );
     const a = r.account;
     const seen: Array<[string, string]> = [
@@ -52,6 +52,7 @@ describe("global ids", () => {
         ...p.objectives.map((o: any) => ["Objective", o.id]),
         ...p.opportunities.map((o: any) => ["Opportunity", o.id]),
         ...p.activities.map((o: any) => ["Activity", o.id]),
+        ...p.notes.map((o: any) => ["Note", o.id]),
       ]),
     ];
     // webhooks are ADMIN-only (node answers null to others)

@@ -9,6 +9,8 @@ import { BusinessPlan } from "../modules/plans/business-plan.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
 import { PlanFrozenRollup } from "../modules/plans/plan-frozen-rollup.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
+import { PlanMember } from "../modules/plans/plan-member.entity";
+import { Note } from "../modules/notes/note.entity";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { ApiToken } from "../modules/users/api-token.entity";
 import { User } from "../modules/users/user.entity";
@@ -54,4 +56,6 @@ export const entities = [
   PlanFrozenRollup,
   Webhook,
   WebhookDelivery,
+  PlanMember,
+  Note,
 ];

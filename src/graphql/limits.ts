@@ -84,6 +84,11 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Opportunity.plans": 5,
   "Opportunity.activities": 10,
   "Activity.followUps": 3,
+  // collaboration (issue 15): a plan's team, notes (the newest 100 are served), plans waiting for review
+  "BusinessPlan.team": 10,
+  "BusinessPlan.notes": 20,
+  "Objective.notes": 10,
+  "Query.plansToReview": 50,
   "Activity.followUpOpportunities": 3,
   // a year's quarters, a quarter's months
   "Period.children": 12,

@@ -32,6 +32,7 @@ const NODE_LOADERS: { [T in NodeType]: (l: Loaders) => { load(id: number): Promi
   Activity: (l) => l.activity,
   BusinessPlan: (l) => l.plan,
   Contact: (l) => l.contact,
+  Note: (l) => l.note,
   Objective: (l) => l.objective,
   Opportunity: (l) => l.opportunity,
   Period: (l) => l.period,

@@ -16,6 +16,7 @@ import {
   isNonNullType,
   isObjectType,
 } from "graphql";
+import { toGlobalId } from "../../src/common/ids";
 
 /** Ids of records the baselines point at (all created by the ADMIN caller). */
 export interface ArgFixture {
@@ -82,6 +83,15 @@ export const BASELINES: Record<string, (f: ArgFixture) => Args> = {
   updateBusinessPlan: (f) => ({ id: f.plan, input: { name: "Hostile plan renamed" } }),
   updateObjective: (f) => ({ id: f.objective, input: { name: "Hostile objective renamed" } }),
   updateOpportunity: (f) => ({ id: f.opportunity, input: { name: "Hostile deal renamed" } }),
+  // collaboration (issue 15); demo user 2 is an ACCOUNT_MANAGER who does not own the fixture's plan
+  addPlanMember: (f) => ({ planId: f.plan, userId: toGlobalId("User", 2), role: "CONTRIBUTOR" }),
+  removePlanMember: (f) => ({ planId: f.plan, userId: toGlobalId("User", 2) }),
+  addPlanNote: (f) => ({ planId: f.plan, body: "Hostile note" }),
+  addObjectiveNote: (f) => ({ objectiveId: f.objective, body: "Hostile objective note" }),
+  removePlanContact: (f) => ({ planId: f.plan, contactId: f.contact }),
+  deleteOpportunity: (f) => ({ id: f.opportunity }),
+  deleteActivity: (f) => ({ id: f.activity }),
+  deleteContact: (f) => ({ id: f.contact }),
 };
 
 export interface ArgTarget {

@@ -93,6 +93,8 @@ export const LEAK_MARKERS: Array<string | RegExp> = [
   "plan_audit_entry",
   "plan_opportunity",
   "plan_contact",
+  "plan_member",
+  "author_id",
   "changes_json",
   "webhook_delivery",
   "event_filter",

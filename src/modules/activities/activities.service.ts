@@ -14,6 +14,8 @@ import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
 import type { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
+import { Objective } from "../objectives/objective.entity";
+import { assertTreesUnlocked } from "../plans/plan-locks";
 import { assertDetachableFromObjective, assertDetachableFromPlan, contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
 import type { ActivityLinksInput, CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
 
@@ -117,6 +119,29 @@ export class ActivitiesService {
         em,
         src.id,
       );
+    });
+  }
+
+  /**
+   * Deletes the activity (its owner or an ADMIN, as for its edits). It counts in its plan and in its
+   * objective's plan (CALLS and MEETINGS objectives count completed activities): PLAN_LOCKED when
+   * either is in a locked tree (plan-locks.ts); otherwise each records ACTIVITY_DELETED. Its follow-ups
+   * stay, no longer a follow-up of anything (follow_up_of_id SET NULL), and so do opportunities
+   * made from it (source_activity_id SET NULL).
+   */
+  async delete(actor: User, rawId: string): Promise<string> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
+      this.assertCanChange(actor, a);
+      const objectivePlan = a.objectiveId == null ? null : ((await em.findOneBy(Objective, { id: a.objectiveId }))?.planId ?? null);
+      const planIds = [...(a.planId == null ? [] : [a.planId]), ...(objectivePlan == null ? [] : [objectivePlan])];
+      const plans = await assertTreesUnlocked(this.db, em, planIds, `delete Activity ${toGlobalId("Activity", a.id)}, which counts in it`);
+      await em.delete(Activity, { id: a.id });
+      for (const plan of plans) {
+        await recordAudit(em, plan.id, actor.id, "ACTIVITY_DELETED", [change("activityId", ref("Activity", a.id), null), change("subject", a.subject, null)]);
+      }
+      return toGlobalId("Activity", a.id);
     });
   }
 

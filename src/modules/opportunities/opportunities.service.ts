@@ -11,8 +11,10 @@ import { assertDetachableFromObjective, objectiveFor, planForExecution } from ".
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
 import { opportunityWon } from "../webhooks/webhook-events";
-import { notFound } from "../../common/errors";
-import { assertLinksDetachable } from "../plans/plan-workflow";
+import { notFound, planLocked } from "../../common/errors";
+import { assertLinksDetachable, linksAreFinal } from "../plans/plan-workflow";
+import { assertTreesUnlocked } from "../plans/plan-locks";
+import { Objective } from "../objectives/objective.entity";
 import type { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
 import { PlanOpportunity } from "./plan-opportunity.entity";
@@ -99,6 +101,30 @@ export class OpportunitiesService {
       if ((res.affected ?? 0) === 0) throw notFound(`link of Opportunity ${toGlobalId("Opportunity", opp.id)} to BusinessPlan`, toGlobalId("BusinessPlan", plan.id));
       await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", ref("Opportunity", opp.id), null)]);
       return opp;
+    });
+  }
+
+  /**
+   * Deletes the opportunity (its owner or an ADMIN, as for its edits). It counts in every plan it is
+   * linked to and in its objective's plan: PLAN_LOCKED when any of them is in a locked tree
+   * (plan-locks.ts); otherwise each of them records OPPORTUNITY_DELETED. Activities about it stay,
+   * without the opportunity (opportunity_id SET NULL).
+   */
+  async delete(actor: User, rawId: string): Promise<string> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      // locked first (PostgreSQL): a link being made meanwhile either commits before (and is seen) or waits
+      const opp = await mustFind(em, Opportunity, rawId, "Opportunity", { forUpdate: true });
+      this.assertCanChange(actor, opp);
+      const links = await em.find(PlanOpportunity, { where: { opportunityId: opp.id } });
+      const objectivePlan = opp.objectiveId == null ? null : ((await em.findOneBy(Objective, { id: opp.objectiveId }))?.planId ?? null);
+      const planIds = [...links.map((l) => l.planId), ...(objectivePlan == null ? [] : [objectivePlan])];
+      const plans = await assertTreesUnlocked(this.db, em, planIds, `delete Opportunity ${toGlobalId("Opportunity", opp.id)}, which counts in it`);
+      await em.delete(Opportunity, { id: opp.id });
+      for (const plan of plans) {
+        await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_DELETED", [change("opportunityId", ref("Opportunity", opp.id), null), change("name", opp.name, null)]);
+      }
+      return toGlobalId("Opportunity", opp.id);
     });
   }
 
