@@ -9,6 +9,7 @@ import { createHttpApp } from "./http/app";
 import { type AppLogger, createLogger } from "./logger";
 import { createServices } from "./services";
 import { createRateLimits } from "./auth/rate-limits";
+import { startIdempotencyPurge } from "./modules/idempotency/idempotency.service";
 
 export interface RunningApp {
   deps: AppDeps;
@@ -66,6 +67,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
   const apollo = createApolloServer(deps);
   await apollo.start();
   const app = createHttpApp(deps, apollo);
+  const purge = startIdempotencyPurge(deps.db, config.clock, config, (err) => deps.logger.error({ err }, "purging expired idempotency keys failed"));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
@@ -110,6 +112,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
         } finally {
           clearTimeout(force);
         }
+        purge.stop();
         await apollo.stop();
         await deps.rateLimits.close();
         await deps.db.close();

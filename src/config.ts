@@ -51,6 +51,12 @@ export interface AppConfig {
   rateLimitKeyPrefix: string;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null = open. */
   metricsToken: string | null;
+  /** How long an Idempotency-Key and its stored answer are kept (IDEMPOTENCY_TTL_SECONDS, default 24 h). */
+  idempotencyTtlSeconds: number;
+  /** How long a repeat waits for the first request with its key to finish before CONFLICT (IDEMPOTENCY_WAIT_MS). */
+  idempotencyWaitMs: number;
+  /** How often expired Idempotency-Keys are deleted (IDEMPOTENCY_PURGE_INTERVAL_SECONDS). */
+  idempotencyPurgeIntervalSeconds: number;
 }
 
 /** The demo users' tokens: public (README, playground), so never on a production server unless asked for. */
@@ -132,6 +138,9 @@ const EnvSchema = z
       z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: "RATE_LIMIT_KEY_PREFIX must be 1-100 letters, digits, ':', '_' or '-'" }).default("apa"),
     ),
     METRICS_TOKEN: text(),
+    IDEMPOTENCY_TTL_SECONDS: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400),
+    IDEMPOTENCY_WAIT_MS: int("IDEMPOTENCY_WAIT_MS", 10_000, 100, 600_000),
+    IDEMPOTENCY_PURGE_INTERVAL_SECONDS: int("IDEMPOTENCY_PURGE_INTERVAL_SECONDS", 3600, 1, 86_400),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -204,6 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL ?? null,
     rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN ?? null,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,
+    idempotencyPurgeIntervalSeconds: e.IDEMPOTENCY_PURGE_INTERVAL_SECONDS,
     clock: systemClock,
   };
 }

@@ -24,6 +24,18 @@ const WRITE_ATTEMPTS = 5;
 /** Set while a `Database.write` transaction runs: its own statements never wait for the read gate. */
 const insideWrite = new AsyncLocalStorage<true>();
 
+/**
+ * A request-wide transaction (`Database.requestTransaction`, used by idempotent requests): every
+ * `Database.write` and every read made in its async scope run on its connection, the writes as
+ * savepoints. `failure`: the first lost race (unique/foreign key violation, deadlock, ...) of a
+ * write inside it, which makes the whole transaction run again (see requestTransaction).
+ */
+interface RequestTransaction {
+  em: EntityManager;
+  failure?: unknown;
+}
+const requestTx = new AsyncLocalStorage<RequestTransaction>();
+
 export type DbConfig = Pick<AppConfig, "databaseUrl" | "dbLogging" | "dbPoolSize" | "databaseSsl">;
 
 export function dialectOf(databaseUrl: string): Dialect {
@@ -152,8 +164,43 @@ export class Database {
     return this.queued;
   }
 
+  /** The entity manager for reads: the request-wide transaction's inside one (see requestTransaction), else the pool's. */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return requestTx.getStore()?.em ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs `fn` in ONE transaction that every `write()` and read made in its async scope joins:
+   * each `write()` inside becomes a savepoint (its DomainError rolls back its own changes only,
+   * as a separate transaction would), and reads see the transaction's own rows. All of it commits
+   * or rolls back together: the idempotency key of a request commits with the request's effects
+   * (src/modules/idempotency). A race lost by any write inside (what `write()` would retry) runs
+   * the whole of `fn` again, from the start, in a new transaction: `fn` must do nothing but
+   * database work and computing.
+   */
+  async requestTransaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (requestTx.getStore()) throw new Error("requestTransaction cannot be nested");
+    return this.write(async (em) => {
+      const scope: RequestTransaction = { em };
+      let result: T;
+      try {
+        result = await requestTx.run(scope, () => fn(em));
+      } catch (err) {
+        throw scope.failure ?? err; // a lost race inside explains whatever fn threw after it
+      }
+      if (scope.failure) throw scope.failure;
+      return result;
+    });
+  }
+
+  /** A write inside a request-wide transaction: a savepoint; a lost race is recorded so the whole transaction runs again. */
+  private async joinWrite<T>(scope: RequestTransaction, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await scope.em.transaction(fn);
+    } catch (err) {
+      if (dbFailure(err)) scope.failure ??= err;
+      throw err;
+    }
   }
 
   /**
@@ -171,8 +218,12 @@ export class Database {
    * answer a serial repeat would give (BAD_USER_INPUT for a taken email,
    * NOT_FOUND for a deleted plan, ...), so no client gets an internal error for
    * a race. `fn` must therefore do nothing outside the transaction but compute.
+   *
+   * Inside `requestTransaction` it joins that transaction as a savepoint instead.
    */
   async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    const joined = requestTx.getStore();
+    if (joined) return this.joinWrite(joined, fn);
     if (this.dialect === "postgres") {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -217,7 +268,7 @@ export class Database {
 
   /** Raw query through the same connection/pool as everything else. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], em?: EntityManager): Promise<T[]> {
-    return (em ?? this.dataSource.manager).query(sql, params) as Promise<T[]>;
+    return (em ?? this.manager).query(sql, params) as Promise<T[]>;
   }
 
   /**

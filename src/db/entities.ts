@@ -1,3 +1,4 @@
+import { IdempotencyKey } from "../modules/idempotency/idempotency-key.entity";
 import { Account } from "../modules/accounts/account.entity";
 import { Activity } from "../modules/activities/activity.entity";
 import { Contact } from "../modules/contacts/contact.entity";
@@ -29,4 +30,5 @@ export const entities = [
   Opportunity,
   PlanOpportunity,
   PlanFrozenRollup,
+  IdempotencyKey,
 ];

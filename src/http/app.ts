@@ -11,6 +11,7 @@ import { loadExamples } from "../graphql/examples";
 import { createMetrics } from "./metrics";
 import { playgroundRouter } from "./playground";
 import { graphqlRequestLog } from "./request-log";
+import { idempotencyMiddleware } from "./idempotency";
 
 export const BODY_LIMIT = "1mb";
 
@@ -60,20 +61,15 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
   app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
 
+  const contextFor = (req: Request) =>
+    buildContext(deps, req.headers.authorization, undefined, (req.method === "GET" ? req.query : req.body) as GraphqlParams, req.socket.remoteAddress ?? "unknown");
   app.use(
     "/graphql",
     cors({ origin: deps.config.corsOrigins.length ? deps.config.corsOrigins : false }),
     express.json({ limit: BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        buildContext(
-          deps,
-          req.headers.authorization,
-          undefined,
-          (req.method === "GET" ? req.query : req.body) as GraphqlParams,
-          req.socket.remoteAddress ?? "unknown",
-        ),
-    }),
+    // Idempotency-Key: a keyed mutation runs (or is answered from the stored answer) there, in one transaction.
+    idempotencyMiddleware(deps, apollo, contextFor),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }),
   );
 
   // Body-parser failures (malformed JSON, too large) as clear 4xx answers.
