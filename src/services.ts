@@ -7,6 +7,7 @@ import { ObjectivesService } from "./modules/objectives/objectives.service";
 import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
 import { PeriodsService } from "./modules/periods/periods.service";
 import { PlansService } from "./modules/plans/plans.service";
+import { PlanTreesService } from "./modules/plans/plan-trees.service";
 import { UsersService } from "./modules/users/users.service";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
@@ -19,6 +20,7 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     contacts: new ContactsService(db),
     periods: new PeriodsService(db),
     plans,
+    planTrees: new PlanTreesService(db, plans),
     objectives: new ObjectivesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),

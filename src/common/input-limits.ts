@@ -18,3 +18,9 @@ export function filterValues<T>(field: string, values: readonly T[] | null | und
 export function maxLength(field: string, value: string | null | undefined, max: number): void {
   if (typeof value === "string" && value.length > max) throw badInput(field, `must be at most ${max} characters`);
 }
+
+/** createBusinessPlanTree: most levels in one tree (the plan, its children, their children, ...). */
+export const MAX_PLAN_TREE_DEPTH = 4;
+
+/** createBusinessPlanTree: most plans in one tree, all levels together. */
+export const MAX_PLAN_TREE_NODES = 50;

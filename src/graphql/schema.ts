@@ -13,6 +13,7 @@ import {
   PlansResolver,
   PlanStatusChangeResolver,
 } from "../modules/plans/plans.resolver";
+import { PlanTreesResolver } from "../modules/plans/plan-trees.resolver";
 import { UsersResolver } from "../modules/users/users.resolver";
 import { applyDescriptions } from "./descriptions";
 import { countListItems } from "./limits";
@@ -33,6 +34,7 @@ export function buildAppSchema(): GraphQLSchema {
       ContactsResolver,
       PeriodsResolver,
       PlansResolver,
+      PlanTreesResolver,
       BusinessPlanConnectionResolver,
       PlanAuditEntryResolver,
       PlanStatusChangeResolver,
