@@ -29,6 +29,7 @@ const TABLES = [
   "activity",
   "opportunity",
   "plan_opportunity",
+  "idempotency_key",
 ] as const;
 
 const ORDER_BY: Partial<Record<(typeof TABLES)[number], string>> = {
