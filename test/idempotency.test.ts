@@ -4,11 +4,15 @@
  * The multi-process and crash cases are in test/idempotency-processes.test.ts.
  */
 import { request, type Server } from "node:http";
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { createHttpApp } from "../src/http/app";
 import { IdempotencyService } from "../src/modules/idempotency/idempotency.service";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import { failInsertsWhere } from "./helpers/plan-kit";
+import { TEST_DB } from "./helpers/db";
+import { keyOf } from "./helpers/ids";
 
 const CREATE = `mutation Create($name: String!) { createAccount(input: { name: $name }) { id name } }`;
 const READ = `query { me { id } }`;
@@ -122,6 +126,36 @@ describe("Idempotency-Key", () => {
     expect(again.text).toBe(first.text);
   });
 
+  it("an internal error is not stored: the whole request rolls back, and a retry with the same key runs", async () => {
+    const before = await keyRows();
+    const body = { query: `mutation { a: createAccount(input: { name: "Idem Kept?" }) { id } b: createAccount(input: { name: "Idem Internal" }) { id } }` };
+    const heal = await failInsertsWhere(h, "account", "name", "Idem Internal");
+    try {
+      const first = await post(am.token, body, "key-internal");
+      expect(first.json.errors.map((e: any) => e.extensions.code)).toEqual(["INTERNAL_SERVER_ERROR"]);
+    } finally {
+      await heal();
+    }
+    // nothing of it stayed: not the key, not the first field's account
+    expect(await keyRows()).toBe(before);
+    expect(await accounts("Idem Kept?")).toBe(0);
+    const retry = await post(am.token, body, "key-internal");
+    expect(retry.replayed).toBe(false);
+    expect(retry.json.errors).toBeUndefined();
+    expect([await accounts("Idem Kept?"), await accounts("Idem Internal")]).toEqual([1, 1]);
+  });
+
+  it("a refused field of a keyed request undoes only its own changes, as without a key; the answer is stored", async () => {
+    const body = {
+      query: `mutation { a: createAccount(input: { name: "Idem Partial" }) { id } b: createContact(input: { accountId: "QWNjb3VudDo5OTk5OTk", firstName: "N", lastName: "F" }) { id } }`,
+    };
+    const first = await post(am.token, body, "key-partial");
+    expect(first.json.data).toBeNull(); // b is non-null: its error nulls the whole answer (GraphQL), a's effect stays
+    expect(first.json.errors.map((e: any) => e.extensions.code)).toEqual(["NOT_FOUND"]);
+    expect((await post(am.token, body, "key-partial")).text).toBe(first.text);
+    expect(await accounts("Idem Partial")).toBe(1);
+  });
+
   it("an invalid key is HTTP 400 IDEMPOTENCY_KEY_INVALID and runs nothing", async () => {
     // fetch refuses control characters in a header; node:http sends a tab and Latin-1 bytes
     for (const key of ["k".repeat(256), "tab\tkey", "caf\xe9"]) {
@@ -169,6 +203,65 @@ describe("Idempotency-Key", () => {
       expect(await keyRows()).toBe(0);
     } finally {
       h.clock.release();
+    }
+  });
+});
+
+describe.skipIf(TEST_DB !== "postgres")("Idempotency-Key: the bounded wait for a first request still running (PostgreSQL)", () => {
+  let h: Harness;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    h = await createHarness({ env: { IDEMPOTENCY_WAIT_MS: "300" } });
+    const app = createHttpApp(h.deps, h.apollo);
+    server = await new Promise<Server>((ok) => {
+      const s = app.listen(0, "127.0.0.1", () => ok(s));
+    });
+    const addr = server.address();
+    url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/graphql`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await h.close();
+  });
+
+  it("a repeat waits IDEMPOTENCY_WAIT_MS, then 409 CONFLICT with Retry-After; once the first commits, repeats get its answer", async () => {
+    const account = (await h.ok(h.admin.token, `mutation { createAccount(input: { name: "Waiting Co" }) { id } }`)).createAccount.id;
+    const period = (await h.ok(h.admin.token, `mutation { createPeriod(input: { name: "FY2044", type: YEAR, startDate: "2044-01-01", endDate: "2044-12-31" }) { id } }`)).createPeriod.id;
+    const plan = (await h.ok(h.admin.token, `mutation($a: ID!, $p: ID!) { createBusinessPlan(input: { name: "Held", accountId: $a, periodId: $p }) { id } }`, { a: account, p: period })).createBusinessPlan.id;
+    const send = () =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${h.admin.token}`, "idempotency-key": "held-key" },
+        body: JSON.stringify({ query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "Renamed once" }) { id name version } }`, variables: { id: plan } }),
+      });
+    // hold the plan's row: the first keyed request inserts its key, then waits for the row lock
+    const holder = new Client({ connectionString: (h.deps.db.dataSource.options as { url: string }).url });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT id FROM business_plan WHERE id = $1 FOR UPDATE", [keyOf(plan)]);
+      const first = send();
+      const blocked = async () => Number((await holder.query(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n);
+      for (let i = 0; (await blocked()) < 1; i++) {
+        if (i > 600) throw new Error("the first request never waited for the row lock");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const repeat = await send();
+      expect(repeat.status).toBe(409);
+      expect(repeat.headers.get("retry-after")).toBe("1");
+      expect((await repeat.json()).errors[0].extensions.code).toBe("CONFLICT");
+      await holder.query("COMMIT");
+      const answer = await first;
+      expect(answer.status).toBe(200);
+      const text = await answer.text();
+      expect(JSON.parse(text).data.updateBusinessPlan).toMatchObject({ name: "Renamed once", version: 2 });
+      const later = await send();
+      expect(later.headers.get("idempotent-replayed")).toBe("true");
+      expect(await later.text()).toBe(text);
+    } finally {
+      await holder.end();
     }
   });
 });
