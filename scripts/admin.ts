@@ -20,7 +20,7 @@ import { openDatabase, type Database } from "../src/db/data-source";
 import { createServices } from "../src/services";
 import { ApiToken } from "../src/modules/users/api-token.entity";
 import { User } from "../src/modules/users/user.entity";
-import { CreateUserInput } from "../src/modules/users/users.resolver";
+import { CreateUserInput } from "../src/modules/users/users.inputs";
 import { InvalidArgument, onlyFlags, type ParsedArgs, parseArgs, readStdin, runCli, stringFlag, UsageError } from "./cli-kit";
 
 const ROLES = Object.values(Role) as string[];

@@ -8,7 +8,7 @@
 import "reflect-metadata";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/data-source";
-import { seedDemo } from "../src/db/seed/demo";
+import { seedDemo } from "../src/seed/demo";
 import { User } from "../src/modules/users/user.entity";
 import { createServices } from "../src/services";
 import { onlyFlags, parseArgs, runCli, UsageError } from "./cli-kit";

@@ -2,7 +2,7 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { printAppSchema } from "../src/graphql/schema";
+import { printAppSchema } from "../src/schema";
 
 const out = resolve(__dirname, "..", "..", "schema.graphql");
 writeFileSync(out, printAppSchema());

@@ -3,13 +3,15 @@ import { type AppConfig, PUBLIC_DEMO_TOKENS } from "./config";
 import { resolve } from "node:path";
 import { type Database, openDatabase, STARTUP_LOCK_KEY } from "./db/data-source";
 import { acquireServerLock, prepareSqliteFile, type ServerLock } from "./db/sqlite-file";
-import { seedDemo } from "./db/seed/demo";
+import { seedDemo } from "./seed/demo";
 import { createApolloServer, type AppDeps } from "./graphql/server";
 import { createHttpApp } from "./http/app";
 import { type AppLogger, createLogger } from "./logger";
+import { LOADER_FACTORIES } from "./registry";
+import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
 import { createRateLimits } from "./auth/rate-limits";
-import { startIdempotencyPurge } from "./modules/idempotency/idempotency.service";
+import { startIdempotencyPurge } from "./db/idempotency";
 
 export interface RunningApp {
   deps: AppDeps;
@@ -39,7 +41,15 @@ export async function initApp(config: AppConfig, logger: AppLogger = createLogge
     if (config.seedDemo) demoTokens = await seedDemo(database, services);
     if (config.adminToken) await services.users.ensureAdminToken(config.adminToken);
   });
-  const deps: AppDeps = { config, db: database, services, logger, rateLimits: createRateLimits(config, logger) };
+  const deps: AppDeps = {
+    config,
+    db: database,
+    services,
+    logger,
+    rateLimits: createRateLimits(config, logger),
+    schema: buildAppSchema(),
+    loaderFactories: LOADER_FACTORIES,
+  };
   return { deps, demoTokens };
 }
 

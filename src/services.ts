@@ -6,6 +6,7 @@ import { ContactsService } from "./modules/contacts/contacts.service";
 import { ObjectivesService } from "./modules/objectives/objectives.service";
 import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
 import { PeriodsService } from "./modules/periods/periods.service";
+import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { PlanTreesService } from "./modules/plans/plan-trees.service";
 import { UsersService } from "./modules/users/users.service";
@@ -13,6 +14,7 @@ import { UsersService } from "./modules/users/users.service";
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
   const plans = new PlansService(db, clock);
+  const objectives = new ObjectivesService(db, plans);
   const opportunities = new OpportunitiesService(db);
   return {
     users: new UsersService(db),
@@ -20,11 +22,17 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     contacts: new ContactsService(db),
     periods: new PeriodsService(db),
     plans,
+    objectives,
+    planCopy: new PlanCopyService(db, plans, objectives),
     planTrees: new PlanTreesService(db, plans),
-    objectives: new ObjectivesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+// Resolvers see these services as `ctx.services` (graphql/context.ts imports no module).
+declare module "./graphql/context" {
+  interface ContextServices extends Services {}
+}

@@ -20,7 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 

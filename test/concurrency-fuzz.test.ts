@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { type GqlResponse, postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
 

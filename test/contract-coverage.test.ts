@@ -17,7 +17,7 @@ import { resolve } from "node:path";
 import { buildSchema, Kind, type OperationDefinitionNode, parse, type SelectionSetNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExamples } from "../src/graphql/examples";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { CONTRACT_FILE, contractPresent, contractRequiredError, PROJECT_ROOT } from "./helpers/contract";
 import { type LiveApp, postGraphql, startLiveApp } from "./helpers/live-server";
 

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { printAppSchema } from "../src/graphql/schema";
+import { printAppSchema } from "../src/schema";
 import { CONTRACT_CHECKER, contractPresent, contractRequiredError, PROJECT_ROOT } from "./helpers/contract";
 import { createHarness, type Harness } from "./helpers/harness";
 

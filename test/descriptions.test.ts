@@ -6,7 +6,7 @@
 import { type GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { applyDescriptions, DESCRIPTIONS } from "../src/graphql/descriptions";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 
 const BUILT_IN = new Set(["String", "Int", "Float", "Boolean", "ID"]);
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { parseExamples } from "../src/graphql/examples";
 import { recursiveInputTypes } from "../src/graphql/jit-executor";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { buildContext } from "../src/graphql/server";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { gid } from "./helpers/ids";

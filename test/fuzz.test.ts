@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { genOperation } from "./helpers/schema-fuzz";
 import { ACCOUNT_VIEW, CLIENT_ERROR_CODES, codesOf, expectNoLeak, postGql, startTestServer, type TestServer } from "./helpers/security-kit";

@@ -13,7 +13,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { type ArgFixture, type ArgTarget, argTargets, type BuiltCall, buildCall } from "./helpers/arg-targets";
 import {
   ACCOUNT_VIEW,

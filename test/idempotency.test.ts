@@ -8,7 +8,7 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { createHttpApp } from "../src/http/app";
-import { IdempotencyService } from "../src/modules/idempotency/idempotency.service";
+import { IdempotencyService } from "../src/db/idempotency";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { failInsertsWhere } from "./helpers/plan-kit";
 import { TEST_DB } from "./helpers/db";

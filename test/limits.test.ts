@@ -8,7 +8,7 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { type GraphQLError, Lexer, parse, Source, TokenKind, validate } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { estimateOperation, QUERY_LIMITS } from "../src/graphql/limits";
 import { createHarness, expectCode, type GqlResult, type Harness } from "./helpers/harness";
 import { ACCOUNT_VIEW, ACCOUNT_VIEW_WIDE_VAR, accountViewWide, nestedChildren } from "./helpers/security-kit";

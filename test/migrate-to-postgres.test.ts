@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
 import { Client } from "pg";
-import { IdempotencyService } from "../src/modules/idempotency/idempotency.service";
+import { IdempotencyService } from "../src/db/idempotency";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initApp } from "../src/app";
 import { ActivityType } from "../src/common/enums";

@@ -109,7 +109,7 @@ describe("introspection without a token (the playground's docs explorer)", () =>
     const apollo = createApolloServer(deps);
     await apollo.start();
     try {
-      const contextValue = anonymousContext({ requestId: "t", loaders: createLoaders(deps.db, { batching: true }), services: deps.services });
+      const contextValue = anonymousContext({ requestId: "t", loaders: createLoaders(deps.db, { batching: true }, deps.loaderFactories), services: deps.services });
       const denied = await apollo.executeOperation({ query: "{ me { id } accounts { totalCount } }" }, { contextValue });
       const body = denied.body.kind === "single" ? denied.body.singleResult : null;
       expect(body?.data).toBeUndefined();

@@ -10,7 +10,7 @@
 import { getNullableType, isListType, isObjectType, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { buildAppSchema } from "../src/graphql/schema";
+import { buildAppSchema } from "../src/schema";
 import { estimateOperation, LIST_SIZES, QUERY_LIMITS } from "../src/graphql/limits";
 import { Q2, Q3 } from "../bench/queries";
 import { gid } from "./helpers/ids";

@@ -1,7 +1,7 @@
 import { PlanStatus, Role } from "../common/enums";
 import { forbidden } from "../common/errors";
 import { toGlobalId } from "../common/ids";
-import type { User } from "../modules/users/user.entity";
+import type { User } from "../db/entities";
 
 /** Everyone signed in may read. Writing needs any role but ANALYST. */
 export function assertCanWrite(user: User): void {

@@ -49,6 +49,17 @@ export function parseId(raw: string | number | null | undefined, type: NodeType)
   return g !== null && g.type === type ? g.id : null;
 }
 
+/** A key that no row has: what an id filter compares with when the id given is not one of that type. */
+export const NO_KEY = -1;
+
+/**
+ * An optional id argument used as a filter: null when absent (no filter), the database key of an
+ * id of type `type`, or NO_KEY (matches nothing) for a value that is not such an id.
+ */
+export function filterKey(raw: string | null | undefined, type: NodeType): number | null {
+  return raw == null ? null : (parseId(raw, type) ?? NO_KEY);
+}
+
 /** PlanRollup.id: the rollup's figures are the plan's, wherever in a query it is read. */
 export const rollupId = (planId: number): string => toGlobalId("PlanRollup", planId);
 

@@ -14,7 +14,29 @@ import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { ApiToken } from "../modules/users/api-token.entity";
 import { User } from "../modules/users/user.entity";
 
-/** Every persisted entity, in dependency order (used by copy/verification tools too). */
+export {
+  Account,
+  Activity,
+  ApiToken,
+  BusinessPlan,
+  Contact,
+  IdempotencyKey,
+  Objective,
+  Opportunity,
+  Period,
+  PlanAuditEntry,
+  PlanContact,
+  PlanFrozenRollup,
+  PlanOpportunity,
+  PlanStatusChange,
+  User,
+};
+
+/**
+ * The entity registry: the one file below src/modules that imports module internals (the entity
+ * classes). Lower layers (db, auth, graphql, loaders, http) take entity classes from here.
+ *
+ * Every persisted entity, in dependency order (used by copy/verification tools too). */
 export const entities = [
   User,
   ApiToken,

@@ -15,7 +15,7 @@ import {
   visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
-import { FIELD_POSITION_KEY } from "../loaders/loader-kit";
+import { FIELD_POSITION_KEY } from "./field-position";
 
 /** Compiled operations kept per process (least recently used out first). */
 const CACHE_SIZE = 1000;

@@ -1,30 +1,32 @@
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { AppConfig } from "../config";
 import type { RateLimits } from "../auth/rate-limits";
 import { bearerToken } from "../auth/tokens";
 import { ErrorCode, unauthenticated } from "../common/errors";
 import type { Database } from "../db/data-source";
-import { createLoaders } from "../loaders/loaders";
+import { createLoaders, type LoaderFactory } from "../loaders/loaders";
 import type { AppLogger } from "../logger";
-import type { Services } from "../services";
-import { type Context, newRequestId } from "./context";
+import { type Context, type ContextServices, newRequestId } from "./context";
 import { makeFormatError } from "./errors";
 import { createQueryLimits } from "./limits";
 import { anonymousContext, anonymousIntrospectionGuard, isIntrospectionOnlyRequest } from "./introspection-access";
 import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
-import { buildAppSchema } from "./schema";
 import { jitGateway } from "./jit-executor";
 
 export interface AppDeps {
   config: AppConfig;
   db: Database;
-  services: Services;
+  services: ContextServices;
   logger: AppLogger;
   rateLimits: RateLimits;
+  /** The executable schema (src/schema.ts buildAppSchema). */
+  schema: GraphQLSchema;
+  /** Every module's loader factory (src/registry.ts), run for each request. */
+  loaderFactories: readonly LoaderFactory[];
 }
 
 /** The GraphQL parameters of an HTTP request (GET query string or POST body), for the anonymous-introspection check. */
@@ -68,7 +70,7 @@ export async function buildContext(
     }
   }
   if (!user && !authorization && params && deps.config.introspection && isIntrospectionOnlyRequest(params.query, params.operationName)) {
-    return anonymousContext({ requestId, loaders: createLoaders(deps.db, { batching: deps.config.batching }), services: deps.services });
+    return anonymousContext({ requestId, loaders: createLoaders(deps.db, { batching: deps.config.batching }, deps.loaderFactories), services: deps.services });
   }
   if (!user) {
     const e = unauthenticated(token ? "Unknown or revoked bearer token" : "Missing bearer token: send Authorization: Bearer <token>");
@@ -77,7 +79,7 @@ export async function buildContext(
   return {
     requestId,
     user,
-    loaders: createLoaders(deps.db, { batching: deps.config.batching }),
+    loaders: createLoaders(deps.db, { batching: deps.config.batching }, deps.loaderFactories),
     services: deps.services,
   };
 }
@@ -87,7 +89,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
   const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction, maxListItems: deps.config.queryMaxListItems });
   return new ApolloServer<Context>({
     // graphql-jit runs the operations (jit-executor.ts); GRAPHQL_EXECUTOR=graphql-js keeps graphql-js' interpreter.
-    ...(deps.config.executor === "jit" ? { gateway: jitGateway(buildAppSchema()) } : { schema: buildAppSchema() }),
+    ...(deps.config.executor === "jit" ? { gateway: jitGateway(deps.schema) } : { schema: deps.schema }),
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

@@ -8,7 +8,7 @@ import { ErrorCode } from "../common/errors";
 import type { Context } from "../graphql/context";
 import { QUERY_LIMITS } from "../graphql/limits";
 import type { AppDeps } from "../graphql/server";
-import { type CapturedAnswer, IdempotencyService } from "../modules/idempotency/idempotency.service";
+import { type CapturedAnswer, IdempotencyService } from "../db/idempotency";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 /** Set on an answer that was stored for an earlier request with the same key (as Stripe does). */

@@ -12,7 +12,7 @@ const { resolve } = require("node:path");
 const dist = resolve(__dirname, "..", "..", "dist", "src");
 require("reflect-metadata"); // main.js's first import; decorator metadata needs it before any entity loads
 require(resolve(dist, "app.js"));
-require(resolve(dist, "graphql", "schema.js")).buildAppSchema();
+require(resolve(dist, "schema.js")).buildAppSchema();
 process.stdout.write("preloaded\n");
 process.stdin.once("data", () => {
   process.stdin.pause();

@@ -1,12 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
-import { parseId } from "../../common/ids";
-import { filterValues, maxLength } from "../../common/input-limits";
+import { filterKey, parseId } from "../../common/ids";
+import { filterValues } from "../../common/input-limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
-import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
+import { connectionOf } from "../../graphql/connection";
 import { pagedListComplexity } from "../../graphql/limits";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -16,60 +15,8 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Account } from "./account.entity";
-
-@InputType()
-export class CreateAccountInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  industry?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  ownerId?: string | null;
-}
-
-@InputType()
-export class UpdateAccountInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  industry?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  ownerId?: string | null;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class AccountEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => Account)
-  node: Account;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class AccountConnection {
-  @Field(() => [AccountEdge])
-  edges: AccountEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-
-  /** The search the page was taken from; totalCount counts it only when asked for. */
-  search: string | null;
-}
+import { AccountsArgs, CreateAccountInput, UpdateAccountInput } from "./accounts.inputs";
+import { AccountConnection } from "./accounts.types";
 
 @Resolver(() => AccountConnection)
 export class AccountConnectionResolver {
@@ -88,22 +35,10 @@ export class AccountsResolver {
   }
 
   @Query(() => AccountConnection, { complexity: pagedListComplexity })
-  async accounts(
-    @Ctx() ctx: Context,
-    @Arg("search", () => String, { nullable: true }) search?: string | null,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-    @Arg("last", () => Int, { nullable: true }) last?: number | null,
-    @Arg("before", () => String, { nullable: true }) before?: string | null,
-  ): Promise<AccountConnection> {
-    maxLength("search", search, LIMITS.search);
+  async accounts(@Ctx() ctx: Context, @Args(() => AccountsArgs) { search, first, after, last, before }: AccountsArgs): Promise<AccountConnection> {
     const s = search || null;
     const page = await ctx.services.accounts.page(s, { first, after, last, before });
-    return {
-      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: pageInfoOf(page, after),
-      search: s,
-    };
+    return { ...connectionOf(page, after), search: s };
   }
 
   @Mutation(() => Account)
@@ -117,11 +52,7 @@ export class AccountsResolver {
     @Arg("input", () => UpdateAccountInput) input: UpdateAccountInput,
     @Ctx() ctx: Context,
   ): Promise<Account> {
-    return ctx.services.accounts.update(ctx.user, id, {
-      name: input.name ?? undefined, // null: leave the name as it is (a name is required)
-      industry: input.industry,
-      ownerId: input.ownerId,
-    });
+    return ctx.services.accounts.update(ctx.user, id, input);
   }
 
   @FieldResolver(() => User, { nullable: true })
@@ -144,13 +75,8 @@ export class AccountsResolver {
     @Arg("topLevelOnly", () => Boolean, { nullable: true }) topLevelOnly?: boolean | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const args = {
-      status: filterValues("status", status),
-      periodId: periodId == null ? null : (parseId(periodId, "Period") ?? -1),
-      ownerId: ownerId == null ? null : (parseId(ownerId, "User") ?? -1),
-      topLevelOnly: topLevelOnly ?? false,
-    };
-    return ctx.loaders.plansByAccount(args, info).load(a.id);
+    const filter = { status: filterValues("status", status), periodId, ownerId, topLevelOnly: topLevelOnly ?? false };
+    return ctx.loaders.plansByAccount(filter, info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
@@ -165,7 +91,7 @@ export class AccountsResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const p = periodId == null ? null : (parseId(periodId, "Period") ?? -1);
+    const p = filterKey(periodId, "Period");
     const [own, global] = await Promise.all([
       ctx.loaders.objectivesByAccount(p, info).load(a.id),
       ctx.loaders.globalObjectives(p, info).load(0),

@@ -5,13 +5,7 @@ import { encodeCursor, type Page, type PageArgs, pageRequest } from "../../commo
 import type { Database } from "../../db/data-source";
 import { User } from "../users/user.entity";
 import { Account } from "./account.entity";
-
-export interface AccountFields {
-  name?: string;
-  industry?: string | null;
-  /** GraphQL id of the owning user (null: none); one that cannot exist is NOT_FOUND. */
-  ownerId?: string | null;
-}
+import type { CreateAccountInput, UpdateAccountInput } from "./accounts.inputs";
 
 /** Escapes LIKE wildcards so that a search for "50%" finds "50%". */
 function likePattern(s: string): string {
@@ -21,7 +15,7 @@ function likePattern(s: string): string {
 export class AccountsService {
   constructor(private readonly db: Database) {}
 
-  async create(actor: User, input: AccountFields & { name: string }): Promise<Account> {
+  async create(actor: User, input: CreateAccountInput): Promise<Account> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const owner = await findOptional(em, User, input.ownerId, "User");
@@ -31,12 +25,12 @@ export class AccountsService {
     });
   }
 
-  async update(actor: User, rawId: string, input: AccountFields): Promise<Account> {
+  async update(actor: User, rawId: string, input: UpdateAccountInput): Promise<Account> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, rawId, "Account");
       if (input.ownerId !== undefined) account.ownerId = (await findOptional(em, User, input.ownerId, "User"))?.id ?? null;
-      if (input.name !== undefined) account.name = input.name.trim();
+      if (input.name != null) account.name = input.name.trim(); // null: leave the name as it is (a name is required)
       if (input.industry !== undefined) account.industry = input.industry;
       return em.save(account);
     });

@@ -1,12 +1,6 @@
-import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { ActivityStatus, ActivityType } from "../../common/enums";
-import { badInput } from "../../common/errors";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
-import type { Cents } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
-import { DateScalar, DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";
 import { Objective } from "../objectives/objective.entity";
@@ -14,115 +8,7 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
-import { IsInt, Max, Min } from "class-validator";
-
-@InputType()
-export class CreateActivityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  subject: string;
-
-  @Field(() => ActivityType)
-  @IsEnum(ActivityType)
-  type: ActivityType;
-
-  @Field(() => ID)
-  accountId: string;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  dueAt?: Date | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  notes?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  opportunityId?: string | null;
-}
-
-@InputType()
-export class UpdateActivityInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  subject?: string | null;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  dueAt?: Date | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  notes?: string | null;
-
-  @Field(() => ActivityStatus, { nullable: true })
-  status?: ActivityStatus | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  opportunityId?: string | null;
-}
-
-@InputType()
-export class FollowUpActivityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  subject: string;
-
-  @Field(() => ActivityType)
-  @IsEnum(ActivityType)
-  type: ActivityType;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  dueAt?: Date | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  notes?: string | null;
-}
-
-@InputType()
-export class FollowUpOpportunityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => DecimalScalar)
-  revenue: Cents;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  probability?: number | null;
-
-  @Field(() => DateScalar, { nullable: true })
-  closeDate?: string | null;
-}
+import { CompleteActivityArgs, CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
 
 @Resolver(() => Activity)
 export class ActivitiesResolver {
@@ -143,8 +29,7 @@ export class ActivitiesResolver {
   }
 
   @Mutation(() => Activity)
-  completeActivity(@Arg("id", () => ID) id: string, @Ctx() ctx: Context, @Arg("notes", () => String, { nullable: true }) notes?: string | null) {
-    if (notes && notes.length > LIMITS.text) throw badInput("notes", `must be at most ${LIMITS.text} characters`);
+  completeActivity(@Args(() => CompleteActivityArgs) { id, notes }: CompleteActivityArgs, @Ctx() ctx: Context) {
     return ctx.services.activities.complete(ctx.user, id, notes);
   }
 

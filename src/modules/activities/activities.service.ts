@@ -1,10 +1,9 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertCanWrite } from "../../auth/policy";
-import { ActivityStatus, type ActivityType, Role } from "../../common/enums";
+import { ActivityStatus, Role } from "../../common/enums";
 import { badInput, conflict, forbidden } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
-import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
@@ -14,43 +13,7 @@ import type { OpportunitiesService } from "../opportunities/opportunities.servic
 import type { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
 import { assertDetachableFromObjective, assertDetachableFromPlan, contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
-
-export interface NewActivity {
-  subject: string;
-  type: ActivityType;
-  accountId: string;
-  dueAt?: Date | null;
-  notes?: string | null;
-  contactId?: string | null;
-  planId?: string | null;
-  objectiveId?: string | null;
-  opportunityId?: string | null;
-}
-
-export interface ActivityPatch {
-  subject?: string | null;
-  dueAt?: Date | null;
-  notes?: string | null;
-  status?: ActivityStatus | null;
-  contactId?: string | null;
-  planId?: string | null;
-  objectiveId?: string | null;
-  opportunityId?: string | null;
-}
-
-export interface FollowUpActivity {
-  subject: string;
-  type: ActivityType;
-  dueAt?: Date | null;
-  notes?: string | null;
-}
-
-export interface FollowUpOpportunity {
-  name: string;
-  revenue: Cents;
-  probability?: number | null;
-  closeDate?: string | null;
-}
+import type { CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
 
 export class ActivitiesService {
   constructor(
@@ -58,7 +21,7 @@ export class ActivitiesService {
     private readonly opportunities: OpportunitiesService,
   ) {}
 
-  async create(actor: User, input: NewActivity): Promise<Activity> {
+  async create(actor: User, input: CreateActivityInput): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, input.accountId, "Account");
@@ -82,7 +45,7 @@ export class ActivitiesService {
     });
   }
 
-  async update(actor: User, rawId: string, patch: ActivityPatch): Promise<Activity> {
+  async update(actor: User, rawId: string, patch: UpdateActivityInput): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
@@ -130,7 +93,7 @@ export class ActivitiesService {
   }
 
   /** A follow-up inherits account, contact, plan, objective and opportunity. */
-  async followUpActivity(actor: User, rawId: string, input: FollowUpActivity): Promise<Activity> {
+  async followUpActivity(actor: User, rawId: string, input: FollowUpActivityInput): Promise<Activity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const src = await this.source(em, rawId);
@@ -159,7 +122,7 @@ export class ActivitiesService {
   }
 
   /** A follow-up opportunity inherits account and objective, is linked to the activity's plan and records its source. */
-  async followUpOpportunity(actor: User, rawId: string, input: FollowUpOpportunity): Promise<Opportunity> {
+  async followUpOpportunity(actor: User, rawId: string, input: FollowUpOpportunityInput): Promise<Opportunity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const src = await this.source(em, rawId);

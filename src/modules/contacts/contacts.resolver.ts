@@ -1,37 +1,9 @@
-import { IsEmail, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "./contact.entity";
-
-@InputType()
-export class CreateContactInput {
-  @Field(() => ID)
-  accountId: string;
-
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  firstName: string;
-
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  lastName: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.email)
-  @IsEmail()
-  email?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  jobTitle?: string | null;
-}
+import { CreateContactInput } from "./contacts.inputs";
 
 @Resolver(() => Contact)
 export class ContactsResolver {

@@ -4,20 +4,12 @@ import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import type { User } from "../users/user.entity";
 import { Contact } from "./contact.entity";
-
-export interface NewContact {
-  /** GraphQL id; one that cannot exist is NOT_FOUND. */
-  accountId: string;
-  firstName: string;
-  lastName: string;
-  email?: string | null;
-  jobTitle?: string | null;
-}
+import type { CreateContactInput } from "./contacts.inputs";
 
 export class ContactsService {
   constructor(private readonly db: Database) {}
 
-  async create(actor: User, input: NewContact): Promise<Contact> {
+  async create(actor: User, input: CreateContactInput): Promise<Contact> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, input.accountId, "Account");

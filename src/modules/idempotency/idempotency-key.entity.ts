@@ -3,7 +3,7 @@ import { User } from "../users/user.entity";
 
 /**
  * An Idempotency-Key a user sent with a mutation, the fingerprint of that request and the answer it
- * got. Written in the same transaction as the mutation's effects (idempotency.service.ts), so both
+ * got. Written in the same transaction as the mutation's effects (src/db/idempotency.ts), so both
  * or neither survive a crash. Not served through GraphQL.
  */
 @Entity("idempotency_key")

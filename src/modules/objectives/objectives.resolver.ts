@@ -1,14 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
-import { parseId, progressId } from "../../common/ids";
+import { filterKey, parseId, progressId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
-import { type Cents, ratio } from "../../common/money";
+import { ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { fieldPosition } from "../../loaders/loader-kit";
-import { LIMITS } from "../../graphql/common-types";
-import { DecimalScalar } from "../../graphql/scalars";
+import { fieldPosition } from "../../graphql/field-position";
 import { Account } from "../accounts/account.entity";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -17,105 +14,8 @@ import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { Objective } from "./objective.entity";
 import { accountScopeOf, progressKey } from "./objective-progress";
-
-const MAX_QTY = 1_000_000_000;
-
-@InputType()
-export class CreateObjectiveInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => ID)
-  periodId: string;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  accountId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  parentId?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  targetRevenue?: Cents | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QTY)
-  targetQuantity?: number | null;
-
-  @Field(() => ObjectiveUnit, { nullable: true })
-  unit?: ObjectiveUnit | null;
-}
-
-@InputType()
-export class UpdateObjectiveInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  targetRevenue?: Cents | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QTY)
-  targetQuantity?: number | null;
-
-  @Field(() => ObjectiveUnit, { nullable: true })
-  unit?: ObjectiveUnit | null;
-
-  @Field(() => Int, { nullable: true, description: "Progress entered by hand; UNITS objectives only." })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QTY)
-  actualQuantity?: number | null;
-}
-
-@ObjectType({
-  description:
-    "CALLS and MEETINGS count the COMPLETED activities of that type linked to the objective or one of its descendants; actualRevenue sums their WON opportunities (each counted once).",
-  simpleResolvers: true,
-})
-export class ObjectiveProgress {
-  @Field(() => ID, {
-    description:
-      "Stable cache key (derived from the objective's id and the account the progress is narrowed to): the same figures always have the same id. Not a Node id.",
-  })
-  id: string;
-
-  @Field(() => Int)
-  actualQuantity: number;
-
-  @Field(() => DecimalScalar)
-  actualRevenue: Cents;
-
-  @Field(() => Float, {
-    nullable: true,
-    description: "Percent of targetQuantity (or of targetRevenue when there is no quantity target); null without a target.",
-  })
-  percentComplete: number | null;
-}
+import { CreateObjectiveInput, UpdateObjectiveInput } from "./objectives.inputs";
+import { ObjectiveProgress } from "./objectives.types";
 
 const pct = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 100);
 
@@ -133,7 +33,7 @@ export class ObjectivesResolver {
     @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return ctx.loaders.globalObjectives(periodId == null ? null : (parseId(periodId, "Period") ?? -1), info).load(0);
+    return ctx.loaders.globalObjectives(filterKey(periodId, "Period"), info).load(0);
   }
 
   @Mutation(() => Objective)
@@ -197,7 +97,7 @@ export class ObjectivesResolver {
     @Arg("accountId", () => ID, { nullable: true, description: "Counts only this account's activities and opportunities (an Account id; an id of anything else counts nothing). Without it: every account's, or in Account.applicableObjectives that account's." }) accountId?: string | null,
   ): Promise<ObjectiveProgress> {
     // an id that cannot exist narrows to an account without activities or opportunities: zero
-    const scope = accountId != null ? (parseId(accountId, "Account") ?? -1) : accountScopeOf(o);
+    const scope = filterKey(accountId, "Account") ?? accountScopeOf(o);
     const f = await ctx.loaders.progress(fieldPosition(info)).load(progressKey({ objectiveId: o.id, accountId: scope }));
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;

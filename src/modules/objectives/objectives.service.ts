@@ -4,7 +4,6 @@ import { assertAdmin, assertCanWrite } from "../../auth/policy";
 import { ObjectiveUnit } from "../../common/enums";
 import { badInput } from "../../common/errors";
 import { findOptional, mustFind, rowLock } from "../../common/find";
-import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -16,28 +15,7 @@ import { planAndAncestorIds } from "../plans/plan-tree";
 import type { PlansService } from "../plans/plans.service";
 import type { User } from "../users/user.entity";
 import { Objective } from "./objective.entity";
-
-export interface NewObjective {
-  name: string;
-  periodId: string;
-  planId?: string | null;
-  accountId?: string | null;
-  contactId?: string | null;
-  parentId?: string | null;
-  description?: string | null;
-  targetRevenue?: Cents | null;
-  targetQuantity?: number | null;
-  unit?: ObjectiveUnit | null;
-}
-
-export interface ObjectivePatch {
-  name?: string | null;
-  description?: string | null;
-  targetRevenue?: Cents | null;
-  targetQuantity?: number | null;
-  unit?: ObjectiveUnit | null;
-  actualQuantity?: number | null;
-}
+import type { CreateObjectiveInput, UpdateObjectiveInput } from "./objectives.inputs";
 
 const FIELDS = ["name", "description", "periodId", "accountId", "contactId", "parentId", "targetRevenue", "targetQuantity", "unit", "manualQuantity"] as const;
 /** The audited fields that hold references, and the type they point at (shown as global ids). */
@@ -49,7 +27,7 @@ export class ObjectivesService {
     private readonly plans: PlansService,
   ) {}
 
-  async create(actor: User, input: NewObjective): Promise<Objective> {
+  async create(actor: User, input: CreateObjectiveInput): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const period = await mustFind(em, Period, input.periodId, "Period");
@@ -99,7 +77,30 @@ export class ObjectivesService {
     });
   }
 
-  async update(actor: User, rawId: string, patch: ObjectivePatch): Promise<Objective> {
+  /**
+   * A copy of `source` in plan `planId` and period `periodId` under the copied parent `parentId`
+   * (plan-copy.ts, inside its transaction): the same name, description, account, contact,
+   * targets and unit; no quantity entered yet.
+   */
+  async copyInto(em: EntityManager, source: Objective, at: { planId: number; periodId: number; parentId: number | null }): Promise<Objective> {
+    return em.save(
+      em.create(Objective, {
+        name: source.name,
+        description: source.description,
+        periodId: at.periodId,
+        planId: at.planId,
+        accountId: source.accountId,
+        contactId: source.contactId,
+        parentId: at.parentId,
+        targetRevenue: source.targetRevenue,
+        targetQuantity: source.targetQuantity,
+        unit: source.unit,
+        manualQuantity: null,
+      }),
+    );
+  }
+
+  async update(actor: User, rawId: string, patch: UpdateObjectiveInput): Promise<Objective> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const ob = await this.lockForChange(em, rawId);

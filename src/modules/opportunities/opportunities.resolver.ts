@@ -1,79 +1,14 @@
-import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { OpportunityStatus } from "../../common/enums";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
-import type { Cents } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
-import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
 import { Activity } from "../activities/activity.entity";
 import { Objective } from "../objectives/objective.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
-
-@InputType()
-export class CreateOpportunityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => ID)
-  accountId: string;
-
-  @Field(() => DecimalScalar)
-  revenue: Cents;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
-  probability?: number | null;
-
-  @Field(() => OpportunityStatus, { nullable: true })
-  status?: OpportunityStatus | null;
-
-  @Field(() => DateScalar, { nullable: true })
-  closeDate?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => [ID], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(LIMITS.listIds)
-  planIds?: string[] | null;
-}
-
-@InputType()
-export class UpdateOpportunityInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  revenue?: Cents | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
-  probability?: number | null;
-
-  @Field(() => OpportunityStatus, { nullable: true })
-  status?: OpportunityStatus | null;
-
-  @Field(() => DateScalar, { nullable: true })
-  closeDate?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "null unlinks the objective." })
-  objectiveId?: string | null;
-}
+import { CreateOpportunityInput, UpdateOpportunityInput } from "./opportunities.inputs";
 
 @Resolver(() => Opportunity)
 export class OpportunitiesResolver {

@@ -4,11 +4,9 @@ import { assertCanWrite } from "../../auth/policy";
 import { OpportunityStatus, Role } from "../../common/enums";
 import { badInput, forbidden } from "../../common/errors";
 import { mustFind } from "../../common/find";
-import type { Cents } from "../../common/money";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
-
 import { assertDetachableFromObjective, objectiveFor, planForExecution } from "../activities/links";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
@@ -17,26 +15,7 @@ import { linksAreFinal } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
 import { PlanOpportunity } from "./plan-opportunity.entity";
-
-export interface NewOpportunity {
-  name: string;
-  accountId: string;
-  revenue: Cents;
-  probability?: number | null;
-  status?: OpportunityStatus | null;
-  closeDate?: string | null;
-  objectiveId?: string | null;
-  planIds?: string[] | null;
-}
-
-export interface OpportunityPatch {
-  name?: string | null;
-  revenue?: Cents | null;
-  probability?: number | null;
-  status?: OpportunityStatus | null;
-  closeDate?: string | null;
-  objectiveId?: string | null;
-}
+import type { CreateOpportunityInput, UpdateOpportunityInput } from "./opportunities.inputs";
 
 /** Default probability by status when none is given. */
 const defaultProbability = (s: OpportunityStatus) => (s === OpportunityStatus.WON ? 100 : s === OpportunityStatus.LOST ? 0 : 10);
@@ -44,7 +23,7 @@ const defaultProbability = (s: OpportunityStatus) => (s === OpportunityStatus.WO
 export class OpportunitiesService {
   constructor(private readonly db: Database) {}
 
-  async create(actor: User, input: NewOpportunity, em?: EntityManager, sourceActivityId: number | null = null): Promise<Opportunity> {
+  async create(actor: User, input: CreateOpportunityInput, em?: EntityManager, sourceActivityId: number | null = null): Promise<Opportunity> {
     assertCanWrite(actor);
     const run = async (tx: EntityManager) => {
       const account = await mustFind(tx, Account, input.accountId, "Account");
@@ -71,7 +50,7 @@ export class OpportunitiesService {
     return em ? run(em) : this.db.write(run);
   }
 
-  async update(actor: User, rawId: string, patch: OpportunityPatch): Promise<Opportunity> {
+  async update(actor: User, rawId: string, patch: UpdateOpportunityInput): Promise<Opportunity> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const opp = await mustFind(em, Opportunity, rawId, "Opportunity");
@@ -130,5 +109,4 @@ export class OpportunitiesService {
     throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${toGlobalId("Opportunity", opp.id)}`);
   }
 }
-
 

@@ -1,32 +1,9 @@
-import { IsEnum, Length, Matches } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { PeriodType } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
-import { LIMITS } from "../../graphql/common-types";
-import { DateScalar } from "../../graphql/scalars";
 import { Period } from "./period.entity";
-
-@InputType()
-export class CreatePeriodInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => PeriodType)
-  @IsEnum(PeriodType)
-  type: PeriodType;
-
-  @Field(() => DateScalar)
-  startDate: string;
-
-  @Field(() => DateScalar)
-  endDate: string;
-
-  @Field(() => ID, { nullable: true })
-  parentId?: string | null;
-}
+import { CreatePeriodInput } from "./periods.inputs";
 
 @Resolver(() => Period)
 export class PeriodsResolver {

@@ -5,15 +5,7 @@ import { findOptional } from "../../common/find";
 import type { Database } from "../../db/data-source";
 import type { User } from "../users/user.entity";
 import { Period } from "./period.entity";
-
-export interface NewPeriod {
-  name: string;
-  type: PeriodType;
-  startDate: string;
-  endDate: string;
-  /** GraphQL id of the enclosing period; one that cannot exist is NOT_FOUND. */
-  parentId?: string | null;
-}
+import type { CreatePeriodInput } from "./periods.inputs";
 
 /** true when period `inner` lies within `outer` (dates inclusive, "YYYY-MM-DD" compare as strings). */
 export const within = (inner: { startDate: string; endDate: string }, outer: { startDate: string; endDate: string }) =>
@@ -22,7 +14,7 @@ export const within = (inner: { startDate: string; endDate: string }, outer: { s
 export class PeriodsService {
   constructor(private readonly db: Database) {}
 
-  async create(actor: User, input: NewPeriod): Promise<Period> {
+  async create(actor: User, input: CreatePeriodInput): Promise<Period> {
     assertAdmin(actor, "create periods");
     if (input.endDate <= input.startDate) throw badInput("endDate", "must be after startDate");
     return this.db.write(async (em) => {

@@ -1,27 +1,12 @@
 import type { EntityManager } from "typeorm";
-import type { PlanType } from "../../common/enums";
 import { badInput, DomainError, ErrorCode } from "../../common/errors";
 import { toGlobalId } from "../../common/ids";
 import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/input-limits";
-import type { Cents } from "../../common/money";
 import type { Database } from "../../db/data-source";
 import type { User } from "../users/user.entity";
 import type { BusinessPlan } from "./business-plan.entity";
+import type { CreateBusinessPlanTreeInput } from "./plans.inputs";
 import type { PlansService } from "./plans.service";
-
-/** A plan and the plans to create under it (createBusinessPlanTree's input). */
-export interface NewPlanTree {
-  accountId: string;
-  name: string;
-  periodId: string;
-  type?: PlanType | null;
-  description?: string | null;
-  businessUnit?: string | null;
-  territory?: string | null;
-  revenueTarget?: Cents | null;
-  ownerId?: string | null;
-  children?: NewPlanTree[] | null;
-}
 
 /** The input field a failed lookup of this type was for (mustFind's NOT_FOUND names the type, not the field). */
 const LOOKUP_FIELD: Record<string, string> = { Account: "accountId", Period: "periodId", User: "ownerId" };
@@ -41,9 +26,9 @@ function atNode(err: unknown, path: string): unknown {
 }
 
 /** Refuses a tree deeper than MAX_PLAN_TREE_DEPTH levels or with more than MAX_PLAN_TREE_NODES plans, before any database work. */
-function assertBounded(root: NewPlanTree): void {
+function assertBounded(root: CreateBusinessPlanTreeInput): void {
   let nodes = 0;
-  const walk = (node: NewPlanTree, path: string, level: number) => {
+  const walk = (node: CreateBusinessPlanTreeInput, path: string, level: number) => {
     nodes++;
     if (nodes > MAX_PLAN_TREE_NODES) throw badInput("children", `a plan tree may hold at most ${MAX_PLAN_TREE_NODES} plans`);
     const children = node.children ?? [];
@@ -68,13 +53,13 @@ export class PlanTreesService {
     private readonly plans: PlansService,
   ) {}
 
-  async createTree(actor: User, input: NewPlanTree): Promise<BusinessPlan> {
+  async createTree(actor: User, input: CreateBusinessPlanTreeInput): Promise<BusinessPlan> {
     this.plans.assertMayCreate(actor);
     assertBounded(input);
     return this.db.write((em) => this.createNode(em, actor, input, null, ""));
   }
 
-  private async createNode(em: EntityManager, actor: User, node: NewPlanTree, parent: BusinessPlan | null, path: string): Promise<BusinessPlan> {
+  private async createNode(em: EntityManager, actor: User, node: CreateBusinessPlanTreeInput, parent: BusinessPlan | null, path: string): Promise<BusinessPlan> {
     const { children, ...fields } = node;
     let plan: BusinessPlan;
     try {

@@ -1,16 +1,13 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { PlanStatus, PlanType } from "../../common/enums";
-import { badInput } from "../../common/errors";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId, rollupId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
-import { type Cents, ratio } from "../../common/money";
+import { ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { fieldPosition } from "../../loaders/loader-kit";
-import { LIMITS, PageInfo, pageInfoOf } from "../../graphql/common-types";
+import { fieldPosition } from "../../graphql/field-position";
+import { connectionOf } from "../../graphql/connection";
 import { pagedListComplexity } from "../../graphql/limits";
-import { DateScalar, DecimalScalar } from "../../graphql/scalars";
+import { DateScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -23,152 +20,8 @@ import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
-import type { PlanFilter } from "./plans.service";
-
-@InputType()
-export class BusinessPlanFilter implements PlanFilter {
-  @Field(() => ID, { nullable: true })
-  accountId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  ownerId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  periodId?: string | null;
-
-  @Field(() => [PlanStatus], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(10)
-  status?: PlanStatus[] | null;
-
-  @Field(() => Boolean, { nullable: true, description: "Only plans without a parent." })
-  topLevelOnly?: boolean | null;
-}
-
-@InputType()
-export class CreateBusinessPlanInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => ID)
-  accountId: string;
-
-  @Field(() => ID)
-  periodId: string;
-
-  @Field(() => PlanType, { nullable: true })
-  type?: PlanType | null;
-
-  @Field(() => ID, { nullable: true })
-  parentId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: "Defaults to the caller." })
-  ownerId?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  businessUnit?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  territory?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  revenueTarget?: Cents | null;
-}
-
-@InputType()
-export class UpdateBusinessPlanInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  businessUnit?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
-  territory?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  revenueTarget?: Cents | null;
-
-  @Field(() => PlanType, { nullable: true })
-  type?: PlanType | null;
-
-  @Field(() => ID, {
-    nullable: true,
-    description: "Moves the plan under another plan of the same account (null: make it top-level). A plan cannot become its own ancestor.",
-  })
-  parentId?: string | null;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class BusinessPlanEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => BusinessPlan)
-  node: BusinessPlan;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class BusinessPlanConnection {
-  @Field(() => [BusinessPlanEdge])
-  edges: BusinessPlanEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-
-  filter: PlanFilter | null;
-}
-
-@ObjectType({
-  description:
-    "Figures over the plan and all its descendants; an opportunity counts once, when it is linked to one of those plans or to an objective under them.",
-  simpleResolvers: true,
-})
-export class PlanRollup {
-  @Field(() => ID, { description: "Stable cache key (derived from the plan's id): the same plan's figures always have the same id. Not a Node id." })
-  id: string;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  revenueTarget: Cents | null;
-
-  @Field(() => DecimalScalar, { description: "Sum of the direct children's revenue targets." })
-  childrenRevenueTarget: Cents;
-
-  @Field(() => DecimalScalar, { description: "Revenue of OPEN opportunities." })
-  pipelineRevenue: Cents;
-
-  @Field(() => DecimalScalar, { description: "Revenue of WON opportunities." })
-  wonRevenue: Cents;
-
-  @Field(() => Float, { nullable: true, description: "wonRevenue / revenueTarget; null without a target." })
-  attainment: number | null;
-
-  @Field({ description: "When the figures were computed; for an EXPIRED plan, the moment it expired (its figures are frozen then)." })
-  asOf: Date;
-}
+import { AUDIT_TRAIL_DEFAULT, AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
+import { BusinessPlanConnection, PlanRollup } from "./plans.types";
 
 @Resolver(() => BusinessPlanConnection)
 export class BusinessPlanConnectionResolver {
@@ -208,18 +61,9 @@ export class PlansResolver {
   }
 
   @Query(() => BusinessPlanConnection, { description: "Plans in creation order.", complexity: pagedListComplexity })
-  async businessPlans(
-    @Ctx() ctx: Context,
-    @Arg("filter", () => BusinessPlanFilter, { nullable: true }) filter?: BusinessPlanFilter | null,
-    @Arg("first", () => Int, { nullable: true }) first?: number | null,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-  ): Promise<BusinessPlanConnection> {
+  async businessPlans(@Ctx() ctx: Context, @Args(() => BusinessPlansArgs) { filter, first, after }: BusinessPlansArgs): Promise<BusinessPlanConnection> {
     const page = await ctx.services.plans.page(filter, first, after);
-    return {
-      edges: page.nodes.map((node, i) => ({ node, cursor: page.cursors[i] })),
-      pageInfo: pageInfoOf(page, after),
-      filter: filter ?? null,
-    };
+    return { ...connectionOf(page, after), filter: filter ?? null };
   }
 
   @Mutation(() => BusinessPlan)
@@ -243,14 +87,7 @@ export class PlansResolver {
   }
 
   @Mutation(() => BusinessPlan)
-  changeBusinessPlanStatus(
-    @Arg("id", () => ID) id: string,
-    @Arg("status", () => PlanStatus) status: PlanStatus,
-    @Ctx() ctx: Context,
-    @Arg("comment", () => String, { nullable: true }) comment?: string | null,
-    @Arg("expectedVersion", () => Int, { nullable: true }) expectedVersion?: number | null,
-  ) {
-    if (comment && comment.length > LIMITS.comment) throw badInput("comment", `must be at most ${LIMITS.comment} characters`);
+  changeBusinessPlanStatus(@Args(() => ChangeBusinessPlanStatusArgs) { id, status, comment, expectedVersion }: ChangeBusinessPlanStatusArgs, @Ctx() ctx: Context) {
     return ctx.services.plans.changeStatus(ctx.user, id, status, comment, expectedVersion);
   }
 
@@ -271,7 +108,7 @@ export class PlansResolver {
     @Ctx() ctx: Context,
     @Arg("ownerId", () => ID, { nullable: true }) ownerId?: string | null,
   ) {
-    return ctx.services.plans.copy(ctx.user, id, periodId, ownerId);
+    return ctx.services.planCopy.copy(ctx.user, id, periodId, ownerId);
   }
 
   @Mutation(() => BusinessPlan)
@@ -342,14 +179,8 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => [PlanAuditEntry], { description: "Every write to the plan, newest first.", complexity: pagedListComplexity })
-  auditTrail(
-    @Root() p: BusinessPlan,
-    @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, description: "At most this many entries (default 50, max 500)." }) first?: number | null,
-  ) {
-    const n = first ?? 50;
-    if (!Number.isInteger(n) || n < 0 || n > 500) throw badInput("first", "must be between 0 and 500");
-    return ctx.loaders.auditTrailByPlan(n).load(p.id);
+  auditTrail(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Args(() => AuditTrailArgs) { first }: AuditTrailArgs) {
+    return ctx.loaders.auditTrailByPlan(first ?? AUDIT_TRAIL_DEFAULT).load(p.id);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true, description: "The plan this one was rolled forward from." })
@@ -371,5 +202,3 @@ export class PlansResolver {
     };
   }
 }
-
-

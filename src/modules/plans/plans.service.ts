@@ -4,8 +4,7 @@ import { type Clock, systemClock } from "../../common/clock";
 import { PlanStatus, PlanType, Role } from "../../common/enums";
 import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
-import { type NodeType, parseId, toGlobalId } from "../../common/ids";
-import type { Cents } from "../../common/money";
+import { parseId, toGlobalId } from "../../common/ids";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
@@ -19,40 +18,11 @@ import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
 import { freezeRollup } from "./plan-rollup";
+import { type PlanFilter, planFilterConditions } from "./plan-filter";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { checkTransition, hasFrozenFigures, isDeletable, isLocked, todayUtc } from "./plan-workflow";
-
-export interface PlanFilter {
-  accountId?: string | null;
-  ownerId?: string | null;
-  periodId?: string | null;
-  status?: PlanStatus[] | null;
-  topLevelOnly?: boolean | null;
-}
-
-export interface NewPlan {
-  name: string;
-  accountId: string;
-  periodId: string;
-  type?: PlanType | null;
-  parentId?: string | null;
-  ownerId?: string | null;
-  businessUnit?: string | null;
-  territory?: string | null;
-  description?: string | null;
-  revenueTarget?: Cents | null;
-}
-
-export interface PlanPatch {
-  name?: string | null;
-  description?: string | null;
-  businessUnit?: string | null;
-  territory?: string | null;
-  revenueTarget?: Cents | null;
-  type?: PlanType | null;
-  parentId?: string | null;
-}
+import type { CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
 
 const AUDITED_FIELDS = [
   "name",
@@ -82,13 +52,13 @@ export class PlansService {
 
   private filtered(filter: PlanFilter | null | undefined) {
     const qb = this.db.manager.createQueryBuilder(BusinessPlan, "p");
-    const f = filter ?? {};
-    const idOrNone = (raw: string, type: NodeType) => parseId(raw, type) ?? -1; // an id that cannot exist matches nothing
-    if (f.accountId != null) qb.andWhere("p.account_id = :acc", { acc: idOrNone(f.accountId, "Account") });
-    if (f.ownerId != null) qb.andWhere("p.owner_id = :own", { own: idOrNone(f.ownerId, "User") });
-    if (f.periodId != null) qb.andWhere("p.period_id = :per", { per: idOrNone(f.periodId, "Period") });
-    if (f.status?.length) qb.andWhere("p.status IN (:...st)", { st: f.status });
-    if (f.topLevelOnly) qb.andWhere("p.parent_id IS NULL");
+    const params: Record<string, unknown> = {};
+    const conds = planFilterConditions(filter, "p", (value) => {
+      const name = `pf${Object.keys(params).length}`;
+      params[name] = value;
+      return Array.isArray(value) ? `(:...${name})` : `:${name}`;
+    });
+    for (const c of conds) qb.andWhere(c, params);
     return qb;
   }
 
@@ -109,7 +79,7 @@ export class PlansService {
 
   // ---------- writing ----------
 
-  async create(actor: User, input: NewPlan): Promise<BusinessPlan> {
+  async create(actor: User, input: CreateBusinessPlanInput): Promise<BusinessPlan> {
     this.assertMayCreate(actor);
     return this.db.write((em) => this.createIn(em, actor, input));
   }
@@ -125,7 +95,7 @@ export class PlansService {
    * createBusinessPlanTree (plan-trees.service.ts). `parentIsNew`: the parent was created in
    * the same transaction, so the child is part of its creation (no CHILD_ADDED entry, no version bump).
    */
-  async createIn(em: EntityManager, actor: User, input: NewPlan, opts: { parentIsNew?: boolean } = {}): Promise<BusinessPlan> {
+  async createIn(em: EntityManager, actor: User, input: CreateBusinessPlanInput, opts: { parentIsNew?: boolean } = {}): Promise<BusinessPlan> {
     this.assertMayCreate(actor);
     const account = await mustFind(em, Account, input.accountId, "Account");
     const period = await mustFind(em, Period, input.periodId, "Period");
@@ -154,12 +124,12 @@ export class PlansService {
         version: 1,
       }),
     );
-    await recordAudit(em, plan.id, actor.id, "CREATED", diff({}, plan, [...AUDITED_FIELDS], AUDITED_REFS));
+    await this.recordCreated(em, actor, plan);
     if (parent && !opts.parentIsNew) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
     return plan;
   }
 
-  async update(actor: User, rawId: string, patch: PlanPatch, expectedVersion?: number | null): Promise<BusinessPlan> {
+  async update(actor: User, rawId: string, patch: UpdateBusinessPlanInput, expectedVersion?: number | null): Promise<BusinessPlan> {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       // locked (PostgreSQL): edits of one plan queue and each applies to what the one before committed;
@@ -314,88 +284,6 @@ export class PlansService {
     });
   }
 
-  /**
-   * Roll forward: deep-copies the plan and its descendants into `periodId` (same
-   * period type). Children move to the child period at the same position;
-   * objectives come along with targets and mapped periods; all copies start as
-   * DRAFT at version 1 with no opportunities or activities.
-   */
-  async copy(actor: User, rawId: string, rawPeriodId: string, rawOwnerId: string | null | undefined): Promise<BusinessPlan> {
-    assertCanWrite(actor);
-    assertRole(actor, [Role.ACCOUNT_MANAGER, Role.ADMIN], "roll plans forward");
-    return this.db.write(async (em) => {
-      const source = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
-      const target = await mustFind(em, Period, rawPeriodId, "Period");
-      const owner = await this.resolveOwner(em, actor, rawOwnerId);
-      const sourcePeriod = await em.findOneByOrFail(Period, { id: source.periodId });
-      if (sourcePeriod.type !== target.type) {
-        throw badInput("periodId", `must be a ${sourcePeriod.type} period like the source plan's, got ${target.type} ${target.name}`);
-      }
-      const mapper = new PeriodMapper(em);
-      const planMap = new Map<number, BusinessPlan>();
-      // breadth-first over the source tree
-      const queue: Array<{ src: BusinessPlan; parentCopyId: number | null; srcAnchor: Period; dstAnchor: Period }> = [
-        { src: source, parentCopyId: null, srcAnchor: sourcePeriod, dstAnchor: target },
-      ];
-      const objectiveMap = new Map<number, number>();
-      let root: BusinessPlan | null = null;
-      while (queue.length) {
-        const { src, parentCopyId, srcAnchor, dstAnchor } = queue.shift()!;
-        const dstPeriod = src === source ? target : await mapper.map(srcAnchor, dstAnchor, src.periodId, `child plan "${src.name}"`);
-        const copy = await em.save(
-          em.create(BusinessPlan, {
-            name: src.name,
-            type: src.type,
-            status: PlanStatus.DRAFT,
-            description: src.description,
-            accountId: src.accountId,
-            ownerId: owner.id, // the copy belongs to the copier (or the ADMIN's ownerId), all the way down
-            periodId: dstPeriod.id,
-            parentId: parentCopyId,
-            businessUnit: src.businessUnit,
-            territory: src.territory,
-            revenueTarget: src.revenueTarget,
-            copiedFromId: src.id,
-            version: 1,
-          }),
-        );
-        planMap.set(src.id, copy);
-        if (!root) root = copy;
-        await recordAudit(em, copy.id, actor.id, "CREATED", [
-          ...diff({}, copy, [...AUDITED_FIELDS], AUDITED_REFS),
-          change("copiedFromId", null, ref("BusinessPlan", src.id)),
-        ]);
-        const srcPlanPeriod = await em.findOneByOrFail(Period, { id: src.periodId });
-        const objectives = await em.find(Objective, { where: { planId: src.id }, order: { id: "ASC" } });
-        // parents before children so parent ids can be mapped
-        for (const ob of sortParentsFirst(objectives)) {
-          const obPeriod = await mapper.map(srcPlanPeriod, dstPeriod, ob.periodId, `objective "${ob.name}"`);
-          const saved = await em.save(
-            em.create(Objective, {
-              name: ob.name,
-              description: ob.description,
-              periodId: obPeriod.id,
-              planId: copy.id,
-              accountId: ob.accountId,
-              contactId: ob.contactId,
-              parentId: ob.parentId == null ? null : (objectiveMap.get(ob.parentId) ?? null),
-              targetRevenue: ob.targetRevenue,
-              targetQuantity: ob.targetQuantity,
-              unit: ob.unit,
-              manualQuantity: null,
-            }),
-          );
-          objectiveMap.set(ob.id, saved.id);
-        }
-        const contacts = await em.find(PlanContact, { where: { planId: src.id } });
-        if (contacts.length) await em.insert(PlanContact, contacts.map((c) => ({ planId: copy.id, contactId: c.contactId })));
-        const children = await em.find(BusinessPlan, { where: { parentId: src.id }, order: { id: "ASC" } });
-        for (const child of children) queue.push({ src: child, parentCopyId: copy.id, srcAnchor: srcPlanPeriod, dstAnchor: dstPeriod });
-      }
-      return root!;
-    });
-  }
-
   // ---------- rules shared with other services ----------
 
   /** Field edits of the plan itself: the workflow's lock, then the policy's edit right. */
@@ -451,7 +339,13 @@ export class PlansService {
     await recordAudit(em, plan.id, actor.id, action, changes);
   }
 
-  private async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
+  /** A new plan's audit entry: every audited field, plus `extra` (e.g. where a copy came from). */
+  async recordCreated(em: EntityManager, actor: User, plan: BusinessPlan, extra: Change[] = []): Promise<void> {
+    await recordAudit(em, plan.id, actor.id, "CREATED", [...diff({}, plan, [...AUDITED_FIELDS], AUDITED_REFS), ...extra]);
+  }
+
+  /** The owner of a plan the actor creates: the actor, or (ADMIN only) the ACCOUNT_MANAGER or ADMIN `rawOwnerId` names. */
+  async resolveOwner(em: EntityManager, actor: User, rawOwnerId: string | null | undefined): Promise<User> {
     if (rawOwnerId == null || parseId(rawOwnerId, "User") === actor.id) return actor;
     if (actor.role !== Role.ADMIN) throw forbidden("only an ADMIN may make someone else the owner of a plan");
     const owner = await mustFind(em, User, rawOwnerId, "User");
@@ -518,85 +412,3 @@ export class PlansService {
 function staleVersion(plan: BusinessPlan, expected: number) {
   return conflict(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is at version ${plan.version}, not ${expected}: someone else changed it; reload and retry`);
 }
-
-function sortParentsFirst(objectives: Objective[]): Objective[] {
-  const ids = new Set(objectives.map((o) => o.id));
-  const done = new Set<number>();
-  const out: Objective[] = [];
-  let pending = objectives;
-  while (pending.length) {
-    const next: Objective[] = [];
-    for (const o of pending) {
-      if (o.parentId == null || !ids.has(o.parentId) || done.has(o.parentId)) {
-        out.push(o);
-        done.add(o.id);
-      } else next.push(o);
-    }
-    if (next.length === pending.length) return [...out, ...next]; // cycle guard
-    pending = next;
-  }
-  return out;
-}
-
-/** `date` moved by the calendar offset (whole months, then days) between `from` and `to`. */
-function shiftDate(date: string, from: string, to: string): string {
-  const [y, m, d] = date.split("-").map(Number);
-  const [fy, fm, fd] = from.split("-").map(Number);
-  const [ty, tm, td] = to.split("-").map(Number);
-  return new Date(Date.UTC(ty, tm - 1 + (y - fy) * 12 + (m - fm), td + (d - fd))).toISOString().slice(0, 10);
-}
-
-/**
- * Maps a period under a source anchor to the period at the same position under
- * a target anchor: the anchor itself maps to the target, a child to the target's
- * child at the same index (by start date), recursively.
- */
-class PeriodMapper {
-  private children = new Map<number, Period[]>();
-  constructor(private readonly em: EntityManager) {}
-
-  private async childrenOf(id: number): Promise<Period[]> {
-    let c = this.children.get(id);
-    if (!c) {
-      c = await this.em.find(Period, { where: { parentId: id }, order: { startDate: "ASC", id: "ASC" } });
-      this.children.set(id, c);
-    }
-    return c;
-  }
-
-  async map(srcAnchor: Period, dstAnchor: Period, periodId: number, what: string): Promise<Period> {
-    if (periodId === srcAnchor.id) return dstAnchor;
-    // path from the period up to the anchor
-    const path: Period[] = [];
-    let cur = await this.em.findOneByOrFail(Period, { id: periodId });
-    while (cur.id !== srcAnchor.id) {
-      path.unshift(cur);
-      if (cur.parentId == null) {
-        throw badInput("id", `the period of ${what} (${cur.name}) is not part of ${srcAnchor.name}, so it cannot be rolled forward`);
-      }
-      cur = await this.em.findOneByOrFail(Period, { id: cur.parentId });
-    }
-    let src = srcAnchor;
-    let dst = dstAnchor;
-    for (const step of path) {
-      const srcKids = await this.childrenOf(src.id);
-      const dstKids = (await this.childrenOf(dst.id)).filter((k) => k.type === step.type);
-      const srcSameType = srcKids.filter((k) => k.type === step.type);
-      const pos = srcSameType.findIndex((k) => k.id === step.id);
-      // The same position is the same calendar offset from the anchor (Q3 starts 6 months into
-      // the year), not the n-th existing child: with Q3 missing, Q4 must not stand in for it.
-      const start = shiftDate(step.startDate, src.startDate, dst.startDate);
-      const match = dstKids.find((k) => k.startDate === start);
-      if (!match) {
-        throw badInput(
-          "periodId",
-          `${dst.name} has no ${step.type} child period at position ${pos + 1} (starting ${start}) to match ${step.name} (needed for ${what}); create it first`,
-        );
-      }
-      src = step;
-      dst = match;
-    }
-    return dst;
-  }
-}
-

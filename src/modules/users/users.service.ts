@@ -7,12 +7,7 @@ import { badInput, notFound } from "../../common/errors";
 import type { Database } from "../../db/data-source";
 import { ApiToken } from "./api-token.entity";
 import { User } from "./user.entity";
-
-export interface NewUser {
-  name: string;
-  email: string;
-  role: Role;
-}
+import type { CreateUserInput } from "./users.inputs";
 
 export class UsersService {
   constructor(private readonly db: Database) {}
@@ -28,13 +23,13 @@ export class UsersService {
   }
 
   /** ADMIN only. Returns the user and a new token, which is shown only this once. */
-  async createUser(actor: User, input: NewUser): Promise<{ user: User; token: string }> {
+  async createUser(actor: User, input: CreateUserInput): Promise<{ user: User; token: string }> {
     assertAdmin(actor, "create users");
     return this.createUserUnchecked(input);
   }
 
   /** For the admin CLI and the demo seed (no actor). */
-  async createUserUnchecked(input: NewUser): Promise<{ user: User; token: string }> {
+  async createUserUnchecked(input: CreateUserInput): Promise<{ user: User; token: string }> {
     const email = input.email.trim().toLowerCase();
     return this.db.write(async (em) => {
       if (await em.exists(User, { where: { email } })) throw badInput("email", `a user with email ${email} already exists`);

@@ -1,8 +1,8 @@
 import { LessThanOrEqual } from "typeorm";
-import type { AppConfig } from "../../config";
-import type { Clock } from "../../common/clock";
-import type { Database } from "../../db/data-source";
-import { IdempotencyKey } from "./idempotency-key.entity";
+import type { AppConfig } from "../config";
+import type { Clock } from "../common/clock";
+import type { Database } from "./data-source";
+import { IdempotencyKey } from "./entities";
 
 /** An answer as the HTTP layer sends it. `storable`: a final answer (not an internal error, nothing a retry could change). */
 export interface CapturedAnswer {
@@ -38,7 +38,8 @@ const isLockTimeout = (err: unknown) => {
 export type IdempotencySettings = Pick<AppConfig, "idempotencyTtlSeconds" | "idempotencyWaitMs">;
 
 /**
- * Idempotent requests (docs/api.md "Idempotent requests"). A keyed request runs inside ONE
+ * Idempotent requests (docs/api.md "Idempotent requests"); the key rows are the entity
+ * src/modules/idempotency/idempotency-key.entity.ts, the HTTP side is src/http/idempotency.ts. A keyed request runs inside ONE
  * database transaction (Database.requestTransaction) that first inserts the key row, then runs
  * the whole GraphQL request (every write of it joins as a savepoint), then stores the answer in
  * the key row and commits: the key, the effects and the answer commit together or not at all.

@@ -1,10 +1,10 @@
-import { ActivityType, ObjectiveUnit, OpportunityStatus, PeriodType, PlanStatus, PlanType, Role } from "../../common/enums";
-import { toGlobalId as gid } from "../../common/ids";
-import { parseDecimal } from "../../common/money";
-import type { User } from "../../modules/users/user.entity";
-import type { Services } from "../../services";
-import type { Database } from "../data-source";
-import { User as UserEntity } from "../../modules/users/user.entity";
+import { ActivityType, ObjectiveUnit, OpportunityStatus, PeriodType, PlanStatus, PlanType, Role } from "../common/enums";
+import { toGlobalId as gid } from "../common/ids";
+import { parseDecimal } from "../common/money";
+import type { Database } from "../db/data-source";
+import type { User } from "../modules/users/user.entity";
+import { User as UserEntity } from "../modules/users/user.entity";
+import type { Services } from "../services";
 
 /**
  * Demo users have fixed, documented tokens so that the README, the playground

@@ -1,0 +1,67 @@
+import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-validator";
+import { Field, ID, InputType, Int } from "type-graphql";
+import { OpportunityStatus } from "../../common/enums";
+import type { Cents } from "../../common/money";
+import { LIMITS } from "../../graphql/common-types";
+import { DateScalar, DecimalScalar } from "../../graphql/scalars";
+
+@InputType()
+export class CreateOpportunityInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name: string;
+
+  @Field(() => ID)
+  accountId: string;
+
+  @Field(() => DecimalScalar)
+  revenue: Cents;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(100)
+  probability?: number | null;
+
+  @Field(() => OpportunityStatus, { nullable: true })
+  status?: OpportunityStatus | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  closeDate?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  objectiveId?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(LIMITS.listIds)
+  planIds?: string[] | null;
+}
+
+@InputType()
+export class UpdateOpportunityInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  revenue?: Cents | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(100)
+  probability?: number | null;
+
+  @Field(() => OpportunityStatus, { nullable: true })
+  status?: OpportunityStatus | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  closeDate?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "null unlinks the objective." })
+  objectiveId?: string | null;
+}

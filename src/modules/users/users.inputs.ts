@@ -1,0 +1,32 @@
+import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
+import { ArgsType, Field, InputType } from "type-graphql";
+import { Role } from "../../common/enums";
+import { LIMITS } from "../../graphql/common-types";
+
+@InputType()
+export class CreateUserInput {
+  @Field()
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name: string;
+
+  @Field()
+  @MaxLength(LIMITS.email)
+  @IsEmail()
+  email: string;
+
+  @Field(() => Role)
+  @IsEnum(Role)
+  role: Role;
+}
+
+/** The longest bearer token the Authorization header accepts. */
+export const MAX_TOKEN_LENGTH = 512;
+
+/** Arguments of `revokeToken`. */
+@ArgsType()
+export class RevokeTokenArgs {
+  @Field(() => String)
+  @MaxLength(MAX_TOKEN_LENGTH)
+  token: string;
+}
