@@ -62,7 +62,7 @@ const TABLES = {
   plan_status_change: ["id", "plan_id", "from", "to", "changed_by_id", "changed_at", "comment"],
   objective: [
     "id", "name", "description", "period_id", "plan_id", "account_id", "contact_id", "parent_id",
-    "target_revenue_cents", "target_quantity", "unit", "manual_quantity",
+    "target_revenue_cents", "target_quantity", "unit", "manual_quantity", "due_date",
   ],
   opportunity: [
     "id", "name", "account_id", "owner_id", "objective_id", "revenue_cents", "probability", "status",
@@ -234,7 +234,17 @@ export async function fillDatabase(
   } else {
     sink = new PostgresSink(db);
   }
+  /** An objective is due at the end of its period (a year or a quarter of yearIds). */
+  const endOf = (periodId: number): string => {
+    for (const [y, p] of Object.entries(yearIds)) {
+      if (p.id === periodId) return `${y}-12-31`;
+      const i = p.q.indexOf(periodId);
+      if (i >= 0) return `${y}-${QUARTERS[i][1]}`;
+    }
+    throw new Error(`period ${periodId} is no year or quarter`);
+  };
   const put = (table: Table, row: Value[]) => {
+    if (table === "objective") row = [...row, endOf(row[3] as number)];
     sink.insert(table, row);
     perTable[table]++;
   };

@@ -144,6 +144,9 @@ async function issueToken(db: Database, args: ParsedArgs, json: boolean) {
   else process.stdout.write(`New API token for user ${shown} (${user.email}), shown only this once:\n\n  ${token}\n\n`);
 }
 
+/** Every option of every command (each command then refuses the ones it does not take). */
+const OPTIONS = { name: "string", email: "string", role: "string", token: "string", "user-id": "string", json: "boolean", help: "boolean" } as const;
+
 const COMMANDS: Record<string, (db: Database, args: ParsedArgs, json: boolean) => Promise<void>> = {
   "create-user": createUser,
   "list-users": listUsers,
@@ -152,7 +155,7 @@ const COMMANDS: Record<string, (db: Database, args: ParsedArgs, json: boolean) =
 };
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), new Set(["json", "help"]));
+  const args = parseArgs(process.argv.slice(2), OPTIONS);
   const [command, ...extra] = args.positional;
   if (args.flags.has("help") || command === "help" || command === undefined) {
     if (command === undefined && !args.flags.has("help")) throw new UsageError("no command given");

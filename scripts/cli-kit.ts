@@ -1,5 +1,6 @@
-/** Small helpers shared by the operator scripts (admin, db:migrate, db:seed-demo). */
+/** Small helpers shared by the operator scripts (admin, db:*, db:migrate-to-postgres, generate-migration). */
 import "reflect-metadata";
+import { parseArgs as parseNodeArgs } from "node:util";
 import { ConfigError } from "../src/config";
 import { DomainError } from "../src/common/errors";
 
@@ -12,30 +13,38 @@ export interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-/** `--name value`, `--name=value`, `--flag`; everything else is positional. */
-export function parseArgs(argv: string[], booleanFlags: ReadonlySet<string> = new Set()): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf("=");
-    const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
-    if (!name) throw new UsageError(`bad option "${a}"`);
-    if (flags.has(name)) throw new UsageError(`--${name} given twice`);
-    if (eq !== -1) flags.set(name, a.slice(eq + 1));
-    else if (booleanFlags.has(name)) flags.set(name, true);
-    else {
-      const v = argv[i + 1];
-      if (v === undefined || (v.startsWith("--") && v.length > 2)) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, v);
-      i++;
-    }
+/** The options a command accepts: name -> "string" (`--name value`, `--name=value`) or "boolean" (`--flag`). */
+export type OptionTable = Record<string, "string" | "boolean">;
+
+/**
+ * node:util parseArgs over `options` (strict: an unknown option, a missing value or
+ * a value given to a boolean flag is a usage error, and so is an option given twice);
+ * everything else is positional.
+ */
+export function parseArgs(argv: string[], options: OptionTable): ParsedArgs {
+  let parsed: ReturnType<typeof parseNodeArgs<{ args: string[]; options: Record<string, { type: "string" | "boolean" }>; allowPositionals: true; tokens: true }>>;
+  try {
+    parsed = parseNodeArgs({
+      args: argv,
+      options: Object.fromEntries(Object.entries(options).map(([name, type]) => [name, { type }])),
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (e) {
+    const { code, message } = e as { code?: string; message: string };
+    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option ${option}`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(/does not take/.test(message) ? `${option} takes no value` : `${option} needs a value`);
+    throw new UsageError(message);
   }
-  return { positional, flags };
+  const flags = new Map<string, string | true>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== "option") continue;
+    if (flags.has(t.name)) throw new UsageError(`--${t.name} given twice`);
+    flags.set(t.name, t.value ?? true);
+  }
+  return { positional: parsed.positionals, flags };
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -7,12 +7,22 @@
  * to PATH; an existing PATH is never overwritten. Restore: docs/operations.md, "Restoring a SQLite backup".
  */
 import { loadConfig } from "../src/config";
+import { parseArgs, UsageError } from "./cli-kit";
 import { backupSqlite, MaintenanceError, sqliteFileOf } from "../src/db/maintenance";
 
+const USAGE = "usage: npm run db:backup -- PATH   (copies the SQLite database of DATABASE_URL to PATH)\n";
+
 async function main(): Promise<number> {
-  const target = process.argv[2];
+  let target: string | undefined;
+  try {
+    const args = parseArgs(process.argv.slice(2), {});
+    if (args.positional.length > 1) throw new UsageError(`unexpected argument "${args.positional[1]}"`);
+    target = args.positional[0];
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+  }
   if (!target) {
-    process.stderr.write("usage: npm run db:backup -- PATH   (copies the SQLite database of DATABASE_URL to PATH)\n");
+    process.stderr.write(USAGE);
     return 2;
   }
   try {

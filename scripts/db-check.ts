@@ -7,10 +7,21 @@
  * 2 when the check could not run (no such file, PostgreSQL URL, ...).
  */
 import { loadConfig } from "../src/config";
+import { parseArgs, UsageError } from "./cli-kit";
 import { checkSqlite, MaintenanceError, sqliteFileOf } from "../src/db/maintenance";
 
+const USAGE = "usage: npm run db:check [-- PATH]   (checks PATH, or the SQLite database of DATABASE_URL)\n";
+
 function main(): number {
-  const arg = process.argv[2];
+  let arg: string | undefined;
+  try {
+    const args = parseArgs(process.argv.slice(2), {});
+    if (args.positional.length > 1) throw new UsageError(`unexpected argument "${args.positional[1]}"`);
+    arg = args.positional[0];
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
   try {
     const file = arg ? sqliteFileOf(`sqlite:${arg}`) : sqliteFileOf(loadConfig().databaseUrl);
     const report = checkSqlite(file);

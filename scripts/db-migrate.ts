@@ -25,7 +25,7 @@ async function applied(db: Database): Promise<string[]> {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), new Set(["json"]));
+  const args = parseArgs(process.argv.slice(2), { json: "boolean" });
   onlyFlags(args, ["json"]);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const config = loadConfig();

@@ -18,7 +18,7 @@ Loads the demo data into an empty database (DATABASE_URL) and prints the demo to
 `;
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), new Set(["json", "allow-production"]));
+  const args = parseArgs(process.argv.slice(2), { json: "boolean", "allow-production": "boolean" });
   onlyFlags(args, ["json", "allow-production"]);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const config = loadConfig();

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Client } from "pg";
 import { type Database, type Dialect, openDatabase } from "../src/db/data-source";
+import { type ParsedArgs, parseArgs } from "./cli-kit";
 
 export async function pendingSchemaChanges(db: Database): Promise<{ up: string[]; down: string[] }> {
   const log = await db.dataSource.driver.createSchemaBuilder().log();
@@ -74,11 +75,16 @@ async function generate(dialect: Dialect, url: string, name: string, ts: number)
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  const name = args.find((a) => !a.startsWith("--"));
-  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error("usage: generate-migration PascalCaseName [--postgres URL]");
-  const pgIdx = args.indexOf("--postgres");
-  const pgUrl = pgIdx >= 0 ? args[pgIdx + 1] : "postgres://postgres@127.0.0.1:5432/postgres";
+  const usage = "usage: generate-migration PascalCaseName [--postgres URL]";
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(process.argv.slice(2), { postgres: "string" });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${usage}`);
+  }
+  const [name, ...extra] = args.positional;
+  if (!name || extra.length || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error(usage);
+  const pgUrl = (args.flags.get("postgres") as string | undefined) ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const ts = Date.now();
   const out: string[] = [];
   const s = await generate("sqlite", "sqlite::memory:", name, ts);

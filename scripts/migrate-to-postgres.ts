@@ -23,6 +23,7 @@ import type { EntityMetadata, QueryRunner } from "typeorm";
 import { loadConfig } from "../src/config";
 import { type Database, dialectOf, openDatabase } from "../src/db/data-source";
 import { entities } from "../src/db/entities";
+import { type ParsedArgs, parseArgs } from "./cli-kit";
 
 export interface TableReport {
   table: string;
@@ -269,26 +270,27 @@ export function formatReport(r: MoveReport): string {
   return lines.join("\n");
 }
 
-export function parseArgs(argv: string[]): { from: string; to: string; batchSize: number } {
-  const get = (name: string): string | undefined => {
-    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (i < 0) return undefined;
-    return argv[i].includes("=") ? argv[i].slice(argv[i].indexOf("=") + 1) : argv[i + 1];
-  };
-  const from = get("from");
-  const to = get("to");
-  const batch = get("batch-size");
-  const usage = "usage: npm run db:migrate-to-postgres -- --from sqlite:PATH --to postgres://user:pass@host:port/db [--batch-size N]";
-  if (!from || !to) throw new MoveError(usage);
+const USAGE = "usage: npm run db:migrate-to-postgres -- --from sqlite:PATH --to postgres://user:pass@host:port/db [--batch-size N]";
+
+export function parseMoveArgs(argv: string[]): { from: string; to: string; batchSize: number } {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, { from: "string", to: "string", "batch-size": "string" });
+  } catch (e) {
+    throw new MoveError(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (args.positional.length) throw new MoveError(`unexpected argument "${args.positional[0]}"\n${USAGE}`);
+  const [from, to, batch] = ["from", "to", "batch-size"].map((k) => args.flags.get(k) as string | undefined);
+  if (!from || !to) throw new MoveError(USAGE);
   const batchSize = batch === undefined ? 500 : Number(batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new MoveError(`--batch-size must be an integer from 1 to 10000\n${usage}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new MoveError(`--batch-size must be an integer from 1 to 10000\n${USAGE}`);
   return { from, to, batchSize };
 }
 
 async function main() {
-  let args: ReturnType<typeof parseArgs>;
+  let args: ReturnType<typeof parseMoveArgs>;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseMoveArgs(process.argv.slice(2));
   } catch (e) {
     console.error((e as Error).message);
     process.exit(2);

@@ -28,6 +28,10 @@ export interface AppConfig {
   introspection: boolean;
   /** DataLoader batching; BATCHING=false loads one key at a time (benchmark baseline only). */
   batching: boolean;
+  /** Column projections of list loaders; PROJECTIONS=false reads every column (benchmark comparison only). */
+  projections: boolean;
+  /** One rollup/progress loader per field position; FIELD_POSITIONS=false shares one (benchmark comparison only). */
+  fieldPositions: boolean;
   /** How operations execute: "jit" (graphql-jit, compiled once per operation) or "graphql-js" (the reference interpreter). */
   executor: GraphqlExecutor;
   corsOrigins: string[];
@@ -114,6 +118,8 @@ const EnvSchema = z
     DB_LOGGING: bool("DB_LOGGING"),
     INTROSPECTION: bool("INTROSPECTION"),
     BATCHING: bool("BATCHING"),
+    PROJECTIONS: bool("PROJECTIONS"),
+    FIELD_POSITIONS: bool("FIELD_POSITIONS"),
     GRAPHQL_EXECUTOR: z.preprocess(
       (v) => {
         const t = unset(v);
@@ -198,6 +204,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     isProduction,
     introspection: e.INTROSPECTION ?? !isProduction,
     batching: e.BATCHING ?? true,
+    projections: e.PROJECTIONS ?? true,
+    fieldPositions: e.FIELD_POSITIONS ?? true,
     executor: e.GRAPHQL_EXECUTOR,
     corsOrigins: (e.CORS_ORIGINS ?? "")
       .split(",")

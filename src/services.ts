@@ -14,7 +14,7 @@ import { UsersService } from "./modules/users/users.service";
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
   const plans = new PlansService(db, clock);
-  const objectives = new ObjectivesService(db, plans);
+  const objectives = new ObjectivesService(db, plans, clock);
   const opportunities = new OpportunitiesService(db);
   return {
     users: new UsersService(db),

@@ -4,38 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
-import { cents, dec, M, mkAccount, mkActivity, mkContact, mkObjective, mkOpp, mkPeriods, mkPlan, onTheWire, type PeriodSet } from "./helpers/fixtures-part3";
+import { ACCOUNT_VIEW_BODY } from "./helpers/security-kit";
+import { createHarness, expectStatementsAtMost, type Harness, type TestUser } from "./helpers/harness";
+import { cents, dec, M, mkAccount, mkActivity, mkContact, mkObjective, mkOpp, mkPeriods, mkPlan, onTheWire, type PeriodSet } from "./helpers/factories";
 
-// The query from the issue, verbatim.
-const ACCOUNT_VIEW = `
-query AccountView($id: ID!, $period: ID) {
-  account(id: $id) {
-    name contacts { firstName lastName jobTitle }
-    businessPlans(periodId: $period, topLevelOnly: true) {
-      name status owner { name } revenueTarget rollup { wonRevenue pipelineRevenue attainment }
-      children { name businessUnit territory status rollup { wonRevenue }
-        objectives { name unit targetQuantity progress { actualQuantity percentComplete }
-          opportunities { name revenue status } activities { subject type status dueAt } } } }
-    applicableObjectives(periodId: $period) { name isGlobal progress { percentComplete } }
-    activities(status: [PLANNED]) { subject dueAt followUpOf { subject } }
-  }
-}`;
-
-// Its wider form: the same selection for a page of accounts.
-const ACCOUNTS_VIEW = `
-query AccountsView($first: Int, $period: ID) {
-  accounts(first: $first) { edges { node {
-    name contacts { firstName lastName jobTitle }
-    businessPlans(periodId: $period, topLevelOnly: true) {
-      name status owner { name } revenueTarget rollup { wonRevenue pipelineRevenue attainment }
-      children { name businessUnit territory status rollup { wonRevenue }
-        objectives { name unit targetQuantity progress { actualQuantity percentComplete }
-          opportunities { name revenue status } activities { subject type status dueAt } } } }
-    applicableObjectives(periodId: $period) { name isGlobal progress { percentComplete } }
-    activities(status: [PLANNED]) { subject dueAt followUpOf { subject } }
-  } } }
-}`;
+// The query from the issue (its selection is ACCOUNT_VIEW_BODY), and its wider form: the same selection for a page of accounts.
+const ACCOUNT_VIEW = `query AccountView($id: ID!, $period: ID) { account(id: $id) { ${ACCOUNT_VIEW_BODY} } }`;
+const ACCOUNTS_VIEW = `query AccountsView($first: Int, $period: ID) { accounts(first: $first) { edges { node { ${ACCOUNT_VIEW_BODY} } } } }`;
 
 /**
  * SQL statements for the account view, whatever the number of accounts:
@@ -47,11 +22,10 @@ query AccountsView($first: Int, $period: ID) {
  * 13 children's rollups       14 children's objectives
  * 15 their opportunities      16 their activities
  * 17 the children's objectives' progress
- * (Computed figures are batched per field position: the children's objectives
- * are also among the applicable ones, but their progress is its own statement,
- * so the count does not depend on which branch the database answers first.)
+ * The test asserts this as an upper bound at 1, 20 and 40 accounts (a bound that
+ * does not grow with the data), not as an exact count.
  */
-const EXPECTED_STATEMENTS = 17;
+const STATEMENT_BOUND = 17;
 
 /** One account's data, created through the API; every account gets the same shape. */
 async function buildAccount(h: Harness, am: TestUser, per: PeriodSet, i: number) {
@@ -186,20 +160,15 @@ describe("account view", () => {
   });
 
   // (41 accounts is the widest page of this view the query estimate admits: src/graphql/limits.ts)
-  it(`costs the same, exact number of statements (${EXPECTED_STATEMENTS}) for 1, 20 and 40 accounts`, async () => {
+  it(`costs at most ${STATEMENT_BOUND} statements for 1, 20 and 40 accounts`, async () => {
     const one = await measure(ACCOUNT_VIEW, { id: accounts[0], period: per.fy26 });
     const twenty = await measure(ACCOUNTS_VIEW, { first: 20, period: per.fy26 });
     const forty = await measure(ACCOUNTS_VIEW, { first: 40, period: per.fy26 });
     expect(twenty.data.accounts.edges).toHaveLength(20);
     expect(forty.data.accounts.edges).toHaveLength(40);
-    expect({ one: one.statements, twenty: twenty.statements, forty: forty.statements }).toEqual({
-      one: EXPECTED_STATEMENTS,
-      twenty: EXPECTED_STATEMENTS,
-      forty: EXPECTED_STATEMENTS,
-    });
-    // without a period filter the shape (and the count) stays the same
+    // without a period filter the shape (and the bound) stays the same
     const unfiltered = await measure(ACCOUNTS_VIEW, { first: 40 });
-    expect(unfiltered.statements).toBe(EXPECTED_STATEMENTS);
+    expectStatementsAtMost(STATEMENT_BOUND, { one: one.statements, twenty: twenty.statements, forty: forty.statements, unfiltered: unfiltered.statements });
   });
 });
 

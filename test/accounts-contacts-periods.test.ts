@@ -5,20 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import {
-  createAccount,
-  createActivity,
-  createContact,
-  createObjective,
-  createOpportunity,
-  createPeriod,
-  createPlan,
-  createYear,
-  dbState,
-  expectRejected,
-  IMPOSSIBLE_IDS,
-  type Ref,
-} from "./helpers/fixtures-part1";
+import { createAccount, createActivity, createContact, createObjective, createOpportunity, createPeriod, createPlan, createYear, IMPOSSIBLE_IDS, type Ref } from "./helpers/factories";
+import { dbState, expectRejected } from "./helpers/db-state";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "./helpers/harness";
-import { createPlan, createWorld, M, type World } from "./helpers/plan-kit";
+import { expectStatementsAtMost, type Harness, useHarness } from "./helpers/harness";
+import { createPlan, M, useWorld, type World } from "./helpers/factories";
 import { gid } from "./helpers/ids";
 
 // Linking an activity to a plan is a write to the plan: it shows in the plan's audit trail.
-let h: Harness;
-let w: World;
-beforeAll(async () => {
-  h = await createHarness();
-  w = await createWorld(h);
-});
-afterAll(async () => h?.close());
+const h = useHarness();
+const w = useWorld(h);
 
 const trail = async (planId: string) =>
   (
@@ -61,9 +56,8 @@ describe("activity links in the plan audit trail", () => {
     const one = await cost(1);
     const many = await cost(500);
     expect(many.plans.length).toBeGreaterThan(1);
-    expect(many.statements).toBe(one.statements);
     for (const e of many.plans) expect(e.node.auditTrail.length).toBeLessThanOrEqual(2);
-    // auth + page + audit entries (no totalCount, no users asked for)
-    expect(one.statements).toBe(3);
+    // auth + page + audit entries (no totalCount, no users asked for), whatever the number of plans
+    expectStatementsAtMost(3, { one: one.statements, many: many.statements });
   });
 });

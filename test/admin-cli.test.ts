@@ -8,7 +8,7 @@ import { loadConfig } from "../src/config";
 import { type Database, openDatabase } from "../src/db/data-source";
 import { ApiToken } from "../src/modules/users/api-token.entity";
 import { createServices } from "../src/services";
-import { assertCompiled, ROOT } from "./helpers/child-server";
+import { assertCompiled, ROOT } from "./helpers/server";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { Role } from "../src/common/enums";

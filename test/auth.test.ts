@@ -4,13 +4,14 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbState, type HttpApp, type HttpGqlResult, postGql, startHttpApp } from "./helpers/fixtures-part1";
+import { dbState } from "./helpers/db-state";
+import { type HttpGqlResult, postGql, startTestServer, type TestServer } from "./helpers/server";
 import { keyOf } from "./helpers/ids";
 
 const ADMIN_TOKEN = "part1-auth-admin-token";
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
-let srv: HttpApp;
+let srv: TestServer;
 const gql = <T = any>(token: string | null, query: string, variables?: Record<string, unknown>) =>
   postGql<T>(srv.url, token, query, variables);
 
@@ -43,7 +44,7 @@ let ids: Record<string, string>;
 let fixture: { accountId: string; periodId: string; planId: string; contactId: string; opportunityId: string; activityId: string; objectiveId: string };
 
 beforeAll(async () => {
-  srv = await startHttpApp({ ADMIN_TOKEN });
+  srv = await startTestServer({ env: { ADMIN_TOKEN }, seed: false, logLevel: "silent" });
   tokens = { ADMIN: ADMIN_TOKEN } as typeof tokens;
   ids = {};
   for (const role of ["ACCOUNT_MANAGER", "REVIEWER", "ANALYST"] as const) {
@@ -72,11 +73,11 @@ beforeAll(async () => {
     activityId: act.createActivity.id,
   };
 });
-afterAll(async () => srv?.close());
+afterAll(async () => srv?.stop());
 
 describe("GET /health", () => {
   it("answers 200 {status: ok}", async () => {
-    const res = await fetch(`${srv.base}/health`);
+    const res = await fetch(`${srv.origin}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
   });

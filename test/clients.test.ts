@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseExamples } from "../src/graphql/examples";
 import { fromGlobalId, gid, keyOf } from "./helpers/ids";
-import { startTestServer, type TestServer } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 
 const ROOT = resolve(__dirname, "..");
 const SCHEMA = join(ROOT, "schema.graphql");

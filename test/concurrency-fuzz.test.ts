@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAppSchema } from "../src/schema";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
-import { type GqlResponse, postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { type GqlResponse, postGql, type ServerProcess, startServerProcess } from "./helpers/server";
 
 const N = 20;
 const ADMIN = `cf-admin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -219,24 +219,78 @@ const READ_ACTIVITY = `query($id: ID!) { activity(id: $id) { id status completed
 const READ_OBJECTIVE = `query($id: ID!) { objective(id: $id) { id name unit targetQuantity parent { id } } }`;
 const READ_OPP = `query($id: ID!) { opportunity(id: $id) { id name revenue status probability plans { id } } }`;
 
+// ---------- shared shapes of the plan-link scenarios (addPlanContact, linkOpportunityToPlan) ----------
+
+/** How a kind of record is linked to a plan: made in an account, the mutation's variables, where the plan lists it. */
+interface PlanLink {
+  make: (accountId: string) => Promise<string>;
+  query: string;
+  vars: (planId: string, thingId: string) => Record<string, unknown>;
+  listed: (s: PlanState) => Array<{ id: string }>;
+  action: string;
+}
+/** The same link N times at once: every request succeeds, the plan lists it once, one audit entry. */
+const sameLinkN = (l: PlanLink) => async (): Promise<Burst> => {
+  const a = await account();
+  const p = await plan(a);
+  const x = await l.make(a);
+  return {
+    requests: times(N, () => ({ query: l.query, variables: l.vars(p, x) })),
+    async check(os) {
+      expect(succeeded(os)).toHaveLength(N);
+      const s = await mustPlan(p);
+      expect(ids(l.listed(s))).toEqual([x]);
+      expect(count(s, l.action)).toBe(1);
+    },
+  };
+};
+/** N - 1 links race the plan's deletion: made before it they go with it, after it NOT_FOUND; `after` checks each record. */
+const linksVsDelete = (l: PlanLink, after: (p: string, xs: string[], os: Outcome[]) => Promise<void>) => async (): Promise<Burst> => {
+  const a = await account();
+  const p = await plan(a);
+  const xs: string[] = [];
+  for (let i = 0; i < N - 1; i++) xs.push(await l.make(a));
+  return {
+    requests: [{ query: M.deletePlan, variables: { id: p } }, ...xs.map((x) => ({ query: l.query, variables: l.vars(p, x) }))],
+    allowed: ["NOT_FOUND"],
+    async check(os) {
+      expect(succeeded(os, M.deletePlan)).toHaveLength(1);
+      expect(await planState(p)).toBeNull();
+      await after(p, xs, os);
+    },
+  };
+};
+const CONTACT_LINK: PlanLink = { make: contact, query: M.addContact, vars: (p, c) => ({ p, c }), listed: (s) => s.contacts, action: "CONTACT_ADDED" };
+const OPP_LINK: PlanLink = { make: (a) => opportunity(a), query: M.link, vars: (p, o) => ({ o, p }), listed: (s) => s.opportunities, action: "OPPORTUNITY_LINKED" };
+
+/**
+ * N - 2 follow-ups of an activity race the deletion of its plan p1 and its move to plan p2:
+ * each follows the source as it is at that moment, never NOT_FOUND; every request succeeds.
+ */
+const followUpsVsMove =
+  (followUp: (src: string, i: number) => Req, check: (f: { a: string; p2: string; src: string }, os: Outcome[]) => Promise<void>) => async (): Promise<Burst> => {
+    const a = await account();
+    const [p1, p2] = [await plan(a), await plan(a)];
+    const src = await activity(a, p1);
+    return {
+      requests: [
+        { query: M.deletePlan, variables: { id: p1 } },
+        { query: M.updateActivity, variables: { id: src, i: { planId: p2 } } },
+        ...times(N - 2, (i) => followUp(src, i)),
+      ],
+      async check(os) {
+        expect(succeeded(os)).toHaveLength(N);
+        expect(await planState(p1)).toBeNull();
+        await check({ a, p2, src }, os);
+      },
+    };
+  };
+
 // ---------- one scenario per mutation ----------
 
 const SCENARIOS: Record<string, Scenario> = {
   addPlanContact: {
-    async identical() {
-      const a = await account();
-      const p = await plan(a);
-      const c = await contact(a);
-      return {
-        requests: times(N, () => ({ query: M.addContact, variables: { p, c } })),
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(N);
-          const s = await mustPlan(p);
-          expect(ids(s.contacts)).toEqual([c]);
-          expect(count(s, "CONTACT_ADDED")).toBe(1);
-        },
-      };
-    },
+    identical: sameLinkN(CONTACT_LINK),
     async conflicting() {
       // adds of 19 contacts race the plan's approval: an add after it is PLAN_LOCKED and adds nothing
       const a = await account();
@@ -258,22 +312,10 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
     more: {
-      async "vs deleteBusinessPlan"() {
-        // contacts added to a plan race its deletion: added before it they go with it, after it NOT_FOUND
-        const a = await account();
-        const p = await plan(a);
-        const cs: string[] = [];
-        for (let i = 0; i < N - 1; i++) cs.push(await contact(a));
-        return {
-          requests: [{ query: M.deletePlan, variables: { id: p } }, ...cs.map((c) => ({ query: M.addContact, variables: { p, c } }))],
-          allowed: ["NOT_FOUND"],
-          async check(os) {
-            expect(succeeded(os, M.deletePlan)).toHaveLength(1);
-            for (const o of failed(os)) expect(o.message).toContain(`BusinessPlan ${p} not found`);
-            expect(await planState(p)).toBeNull();
-          },
-        };
-      },
+      // contacts added to a plan race its deletion
+      "vs deleteBusinessPlan": linksVsDelete(CONTACT_LINK, async (p, _cs, os) => {
+        for (const o of failed(os)) expect(o.message).toContain(`BusinessPlan ${p} not found`);
+      }),
     },
   },
 
@@ -586,34 +628,23 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       };
     },
-    async conflicting() {
-      // follow-ups race the deletion of their source's plan and the source's move to another plan:
-      // each follows the source as it is at that moment (its plan, another plan, or none once deleted), never NOT_FOUND
-      const a = await account();
-      const [p1, p2] = [await plan(a), await plan(a)];
-      const src = await activity(a, p1);
-      return {
-        requests: [
-          { query: M.deletePlan, variables: { id: p1 } },
-          { query: M.updateActivity, variables: { id: src, i: { planId: p2 } } },
-          ...times(N - 2, (i) => ({ query: M.followUpActivity, variables: { id: src, s: `F${i}` } })),
-        ],
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(N);
-          expect(await planState(p1)).toBeNull();
-          const s2 = await mustPlan(p2);
-          const ups = succeeded(os, M.followUpActivity).map((o) => o.data.createFollowUpActivity.id);
-          const d = await ok(`query($a: ID!) { account(id: $a) { activities { id plan { id } } } }`, { a });
-          expect(ids(d.account.activities)).toEqual([src, ...ups].sort());
-          const onP2 = d.account.activities.filter((x: any) => x.plan?.id === p2).map((x: any) => x.id);
-          for (const x of d.account.activities) expect([null, p2]).toContain(x.plan?.id ?? null);
-          expect(onP2).toContain(src);
-          expect(ids(s2.activities)).toEqual([...onP2].sort());
-          expectLinkChain(linkEntries(s2, "activityId", src, "ACTIVITY_LINKED", "ACTIVITY_UNLINKED"), true, "ACTIVITY_LINKED", "ACTIVITY_UNLINKED");
-          expect(count(s2, "ACTIVITY_LINKED")).toBe(onP2.length);
-        },
-      };
-    },
+    // follow-ups race the deletion of their source's plan and the source's move to another plan:
+    // each follows the source's plan of that moment (its plan, another plan, or none once deleted)
+    conflicting: followUpsVsMove(
+      (src, i) => ({ query: M.followUpActivity, variables: { id: src, s: `F${i}` } }),
+      async ({ a, p2, src }, os) => {
+        const s2 = await mustPlan(p2);
+        const ups = succeeded(os, M.followUpActivity).map((o) => o.data.createFollowUpActivity.id);
+        const d = await ok(`query($a: ID!) { account(id: $a) { activities { id plan { id } } } }`, { a });
+        expect(ids(d.account.activities)).toEqual([src, ...ups].sort());
+        const onP2 = d.account.activities.filter((x: any) => x.plan?.id === p2).map((x: any) => x.id);
+        for (const x of d.account.activities) expect([null, p2]).toContain(x.plan?.id ?? null);
+        expect(onP2).toContain(src);
+        expect(ids(s2.activities)).toEqual([...onP2].sort());
+        expectLinkChain(linkEntries(s2, "activityId", src, "ACTIVITY_LINKED", "ACTIVITY_UNLINKED"), true, "ACTIVITY_LINKED", "ACTIVITY_UNLINKED");
+        expect(count(s2, "ACTIVITY_LINKED")).toBe(onP2.length);
+      },
+    ),
   },
 
   createFollowUpOpportunity: {
@@ -631,32 +662,21 @@ const SCENARIOS: Record<string, Scenario> = {
         },
       };
     },
-    async conflicting() {
-      // follow-up opportunities race the deletion of the source's plan and the source's move to another plan:
-      // each is linked to the source's plan of that moment (none once deleted), never NOT_FOUND
-      const a = await account();
-      const [p1, p2] = [await plan(a), await plan(a)];
-      const src = await activity(a, p1);
-      return {
-        requests: [
-          { query: M.deletePlan, variables: { id: p1 } },
-          { query: M.updateActivity, variables: { id: src, i: { planId: p2 } } },
-          ...times(N - 2, (i) => ({ query: M.followUpOpportunity, variables: { id: src, n: `O${i}` } })),
-        ],
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(N);
-          expect(await planState(p1)).toBeNull();
-          const made = succeeded(os, M.followUpOpportunity).map((o) => o.data.createFollowUpOpportunity.id).sort();
-          const d = await ok(`query($a: ID!) { account(id: $a) { opportunities { id plans { id } } } }`, { a });
-          expect(ids(d.account.opportunities)).toEqual(made);
-          const onP2 = d.account.opportunities.filter((o: any) => o.plans.length).map((o: any) => o.id);
-          for (const o of d.account.opportunities) expect(ids(o.plans)).toEqual(o.plans.length ? [p2] : []);
-          const s2 = await mustPlan(p2);
-          expect(ids(s2.opportunities)).toEqual([...onP2].sort());
-          expect(count(s2, "OPPORTUNITY_LINKED")).toBe(onP2.length);
-        },
-      };
-    },
+    // follow-up opportunities race the deletion of the source's plan and the source's move to another plan:
+    // each is linked to the source's plan of that moment (none once deleted)
+    conflicting: followUpsVsMove(
+      (src, i) => ({ query: M.followUpOpportunity, variables: { id: src, n: `O${i}` } }),
+      async ({ a, p2 }, os) => {
+        const made = succeeded(os, M.followUpOpportunity).map((o) => o.data.createFollowUpOpportunity.id).sort();
+        const d = await ok(`query($a: ID!) { account(id: $a) { opportunities { id plans { id } } } }`, { a });
+        expect(ids(d.account.opportunities)).toEqual(made);
+        const onP2 = d.account.opportunities.filter((o: any) => o.plans.length).map((o: any) => o.id);
+        for (const o of d.account.opportunities) expect(ids(o.plans)).toEqual(o.plans.length ? [p2] : []);
+        const s2 = await mustPlan(p2);
+        expect(ids(s2.opportunities)).toEqual([...onP2].sort());
+        expect(count(s2, "OPPORTUNITY_LINKED")).toBe(onP2.length);
+      },
+    ),
   },
 
   createObjective: {
@@ -925,20 +945,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 
   linkOpportunityToPlan: {
-    async identical() {
-      const a = await account();
-      const p = await plan(a);
-      const o = await opportunity(a);
-      return {
-        requests: times(N, () => ({ query: M.link, variables: { o, p } })),
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(N);
-          const s = await mustPlan(p);
-          expect(ids(s.opportunities)).toEqual([o]);
-          expect(count(s, "OPPORTUNITY_LINKED")).toBe(1);
-        },
-      };
-    },
+    identical: sameLinkN(OPP_LINK),
     async conflicting() {
       // link against unlink of the same pair: the audit trail alternates and ends with the final state
       const a = await account();
@@ -964,22 +971,10 @@ const SCENARIOS: Record<string, Scenario> = {
       };
     },
     more: {
-      async "vs deleteBusinessPlan"() {
-        // links to a plan race its deletion: made before it they go with it, after it NOT_FOUND
-        const a = await account();
-        const p = await plan(a);
-        const opps: string[] = [];
-        for (let i = 0; i < N - 1; i++) opps.push(await opportunity(a));
-        return {
-          requests: [{ query: M.deletePlan, variables: { id: p } }, ...opps.map((o) => ({ query: M.link, variables: { o, p } }))],
-          allowed: ["NOT_FOUND"],
-          async check(os) {
-            expect(succeeded(os, M.deletePlan)).toHaveLength(1);
-            expect(await planState(p)).toBeNull();
-            for (const o of opps) expect((await ok(READ_OPP, { id: o })).opportunity.plans).toEqual([]);
-          },
-        };
-      },
+      // links to a plan race its deletion
+      "vs deleteBusinessPlan": linksVsDelete(OPP_LINK, async (_p, opps) => {
+        for (const o of opps) expect((await ok(READ_OPP, { id: o })).opportunity.plans).toEqual([]);
+      }),
     },
   },
 

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExamples } from "../src/graphql/examples";
 import { buildAppSchema } from "../src/schema";
 import { CONTRACT_FILE, contractPresent, contractRequiredError, PROJECT_ROOT } from "./helpers/contract";
-import { type LiveApp, postGraphql, startLiveApp } from "./helpers/live-server";
+import { postGraphql, startTestServer, type TestServer } from "./helpers/server";
 
 const rootFieldsOf = (t: { getFields(): Record<string, unknown> } | null | undefined) => Object.keys(t?.getFields() ?? {});
 
@@ -74,11 +74,11 @@ describe("the contract (../shared)", () => {
 });
 
 describe.skipIf(!contractPresent())("every contract query and mutation is executed successfully against the real server", () => {
-  let live: LiveApp;
+  let live: TestServer;
   beforeAll(async () => {
-    live = await startLiveApp({ seed: true, logLevel: "silent" });
+    live = await startTestServer({ seed: true, logLevel: "silent" });
   });
-  afterAll(async () => live?.close());
+  afterAll(async () => live?.stop());
 
   it("the recorder counts only root fields that answered without errors (aliases resolved): the coverage check can fail", async () => {
     const probe = recorder(() => live.origin);

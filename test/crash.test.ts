@@ -12,14 +12,13 @@
  *    every opportunity created with a plan has its link and its audit row.
  *
  * Speed: run 0 is a plain `node dist/src/main.js`; later runs use a launcher
- * (test/helpers/crash-launcher.cjs) that loads the modules while the previous
+ * (spawnServer's `preload`, test/helpers/server.ts) that loads the modules while the previous
  * server is still taking writes and then requires dist/src/main.js, so a
  * restart costs ~0.2 s instead of ~1.5 s. How much the kills covered (runs that
  * left a WAL to recover, writes in flight at the kill) is reported, not asserted.
  *
  * SQLite only: a PostgreSQL server's crash safety is PostgreSQL's (WAL, fsync).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -28,12 +27,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkSqlite } from "../src/db/maintenance";
 import { TEST_DB } from "./helpers/db";
 import { postGql } from "./helpers/security-kit";
+import { assertCompiled, ROOT, type ServerProcess, spawnServer } from "./helpers/server";
 import { gid, keyOf } from "./helpers/ids";
 
 const RUNS = 50;
-const ROOT = resolve(__dirname, "..");
-const MAIN_JS = join(ROOT, "dist", "src", "main.js");
-const LAUNCHER = join(__dirname, "helpers", "crash-launcher.cjs");
 const ADMIN_TOKEN = "crash-test-admin-token";
 const PLANS = 6;
 const CONCURRENCY = 6;
@@ -52,53 +49,6 @@ function prng(seed: number) {
   };
 }
 
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  waitFor(re: RegExp, ms?: number): Promise<RegExpExecArray>;
-  exited: Promise<unknown>;
-}
-
-function spawnProc(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
-  let out = "";
-  const listeners: Array<() => void> = [];
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    for (const l of [...listeners]) l();
-  };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
-  const exited = new Promise((r) => child.once("exit", r));
-  return {
-    child,
-    out: () => out,
-    exited,
-    waitFor(re, ms = 30_000) {
-      return new Promise((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`timed out waiting for ${re}:\n${out}`)), ms);
-        const check = () => {
-          const m = re.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            listeners.splice(listeners.indexOf(check), 1);
-            res(m);
-          }
-        };
-        listeners.push(check);
-        child.once("exit", () => {
-          if (!re.test(out)) {
-            clearTimeout(timer);
-            rej(new Error(`process exited before ${re}:\n${out}`));
-          }
-        });
-        check();
-      });
-    },
-  };
-}
-
-const READY = /Account Planning API: (http:\/\/\S+)/;
 
 describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: PostgreSQL's crash safety is the database server's)", () => {
   const dir = mkdtempSync(join(tmpdir(), "crash-"));
@@ -112,16 +62,14 @@ describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: 
     LOG_LEVEL: "silent",
     PLAYGROUND: "false",
   };
-  const spares: Proc[] = [];
+  const spares: ServerProcess[] = [];
   afterAll(async () => {
-    for (const p of spares) p.child.kill("SIGKILL");
+    for (const p of spares) p.kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it(`${RUNS} SIGKILLs, each right after a seeded number of acknowledged writes: integrity ok, every acknowledged write present, nothing half-done`, { timeout: 300_000 }, async () => {
-    for (const f of [MAIN_JS, join(ROOT, "dist", "src", "app.js")]) {
-      if (!existsSync(f)) throw new Error(`${f} is missing: compile first (npx tsc -p tsconfig.json; npm test does it)`);
-    }
+    assertCompiled(join(ROOT, "dist", "src", "app.js"));
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
     const rnd = prng(seed);
     const ctx = `(CRASH_SEED=${seed})`;
@@ -140,8 +88,8 @@ describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: 
     let killedWithWritesInFlight = 0;
     let walLeftBehind = 0;
 
-    const launcher = () => {
-      const p = spawnProc([LAUNCHER], env);
+    const launcher = async (preload = true) => {
+      const p = await spawnServer(env, { preload });
       spares.push(p);
       return p;
     };
@@ -289,25 +237,24 @@ describe.skipIf(TEST_DB !== "sqlite")("crash safety under SIGKILL (SQLite only: 
     }
 
     // run 0: the plain entry point, cold
-    let proc = spawnProc([MAIN_JS], env);
-    spares.push(proc);
-    let next = launcher();
-    let url = (await proc.waitFor(READY))[1];
+    let proc = await launcher(false);
+    let next = await launcher();
+    let url = (await proc.ready()).url;
     await setup(url);
     const started = Date.now();
     for (let run = 0; run < RUNS; run++) {
       if (run > 0) {
         proc = next;
         await proc.waitFor(/preloaded/);
-        next = launcher(); // loads while this run's server takes writes
-        proc.child.stdin!.write("go\n");
-        url = (await proc.waitFor(READY))[1];
+        next = await launcher(); // loads while this run's server takes writes
+        proc.go();
+        url = (await proc.ready()).url;
       }
       const before = ackAccounts.length + ackStatus.length + ackUpdates.length + ackOpps.length;
       // the window starts once the server answers (a read), so that a busy machine does not eat it all
       await postGql(url, amToken, `{ me { id } }`);
       const { inFlight, settled } = await writeUntilAcked(url, 1 + Math.floor(rnd() * MAX_ACKS_PER_RUN));
-      proc.child.kill("SIGKILL");
+      proc.kill();
       await proc.exited;
       if (inFlight > 0) killedWithWritesInFlight++;
       // a killed process leaves its WAL behind: reopening the file below has to recover from it

@@ -6,7 +6,8 @@
  * is rolled back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNT_VIEW, expectNoLeak, postGql, type RawResponse, startTestServer, type TestServer } from "./helpers/security-kit";
+import { ACCOUNT_VIEW, expectNoLeak, postGql, type RawResponse } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

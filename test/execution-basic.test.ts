@@ -6,19 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import {
-  createAccount,
-  createActivity,
-  createContact,
-  createObjective,
-  createOpportunity,
-  createPlan,
-  createYear,
-  expectBadInput,
-  expectRejected,
-  IMPOSSIBLE_IDS,
-  type Ref,
-} from "./helpers/fixtures-part1";
+import { createAccount, createActivity, createContact, createObjective, createOpportunity, createPlan, createYear, IMPOSSIBLE_IDS, type Ref } from "./helpers/factories";
+import { expectBadInput, expectRejected } from "./helpers/db-state";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 
@@ -316,28 +305,27 @@ describe("activities", () => {
     opp = await createOpportunity(h, am.token, { accountId: acc.id, name: "Activity deal" });
   });
 
+  /** A new PLANNED activity of `am` linked to acc, contact, plan, ob and opp, with `fields`. */
+  const linkedActivity = (fields: Record<string, unknown>) => ({
+    id: expect.any(String),
+    status: "PLANNED",
+    completedAt: null,
+    account: { id: acc.id },
+    contact: { id: contact.id },
+    plan: { id: plan.id },
+    objective: { id: ob.id },
+    opportunity: { id: opp.id },
+    owner: { id: gid("User", am.user.id) },
+    followUps: [],
+    ...fields,
+  });
+
   it("createActivity with every link; activity(id) reads it back", async () => {
     const d = await h.ok(am.token, `mutation($input: CreateActivityInput!) { createActivity(input: $input) { ${ACTIVITY_FIELDS} } }`, {
       input: { subject: " Intro call ", type: "CALL", accountId: acc.id, dueAt: "2097-01-20T09:00:00Z", notes: "Bring slides", contactId: contact.id, planId: plan.id, objectiveId: ob.id, opportunityId: opp.id },
     });
     const a = wire(d.createActivity);
-    expect(a).toEqual({
-      id: expect.any(String),
-      subject: "Intro call",
-      type: "CALL",
-      status: "PLANNED",
-      dueAt: "2097-01-20T09:00:00.000Z",
-      completedAt: null,
-      notes: "Bring slides",
-      account: { id: acc.id },
-      contact: { id: contact.id },
-      plan: { id: plan.id },
-      objective: { id: ob.id },
-      opportunity: { id: opp.id },
-      owner: { id: gid("User", am.user.id) },
-      followUpOf: null,
-      followUps: [],
-    });
+    expect(a).toEqual(linkedActivity({ subject: "Intro call", type: "CALL", dueAt: "2097-01-20T09:00:00.000Z", notes: "Bring slides", followUpOf: null }));
     expect(wire((await h.ok(am2.token, GET, { id: a.id })).activity)).toEqual(a);
     const o = await h.ok(am.token, `query($id: ID!) { opportunity(id: $id) { activities { id } } }`, { id: opp.id });
     expect(o.opportunity.activities).toEqual([{ id: a.id }]);
@@ -373,23 +361,7 @@ describe("activities", () => {
   it("createFollowUpActivity inherits account, contact, plan, objective and opportunity", async () => {
     const src = await createActivity(h, am.token, { accountId: acc.id, contactId: contact.id, planId: plan.id, objectiveId: ob.id, opportunityId: opp.id });
     const d = wire(await h.ok(am.token, FOLLOW_ACT, { id: src.id, input: { subject: "Send proposal", type: "EMAIL", dueAt: "2097-01-27T17:00:00Z", notes: "PDF" } }));
-    expect(d.createFollowUpActivity).toEqual({
-      id: expect.any(String),
-      subject: "Send proposal",
-      type: "EMAIL",
-      status: "PLANNED",
-      dueAt: "2097-01-27T17:00:00.000Z",
-      completedAt: null,
-      notes: "PDF",
-      account: { id: acc.id },
-      contact: { id: contact.id },
-      plan: { id: plan.id },
-      objective: { id: ob.id },
-      opportunity: { id: opp.id },
-      owner: { id: gid("User", am.user.id) },
-      followUpOf: { id: src.id },
-      followUps: [],
-    });
+    expect(d.createFollowUpActivity).toEqual(linkedActivity({ subject: "Send proposal", type: "EMAIL", dueAt: "2097-01-27T17:00:00.000Z", notes: "PDF", followUpOf: { id: src.id } }));
     const s = await h.ok(am.token, `query($id: ID!) { activity(id: $id) { followUps { id followUpOf { id } } } }`, { id: src.id });
     expect(s.activity.followUps).toEqual([{ id: d.createFollowUpActivity.id, followUpOf: { id: src.id } }]);
   });

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAppSchema } from "../src/schema";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { genOperation } from "./helpers/schema-fuzz";
-import { ACCOUNT_VIEW, CLIENT_ERROR_CODES, codesOf, expectNoLeak, postGql, startTestServer, type TestServer } from "./helpers/security-kit";
+import { ACCOUNT_VIEW, CLIENT_ERROR_CODES, codesOf, expectNoLeak, postGql } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 const IN_PROCESS_RUNS = 2_400;

@@ -15,19 +15,8 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAppSchema } from "../src/schema";
 import { type ArgFixture, type ArgTarget, argTargets, type BuiltCall, buildCall } from "./helpers/arg-targets";
-import {
-  ACCOUNT_VIEW,
-  CLIENT_ERROR_CODES,
-  codesOf,
-  expectNoLeak,
-  nestedChildren,
-  postGql,
-  type RawRequest,
-  type RawResponse,
-  send,
-  startTestServer,
-  type TestServer,
-} from "./helpers/security-kit";
+import { ACCOUNT_VIEW, CLIENT_ERROR_CODES, codesOf, expectNoLeak, nestedChildren, postGql, type RawRequest, type RawResponse, send } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 const ADMIN = "demo-admin";

@@ -5,30 +5,31 @@
  * introspection settings, and the example operations of README.md and docs/api.md on the demo data.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbState, type HttpApp, postGql, startHttpApp } from "./helpers/fixtures-part1";
+import { dbState } from "./helpers/db-state";
+import { postGql, startTestServer, type TestServer } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 const ADMIN = "part1-http-admin-token";
 
-let srv: HttpApp;
+let srv: TestServer;
 beforeAll(async () => {
-  srv = await startHttpApp({ ADMIN_TOKEN: ADMIN });
+  srv = await startTestServer({ env: { ADMIN_TOKEN: ADMIN }, seed: false, logLevel: "silent" });
 });
-afterAll(async () => srv?.close());
+afterAll(async () => srv?.stop());
 
 const JSON_HEADERS = { "content-type": "application/json", authorization: `Bearer ${ADMIN}` };
 const post = (body: string, headers: Record<string, string> = JSON_HEADERS) => fetch(srv.url, { method: "POST", headers, body });
 
 describe("health and readiness", () => {
   it("GET /health answers 200 {status: ok} without a token", async () => {
-    const res = await fetch(`${srv.base}/health`);
+    const res = await fetch(`${srv.origin}/health`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ status: "ok" });
   });
 
   it("GET /ready answers 200 {status: ready} once migrations have run", async () => {
-    const res = await fetch(`${srv.base}/ready`);
+    const res = await fetch(`${srv.origin}/ready`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ready" });
   });
@@ -155,11 +156,11 @@ describe("CORS and introspection settings", () => {
   });
 
   describe("with CORS_ORIGINS and INTROSPECTION=false", () => {
-    let other: HttpApp;
+    let other: TestServer;
     beforeAll(async () => {
-      other = await startHttpApp({ ADMIN_TOKEN: ADMIN, CORS_ORIGINS: "https://app.example, https://admin.example", INTROSPECTION: "false" });
+      other = await startTestServer({ env: { ADMIN_TOKEN: ADMIN, CORS_ORIGINS: "https://app.example, https://admin.example", INTROSPECTION: "false" }, seed: false, logLevel: "silent" });
     });
-    afterAll(async () => other?.close());
+    afterAll(async () => other?.stop());
 
     it("allows exactly the listed origins", async () => {
       const preflight = (origin: string) =>
@@ -182,11 +183,11 @@ describe("CORS and introspection settings", () => {
 });
 
 describe("the README and docs/api.md examples on the demo data", () => {
-  let demo: HttpApp;
+  let demo: TestServer;
   beforeAll(async () => {
-    demo = await startHttpApp({ SEED_DEMO: "true" });
+    demo = await startTestServer({ seed: true, logLevel: "silent" });
   });
-  afterAll(async () => demo?.close());
+  afterAll(async () => demo?.stop());
 
   it("the demo tokens work, one per role", async () => {
     const roles: Record<string, string> = { "demo-admin": "ADMIN", "demo-giulia": "ACCOUNT_MANAGER", "demo-marco": "ACCOUNT_MANAGER", "demo-rita": "REVIEWER", "demo-alan": "ANALYST" };

@@ -15,7 +15,7 @@ import Sqlite from "better-sqlite3";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
-import { type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { type ServerProcess, startServerProcess } from "./helpers/server";
 
 const ADMIN_TOKEN = `idem-admin-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 const HOOK = resolve(__dirname, "helpers", "kill-before-response.cjs");
@@ -95,10 +95,9 @@ describe("Idempotency-Key across server processes", () => {
 
   it("a server killed after the commit and before the answer: the retry gets the stored answer, no duplicate", async () => {
     const doomed = await start({ NODE_OPTIONS: `--require ${HOOK}`, KILL_BEFORE_RESPONSE_KEY: "crash-key" });
-    const exited = new Promise((r) => doomed.child.once("exit", (_code, signal) => r(signal)));
     const body = { query: CREATE, variables: { name: "Crash Co" } };
     await expect(post(doomed.url, body, "crash-key")).rejects.toThrow();
-    expect(await exited).toBe("SIGKILL");
+    expect((await doomed.exited).signal).toBe("SIGKILL");
     expect(doomed.output()).toContain("[hook] killing before response");
     running.splice(running.indexOf(doomed), 1);
     // the effect committed with its key

@@ -10,7 +10,7 @@ import { Role } from "../src/common/enums";
 import { createHttpApp } from "../src/http/app";
 import { IdempotencyService } from "../src/db/idempotency";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
-import { failInsertsWhere } from "./helpers/plan-kit";
+import { failInsertsWhere } from "./helpers/db-state";
 import { TEST_DB } from "./helpers/db";
 import { keyOf } from "./helpers/ids";
 
@@ -251,7 +251,7 @@ describe.skipIf(TEST_DB !== "postgres")("Idempotency-Key: the bounded wait for a
       const repeat = await send();
       expect(repeat.status).toBe(409);
       expect(repeat.headers.get("retry-after")).toBe("1");
-      expect((await repeat.json()).errors[0].extensions.code).toBe("CONFLICT");
+      expect(((await repeat.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("CONFLICT");
       await holder.query("COMMIT");
       const answer = await first;
       expect(answer.status).toBe(200);

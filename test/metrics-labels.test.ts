@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { MAX_NEW_OPERATIONS_PER_USER } from "../src/http/metrics";
-import { postGql, startTestServer, type TestServer } from "./helpers/security-kit";
+import { postGql } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 
 const scrape = async (s: TestServer, token?: string) => {
   const res = await fetch(`${s.origin}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

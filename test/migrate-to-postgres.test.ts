@@ -29,7 +29,7 @@ import { Opportunity } from "../src/modules/opportunities/opportunity.entity";
 import { Period } from "../src/modules/periods/period.entity";
 import type { User } from "../src/modules/users/user.entity";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
-import { postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, type ServerProcess, startServerProcess } from "./helpers/server";
 import { gid, keyOf } from "./helpers/ids";
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
-import { postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, type ServerProcess, startServerProcess } from "./helpers/server";
 import { keyOf } from "./helpers/ids";
 
 const N = 200;

@@ -1,34 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
-import {
-  auditActions,
-  expectRejected,
-  lockPlan,
-  M,
-  mkAccount,
-  mkActivity,
-  mkContact,
-  mkObjective,
-  mkOpp,
-  mkPeriod,
-  mkPeriods,
-  mkPlan,
-  onTheWire,
-  type PeriodSet,
-  setStatus,
-} from "./helpers/fixtures-part3";
+import { auditActions, createPeriod, lockPlan, M, mkAccount, mkActivity, mkContact, mkObjective, mkOpp, mkPeriods, mkPlan, onTheWire, type PeriodSet, setStatus, twoAccounts } from "./helpers/factories";
+import { expectRejected } from "./helpers/db-state";
 
 let h: Harness;
-let am1: TestUser; // owns account A's plans
-let am2: TestUser; // owns account B's plan
-let rev: TestUser;
-let analyst: TestUser;
-let per: PeriodSet;
-let accA: string;
-let accB: string;
-let cA: string;
-let cB: string;
+// twoAccounts (helpers/factories.ts): am1 owns account A (contact cA), am2 account B (contact cB)
+let am1: TestUser, am2: TestUser, rev: TestUser, analyst: TestUser;
+let per: PeriodSet, accA: string, accB: string, cA: string, cB: string;
 let P: string; // A, FY2026, top level
 let PC: string; // A, Q1, child of P
 let PG: string; // A, Jan, child of PC
@@ -44,15 +23,7 @@ const getObjective = async (id: string) => (await h.ok(h.admin.token, OBJ, { id 
 
 beforeAll(async () => {
   h = onTheWire(await createHarness());
-  am1 = await h.user(Role.ACCOUNT_MANAGER, "AM One");
-  am2 = await h.user(Role.ACCOUNT_MANAGER, "AM Two");
-  rev = await h.user(Role.REVIEWER, "Reviewer");
-  analyst = await h.user(Role.ANALYST, "Analyst");
-  per = await mkPeriods(h);
-  accA = await mkAccount(h, am1.token, "Account A");
-  accB = await mkAccount(h, am2.token, "Account B");
-  cA = await mkContact(h, am1.token, accA, "Ann", "Alpha");
-  cB = await mkContact(h, am2.token, accB, "Bob", "Beta");
+  ({ am1, am2, rev, analyst, per, accA, accB, cA, cB } = await twoAccounts(h));
   P = await mkPlan(h, am1.token, { name: "P", accountId: accA, periodId: per.fy26 });
   PC = await mkPlan(h, am1.token, { name: "PC", accountId: accA, periodId: per.q1, parentId: P });
   PG = await mkPlan(h, am1.token, { name: "PG", accountId: accA, periodId: per.jan, parentId: PC });
@@ -88,7 +59,7 @@ describe("where an objective sits", () => {
     // Q2 does not lie within Q1
     await expectRejected(h, am1.token, M.objective, { input: { name: "x", periodId: per.q2, planId: PC } }, "BAD_USER_INPUT", /periodId/);
     // a period straddling the plan's end
-    const straddle = await mkPeriod(h, "Mar-Apr 2026", "MONTH", "2026-03-15", "2026-04-15");
+    const straddle = (await createPeriod(h, { name: "Mar-Apr 2026", type: "MONTH", startDate: "2026-03-15", endDate: "2026-04-15" })).id;
     await expectRejected(h, am1.token, M.objective, { input: { name: "x", periodId: straddle, planId: PC } }, "BAD_USER_INPUT", /periodId/);
     // the same period and a nested one are fine
     await mkObjective(h, am1.token, { name: "Q1 obj", periodId: per.q1, planId: PC });
@@ -363,7 +334,7 @@ describe("applicableObjectives and globalObjectives", () => {
     h2 = onTheWire(await createHarness());
     const am = await h2.user(Role.ACCOUNT_MANAGER);
     const p = await mkPeriods(h2);
-    const touching = await mkPeriod(h2, "Mar 31 - Apr 15", "MONTH", "2026-03-31", "2026-04-15");
+    const touching = (await createPeriod(h2, { name: "Mar 31 - Apr 15", type: "MONTH", startDate: "2026-03-31", endDate: "2026-04-15" })).id;
     a = await mkAccount(h2, am.token, "A");
     b = await mkAccount(h2, am.token, "B");
     const plan = await mkPlan(h2, am.token, { name: "A plan", accountId: a, periodId: p.fy26 });

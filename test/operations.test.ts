@@ -9,21 +9,21 @@ import { createMetrics, MAX_OPERATIONS } from "../src/http/metrics";
 import { PLAYGROUND_CSP } from "../src/http/playground";
 import { firstOperationName } from "../src/http/request-log";
 import { TEST_DB } from "./helpers/db";
-import { type LiveApp, postGraphql, startLiveApp } from "./helpers/live-server";
+import { postGraphql, startTestServer, type TestServer } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 /** The default app: demo data, playground and introspection on (NODE_ENV=test), logs at info. */
-let live: LiveApp;
+let live: TestServer;
 /** PLAYGROUND=false, INTROSPECTION=false, LOG_LEVEL=warn. */
-let locked: LiveApp;
+let locked: TestServer;
 
 beforeAll(async () => {
-  live = await startLiveApp();
-  locked = await startLiveApp({ env: { PLAYGROUND: "false", INTROSPECTION: "false" }, logLevel: "warn" });
+  live = await startTestServer({ logLevel: "info" });
+  locked = await startTestServer({ env: { PLAYGROUND: "false", INTROSPECTION: "false" }, logLevel: "warn" });
 });
 afterAll(async () => {
-  await live?.close();
-  await locked?.close();
+  await live?.stop();
+  await locked?.stop();
 });
 
 /**
@@ -41,7 +41,7 @@ async function until<T>(what: string, read: () => T | Promise<T>, done: (v: T) =
   }
 }
 /** The log lines of a response's request id, once there is at least one. */
-const linesFor = (app: LiveApp, res: { headers: Headers }) => {
+const linesFor = (app: TestServer, res: { headers: Headers }) => {
   const id = res.headers.get("x-request-id");
   return until(`the log line of request ${id}`, () => app.logs().filter((l) => l.requestId === id), (lines) => lines.length > 0);
 };

@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
-import {
-  auditActions,
-  expectRejected,
-  ids,
-  lockPlan,
-  M,
-  mkAccount,
-  mkActivity,
-  mkContact,
-  mkObjective,
-  mkOpp,
-  mkPeriods,
-  mkPlan,
-  onTheWire,
-  type PeriodSet,
-} from "./helpers/fixtures-part3";
+import { auditActions, ids, lockPlan, M, mkAccount, mkActivity, mkContact, mkObjective, mkOpp, mkPeriods, mkPlan, onTheWire, type PeriodSet, twoAccounts } from "./helpers/factories";
+import { expectRejected } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
 let h: Harness;
-let am1: TestUser;
-let am2: TestUser;
-let rev: TestUser;
-let analyst: TestUser;
-let per: PeriodSet;
-let accA: string;
-let accB: string;
-let cA: string;
-let cB: string;
+// twoAccounts (helpers/factories.ts): am1 owns account A (contact cA), am2 account B (contact cB)
+let am1: TestUser, am2: TestUser, rev: TestUser, analyst: TestUser;
+let per: PeriodSet, accA: string, accB: string, cA: string, cB: string;
 let PA: string; // A, FY2026 (DRAFT)
 let PA2: string; // A, Q1, child of PA
 let PAF: string; // A, FINAL_APPROVED
@@ -49,15 +29,7 @@ const linkAudits = async (planId: string, oppId: string, action: string) =>
 
 beforeAll(async () => {
   h = onTheWire(await createHarness());
-  am1 = await h.user(Role.ACCOUNT_MANAGER, "AM One");
-  am2 = await h.user(Role.ACCOUNT_MANAGER, "AM Two");
-  rev = await h.user(Role.REVIEWER, "Reviewer");
-  analyst = await h.user(Role.ANALYST, "Analyst");
-  per = await mkPeriods(h);
-  accA = await mkAccount(h, am1.token, "Account A");
-  accB = await mkAccount(h, am2.token, "Account B");
-  cA = await mkContact(h, am1.token, accA, "Ann", "Alpha");
-  cB = await mkContact(h, am2.token, accB, "Bob", "Beta");
+  ({ am1, am2, rev, analyst, per, accA, accB, cA, cB } = await twoAccounts(h));
   PA = await mkPlan(h, am1.token, { name: "PA", accountId: accA, periodId: per.fy26 });
   PA2 = await mkPlan(h, am1.token, { name: "PA2", accountId: accA, periodId: per.q1, parentId: PA });
   PAF = await mkPlan(h, am1.token, { name: "PAF", accountId: accA, periodId: per.fy26 });

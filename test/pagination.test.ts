@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { createYear, type Ref } from "./helpers/fixtures-part1";
+import { createYear, type Ref } from "./helpers/factories";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
 import { fromGlobalId, gid } from "./helpers/ids";
 

@@ -6,29 +6,13 @@
  * read-only: the schema has no way to change it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, expectCode, type Harness } from "./helpers/harness";
-import {
-  countAll,
-  countRows,
-  createPlan,
-  createWorld,
-  driveTo,
-  expectRejected,
-  failInsertsWhere,
-  M,
-  snapshot,
-  type World,
-  timeOf,
-} from "./helpers/plan-kit";
+import { expectCode, type Harness, useHarness } from "./helpers/harness";
+import { createPlan, driveTo, M, timeOf, useWorld, type World } from "./helpers/factories";
+import { countRows, expectRejected, failInsertsWhere, rowCounts, snapshot } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
-let h: Harness;
-let w: World;
-beforeAll(async () => {
-  h = await createHarness();
-  w = await createWorld(h);
-});
-afterAll(async () => h?.close());
+const h = useHarness();
+const w = useWorld(h);
 
 const TRAIL = `query($id: ID!, $n: Int) { businessPlan(id: $id) { auditTrail(first: $n) { action changedAt changedBy { id } changes { field oldValue newValue } } } }`;
 const trail = async (id: string, n: number | null = 500, token = w.analyst.token) =>
@@ -206,12 +190,12 @@ describe("recorded in the same transaction: if the audit row cannot be written, 
   }
 
   it("CREATED: no plan is created", async () => {
-    const counts = await countAll(h);
+    const counts = await rowCounts(h);
     await withFailingAudit("CREATED", async () => {
       const r = await h.gql(w.owner.token, M.createPlan, { input: { name: "ghost", accountId: w.accountId, periodId: w.future.year } });
       await expectRejected(h, r, "INTERNAL_SERVER_ERROR", []);
     });
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
   });
 
   it("UPDATED: fields and version unchanged", async () => {
@@ -235,20 +219,20 @@ describe("recorded in the same transaction: if the audit row cannot be written, 
     const id = await createPlan(h, w);
     const opp = (await h.ok(w.owner.token, M.createOpportunity, { input: { name: "D", accountId: w.accountId, revenue: "1.00" } })).createOpportunity;
     let before = await snapshot(h, id);
-    let counts = await countAll(h);
+    let counts = await rowCounts(h);
     await withFailingAudit("OPPORTUNITY_LINKED", async () => {
       await expectRejected(h, await h.gql(w.owner.token, M.linkOpp, { o: opp.id, p: id }), "INTERNAL_SERVER_ERROR", [[id, before]]);
       const r = await h.gql(w.owner.token, M.createOpportunity, { input: { name: "D2", accountId: w.accountId, revenue: "1.00", planIds: [id] } });
       await expectRejected(h, r, "INTERNAL_SERVER_ERROR", [[id, before]]);
     });
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
     await h.ok(w.owner.token, M.linkOpp, { o: opp.id, p: id });
     before = await snapshot(h, id);
-    counts = await countAll(h);
+    counts = await rowCounts(h);
     await withFailingAudit("OPPORTUNITY_UNLINKED", async () => {
       await expectRejected(h, await h.gql(w.owner.token, M.unlinkOpp, { o: opp.id, p: id }), "INTERNAL_SERVER_ERROR", [[id, before]]);
     });
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
   });
 
   it("CONTACT_ADDED: the contact is not added", async () => {

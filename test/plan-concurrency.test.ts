@@ -7,17 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../src/modules/plans/plan-audit";
-import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
-import { codeOf, countAll, countRows, createPlan, createWorld, createYear, expectRejected, M, Q, snapshot, type World } from "./helpers/plan-kit";
+import { type GqlResult, type Harness, useHarness } from "./helpers/harness";
+import { createPlan, createYear, M, Q, useWorld, type World, yearIds } from "./helpers/factories";
+import { codeOf, countRows, expectRejected, rowCounts, snapshot } from "./helpers/db-state";
 import { keyOf } from "./helpers/ids";
 
-let h: Harness;
-let w: World;
-beforeAll(async () => {
-  h = await createHarness();
-  w = await createWorld(h);
-});
-afterAll(async () => h?.close());
+const h = useHarness();
+const w = useWorld(h);
 
 const report = (label: string, figures: Record<string, unknown>) =>
   console.log(`[concurrency:${h.dialect}] ${label}: ${JSON.stringify(figures)}`);
@@ -185,13 +181,13 @@ describe("100 concurrent multi-row mutations: no transaction errors, exact row c
   it("100 x changeBusinessPlanStatus on 100 plans (plan UPDATE + history row + audit row each)", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 100; i++) ids.push(await createPlan(h, w, { name: `bulk ${i}` }));
-    const before = await countAll(h);
+    const before = await rowCounts(h);
     const { results, ms } = await burst(
       ids.map((id, i) => () => h.gql((i % 2 ? w.owner : w.admin).token, M.changeStatus, { id, s: "SUBMITTED", c: `bulk ${i}`, v: 1 })),
     );
     report("100 x changeBusinessPlanStatus(distinct plans)", { ...tally(results), ms });
     expect(tally(results)).toEqual({ OK: 100 });
-    const after = await countAll(h);
+    const after = await rowCounts(h);
     expect(after).toEqual({ ...before, plan_status_change: before.plan_status_change + 100, plan_audit_entry: before.plan_audit_entry + 100 });
     for (const id of ids) {
       const s = await snapshot(h, id);
@@ -202,7 +198,7 @@ describe("100 concurrent multi-row mutations: no transaction errors, exact row c
   });
 
   it("100 x (createBusinessPlan, then 2 createObjective and a linked createOpportunity) in parallel chains", async () => {
-    const before = await countAll(h);
+    const before = await rowCounts(h);
     const chain = async (i: number) => {
       const u = i % 2 ? w.owner : w.admin;
       const c = await h.gql(u.token, M.createPlan, { input: { name: `chain ${i}`, accountId: w.accountId, periodId: w.future.year, revenueTarget: "10.00" } });
@@ -217,7 +213,7 @@ describe("100 concurrent multi-row mutations: no transaction errors, exact row c
     const flat = results.flat();
     report("100 x create plan + 2 objectives + linked opportunity", { ...tally(flat), ms });
     expect(tally(flat)).toEqual({ OK: 400 });
-    const after = await countAll(h);
+    const after = await rowCounts(h);
     expect(after).toEqual({
       ...before,
       business_plan: before.business_plan + 100,
@@ -230,21 +226,21 @@ describe("100 concurrent multi-row mutations: no transaction errors, exact row c
   });
 
   it("100 x copyBusinessPlan of a 3-plan tree, half into a year lacking a quarter: 50 copies, 50 BAD_USER_INPUT, nothing partial", async () => {
-    const from = await createYear(h, 2040);
-    const good = await createYear(h, 2041);
-    const bad = await createYear(h, 2042, [1, 2, 3]); // no Q4
+    const from = yearIds(await createYear(h, 2040));
+    const good = yearIds(await createYear(h, 2041));
+    const bad = yearIds(await createYear(h, 2042, { quarters: [1, 2, 3] })); // no Q4
     const root = await createPlan(h, w, { name: "Root", periodId: from.year });
     const c1 = await createPlan(h, w, { name: "Q1 child", periodId: from.q[0], parentId: root });
     await createPlan(h, w, { name: "Q4 child", periodId: from.q[3], parentId: root });
     await h.ok(w.owner.token, M.createObjective, { input: { name: "ob root", planId: root, periodId: from.q[1], targetRevenue: "5.00" } });
     await h.ok(w.owner.token, M.createObjective, { input: { name: "ob child", planId: c1, periodId: from.q[0], targetQuantity: 4, unit: "MEETINGS" } });
-    const before = await countAll(h);
+    const before = await rowCounts(h);
     const { results, ms } = await burst(
       Array.from({ length: 100 }, (_, i) => () => h.gql((i % 2 ? w.owner : w.admin).token, M.copy, { id: root, p: i % 2 ? good.year : bad.year })),
     );
     report("100 x copyBusinessPlan (50 valid, 50 missing period)", { ...tally(results), ms });
     expect(tally(results)).toEqual({ OK: 50, BAD_USER_INPUT: 50 });
-    const after = await countAll(h);
+    const after = await rowCounts(h);
     expect(after).toEqual({
       ...before,
       business_plan: before.business_plan + 150,

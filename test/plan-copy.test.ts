@@ -9,18 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "./helpers/harness";
-import {
-  countAll,
-  createPeriod,
-  createPlan,
-  createWorld,
-  driveTo,
-  expectRejected,
-  M,
-  snapshot,
-  type PlanSnapshot,
-  type World,
-} from "./helpers/plan-kit";
+import { createPeriod, createPlan, createWorld, driveTo, M, type World } from "./helpers/factories";
+import { expectRejected, type PlanSnapshot, rowCounts, snapshot } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
 let h: Harness;
@@ -37,9 +27,9 @@ const MB: Record<string, [string, string]> = { Jan: ["01-01", "01-31"], Feb: ["0
 
 /** A year with the given quarters and Q1 months, created in the given (possibly shuffled) order. */
 async function year(y: number, quarters: number[], months: string[]): Promise<Year> {
-  const out: Year = { year: await createPeriod(h, `FY${y}`, "YEAR", `${y}-01-01`, `${y}-12-31`), q: {}, m: {} };
-  for (const n of quarters) out.q[n] = await createPeriod(h, `Q${n} FY${y}`, "QUARTER", `${y}-${QB[n][0]}`, `${y}-${QB[n][1]}`, out.year);
-  for (const m of months) out.m[m] = await createPeriod(h, `${m} FY${y}`, "MONTH", `${y}-${MB[m][0]}`, `${y}-${MB[m][1]}`, out.q[1]);
+  const out: Year = { year: (await createPeriod(h, { name: `FY${y}`, type: "YEAR", startDate: `${y}-01-01`, endDate: `${y}-12-31` })).id, q: {}, m: {} };
+  for (const n of quarters) out.q[n] = (await createPeriod(h, { name: `Q${n} FY${y}`, type: "QUARTER", startDate: `${y}-${QB[n][0]}`, endDate: `${y}-${QB[n][1]}`, parentId: out.year })).id;
+  for (const m of months) out.m[m] = (await createPeriod(h, { name: `${m} FY${y}`, type: "MONTH", startDate: `${y}-${MB[m][0]}`, endDate: `${y}-${MB[m][1]}`, parentId: out.q[1] })).id;
   return out;
 }
 
@@ -109,7 +99,7 @@ describe("a successful roll forward", () => {
   beforeAll(async () => {
     // created out of order: the position is the calendar position, not the creation order
     dst = await year(2031, [4, 2, 3, 1], ["Mar", "Jan", "Feb"]);
-    before = await countAll(h);
+    before = await rowCounts(h);
     const id = (await h.ok(w.admin.token, M.copy, { id: R, p: dst.year, o: gid("User", w.otherAm.user.id) })).copyBusinessPlan.id;
     copy = (await h.ok(w.admin.token, TREE, { id })).businessPlan;
   });
@@ -178,7 +168,7 @@ describe("a successful roll forward", () => {
   });
 
   it("creates exactly the copies (6 plans, 4 objectives, 6 audit rows) and leaves the source untouched", async () => {
-    const after = await countAll(h);
+    const after = await rowCounts(h);
     expect(after.business_plan - before.business_plan).toBe(6);
     expect(after.objective - before.objective).toBe(4);
     expect(after.plan_audit_entry - before.plan_audit_entry).toBe(6);
@@ -200,11 +190,11 @@ describe("a successful roll forward", () => {
 
 describe("refusals create nothing", () => {
   async function expectNothingCreated(run: () => Promise<any>, code: string, ...mustMention: string[]) {
-    const before = await countAll(h);
+    const before = await rowCounts(h);
     const r = await run();
     await expectRejected(h, r, code, sourceSnaps);
     for (const s of mustMention) expect(r.errors[0].message).toContain(s);
-    expect(await countAll(h)).toEqual(before);
+    expect(await rowCounts(h)).toEqual(before);
     return r.errors[0].message as string;
   }
 

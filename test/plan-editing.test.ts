@@ -7,35 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
-import {
-  countAll,
-  countRows,
-  createPeriod,
-  createPlan,
-  createWorld,
-  createYear,
-  driveTo,
-  expectRejected,
-  failPlanUpdate,
-  M,
-  planIn,
-  Q,
-  snapshot,
-  type Status,
-  STATUSES,
-  type World,
-  timeOf,
-} from "./helpers/plan-kit";
+import { type Harness, type TestUser, useHarness } from "./helpers/harness";
+import { createPeriod, createPlan, createYear, driveTo, M, planIn, Q, type Status, STATUSES, timeOf, useWorld, type World, yearIds } from "./helpers/factories";
+import { countRows, expectRejected, failPlanUpdate, rowCounts, snapshot } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
-let h: Harness;
-let w: World;
-beforeAll(async () => {
-  h = await createHarness();
-  w = await createWorld(h);
-});
-afterAll(async () => h?.close());
+const h = useHarness();
+const w = useWorld(h);
 
 type Kind = "owner AM" | "other AM" | "REVIEWER" | "ADMIN" | "ANALYST";
 const KINDS: Kind[] = ["owner AM", "other AM", "REVIEWER", "ADMIN", "ANALYST"];
@@ -108,10 +86,10 @@ describe("creating a plan", () => {
     ["an unknown parent", () => w.owner, () => ({ parentId: "99999" }), "NOT_FOUND"],
   ];
   it.each(rejections)("refuses %s (and creates nothing)", async (_label, who, extra, code) => {
-    const before = await countAll(h);
+    const before = await rowCounts(h);
     const r = await create(who(), extra());
     await expectRejected(h, r, code, []);
-    expect(await countAll(h)).toEqual(before);
+    expect(await rowCounts(h)).toEqual(before);
   });
 });
 
@@ -154,9 +132,9 @@ describe("editing a plan's fields: every status x actor", () => {
   });
 
   it("an unknown plan is NOT_FOUND", async () => {
-    const before = await countAll(h);
+    const before = await rowCounts(h);
     await expectRejected(h, await h.gql(w.admin.token, M.updatePlan, { id: "99999", input: { name: "x" } }), "NOT_FOUND", []);
-    expect(await countAll(h)).toEqual(before);
+    expect(await rowCounts(h)).toEqual(before);
   });
 });
 
@@ -246,12 +224,12 @@ describe("deleting a plan", () => {
   it.each(cells)("%s plan deleted by %s", async (status, kind) => {
     const id = await planIn(h, w, status);
     const before = await snapshot(h, id);
-    const counts = await countAll(h);
+    const counts = await rowCounts(h);
     const r = await h.gql(userOf(kind).token, M.deletePlan, { id });
     const want = deleteOutcome(status, kind);
     if (want !== "OK") {
       await expectRejected(h, r, want, [[id, before]]);
-      expect(await countAll(h)).toEqual(counts);
+      expect(await rowCounts(h)).toEqual(counts);
       return;
     }
     expect(r.data.deleteBusinessPlan).toBe(id);
@@ -348,7 +326,7 @@ describe("linking opportunities and activities", () => {
       .createActivity;
     await driveTo(h, id, "EXPIRED");
     const before = await snapshot(h, id);
-    const counts = await countAll(h);
+    const counts = await rowCounts(h);
     const activityRows = await h.deps.db.query(`SELECT * FROM activity ORDER BY id`);
     const attempts = [
       await h.gql(w.owner.token, M.linkOpp, { o: freeOpp.id, p: id }),
@@ -364,7 +342,7 @@ describe("linking opportunities and activities", () => {
       }),
     ];
     for (const r of attempts) await expectRejected(h, r, "PLAN_LOCKED", [[id, before]]);
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
     expect(await h.deps.db.query(`SELECT * FROM activity ORDER BY id`)).toEqual(activityRows);
   });
 });
@@ -395,7 +373,7 @@ describe("linking through a plan's objective counts as linking to the plan", () 
     const opp = (await h.ok(w.owner.token, M.createOpportunity, { input: { name: "free", accountId: w.accountId, revenue: "1.00" } })).createOpportunity;
     const act = (await h.ok(w.owner.token, M.createActivity, { input: { subject: "free", type: "CALL", accountId: w.accountId } })).createActivity;
     const before = await snapshot(h, id);
-    const counts = await countAll(h);
+    const counts = await rowCounts(h);
     const opps = await h.deps.db.query(`SELECT * FROM opportunity ORDER BY id`);
     const acts = await h.deps.db.query(`SELECT * FROM activity ORDER BY id`);
     const attempts = [
@@ -408,7 +386,7 @@ describe("linking through a plan's objective counts as linking to the plan", () 
       await h.gql(w.owner.token, `mutation($a: ID!) { createFollowUpOpportunity(activityId: $a, input: { name: "f", revenue: "1.00" }) { id } }`, { a: tied.id }),
     ];
     for (const r of attempts) await expectRejected(h, r, "PLAN_LOCKED", [[id, before]]);
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
     expect(await h.deps.db.query(`SELECT * FROM opportunity ORDER BY id`)).toEqual(opps);
     expect(await h.deps.db.query(`SELECT * FROM activity ORDER BY id`)).toEqual(acts);
   });
@@ -434,25 +412,25 @@ describe("child plans and hierarchy", () => {
   it.each(["FINAL_APPROVED", "EXPIRED"] as Status[])("no child plan under a %s parent (PLAN_LOCKED), nothing created", async (status) => {
     const parent = await planIn(h, w, status);
     const before = await snapshot(h, parent);
-    const counts = await countAll(h);
+    const counts = await rowCounts(h);
     const r = await h.gql(w.owner.token, M.createPlan, {
       input: { name: "c", accountId: w.accountId, periodId: status === "EXPIRED" ? w.past.q[0] : w.future.q[0], parentId: parent },
     });
     await expectRejected(h, r, "PLAN_LOCKED", [[parent, before]]);
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
   });
 
   it("a child belongs to its parent's account and lies within its parent's period, else BAD_USER_INPUT", async () => {
     const parent = await createPlan(h, w, { periodId: w.future.q[0] });
     const before = await snapshot(h, parent);
-    const counts = await countAll(h);
+    const counts = await rowCounts(h);
     const mk = (extra: Record<string, unknown>) =>
       h.gql(w.admin.token, M.createPlan, { input: { name: "c", accountId: w.accountId, periodId: w.future.q[0], parentId: parent, ...extra } });
     await expectRejected(h, await mk({ accountId: w.otherAccountId }), "BAD_USER_INPUT", [[parent, before]]);
     await expectRejected(h, await mk({ periodId: w.future.year }), "BAD_USER_INPUT", [[parent, before]]); // wider than the parent's
     await expectRejected(h, await mk({ periodId: w.future.q[1] }), "BAD_USER_INPUT", [[parent, before]]); // beside it
     await expectRejected(h, await mk({ periodId: w.past.q[0] }), "BAD_USER_INPUT", [[parent, before]]);
-    expect(await countAll(h)).toEqual(counts);
+    expect(await rowCounts(h)).toEqual(counts);
     // the same period as the parent is within it
     expect((await mk({})).errors).toBeUndefined();
   });
@@ -532,7 +510,7 @@ describe("expireBusinessPlans", () => {
   const snaps = async () => Promise.all(all().map(async (id) => [id, await snapshot(h, id)] as [string, Awaited<ReturnType<typeof snapshot>>]));
 
   beforeAll(async () => {
-    y2010 = await createYear(h, 2010, [1, 2, 3, 4]);
+    y2010 = yearIds(await createYear(h, 2010, { quarters: [1, 2, 3, 4] }));
     draft = await planIn(h, w, "DRAFT", { periodId: y2010.year });
     submitted = await planIn(h, w, "SUBMITTED", { periodId: y2010.year });
     approved = await planIn(h, w, "FINAL_APPROVED", { periodId: y2010.year });
@@ -594,7 +572,7 @@ describe("expireBusinessPlans", () => {
   });
 
   it("never expires a plan whose period has not ended yet, whatever the date (EXPIRED is final)", async () => {
-    const endsToday = await createPeriod(h, "ends 2030-06-15 (bulk)", "MONTH", "2030-06-05", "2030-06-15");
+    const endsToday = (await createPeriod(h, { name: "ends 2030-06-15 (bulk)", type: "MONTH", startDate: "2030-06-05", endDate: "2030-06-15" })).id;
     const approvedToday = await planIn(h, w, "FINAL_APPROVED", { periodId: endsToday });
     const draftToday = await planIn(h, w, "DRAFT", { periodId: endsToday });
     const watched = [future, futureApproved, approvedToday, draftToday];

@@ -15,7 +15,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DB } from "./helpers/db";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
-import { codeOf, countRows, createWorld, M, type Status, type World } from "./helpers/plan-kit";
+import { createWorld, M, type Status, type World } from "./helpers/factories";
+import { codeOf, countRows } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
 // ---------- the model ----------

@@ -7,10 +7,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../src/common/input-limits";
-import { dbState, expectRejected, rowCounts } from "./helpers/fixtures-part1";
+import { dbState, expectRejected, rowCounts } from "./helpers/db-state";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { gid, keyOf } from "./helpers/ids";
-import { createPeriod, createWorld, type World } from "./helpers/plan-kit";
+import { createPeriod, createWorld, type World } from "./helpers/factories";
 
 const TREE = `mutation($input: CreateBusinessPlanTreeInput!) { createBusinessPlanTree(input: $input) {
   id name status version owner { id } period { id } parent { id }
@@ -42,7 +42,7 @@ describe("createBusinessPlanTree", () => {
         const month = q * 3 + m + 1;
         const mm = String(month).padStart(2, "0");
         const last = new Date(Date.UTC(2099, month, 0)).getUTCDate();
-        months[q].push(await createPeriod(h, `M${month} 2099`, "MONTH", `2099-${mm}-01`, `2099-${mm}-${last}`, w.future.q[q]));
+        months[q].push((await createPeriod(h, { name: `M${month} 2099`, type: "MONTH", startDate: `2099-${mm}-01`, endDate: `2099-${mm}-${last}`, parentId: w.future.q[q] })).id);
       }
     }
   });
@@ -136,7 +136,7 @@ describe("createBusinessPlanTree", () => {
     const rows = await h.deps.db.query<{ id: number; s: string; e: string }>("SELECT id, CAST(start_date AS TEXT) AS s, CAST(end_date AS TEXT) AS e FROM period");
     for (const r of rows) span.set(gid("Period", Number(r.id)), [r.s.slice(0, 10), r.e.slice(0, 10)]);
     const within = (c: string, p: string) => span.get(c)![0] >= span.get(p)![0] && span.get(c)![1] <= span.get(p)![1];
-    type Shape = { p: number; kids: Shape[] };
+    type Shape = { p: number; kids: readonly Shape[] };
     const shape: fc.Arbitrary<Shape> = fc.letrec<{ t: Shape }>((tie) => ({
       t: fc.record({ p: fc.nat(pool().length - 1), kids: fc.oneof({ depthSize: "small", withCrossShrink: true }, fc.constant([]), fc.array(tie("t"), { maxLength: 3 })) }),
     })).t;

@@ -34,7 +34,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DB } from "./helpers/db";
 import { createHarness, type GqlResult, type Harness, type TestUser } from "./helpers/harness";
 import { gid, keyOf } from "./helpers/ids";
-import { codeOf, createWorld, M, type Status, type World } from "./helpers/plan-kit";
+import { createWorld, M, type Status, type World } from "./helpers/factories";
+import { codeOf } from "./helpers/db-state";
 
 const NUM_RUNS = Number(process.env.PLAN_TREE_PROPERTY_RUNS ?? (TEST_DB === "postgres" ? 200 : 500));
 /** Replays a failing run: PLAN_TREE_PROPERTY_SEED=<seed printed by fast-check>. */

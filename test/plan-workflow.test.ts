@@ -8,22 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanStatus, Role } from "../src/common/enums";
 import { checkTransition } from "../src/modules/plans/plan-workflow";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
-import {
-  createPeriod,
-  createPlan,
-  createWorld,
-  driveTo,
-  expectRejected,
-  failInsertsWhere,
-  M,
-  Q,
-  snapshot,
-  type Status,
-  STATUSES,
-  type World,
-  timeOf,
-} from "./helpers/plan-kit";
+import { type Harness, type TestUser, useHarness } from "./helpers/harness";
+import { createPeriod, createPlan, driveTo, M, Q, type Status, STATUSES, timeOf, useWorld, type World } from "./helpers/factories";
+import { expectRejected, failInsertsWhere, snapshot } from "./helpers/db-state";
 import { gid } from "./helpers/ids";
 
 // ---------- the table from the issue, written independently ----------
@@ -121,13 +108,8 @@ describe("checkTransition (pure) over every from x to x role x owner x periodEnd
 
 // ---------- every cell through the API ----------
 
-let h: Harness;
-let w: World;
-beforeAll(async () => {
-  h = await createHarness();
-  w = await createWorld(h);
-});
-afterAll(async () => h?.close());
+const h = useHarness();
+const w = useWorld(h);
 
 type ActorKind = "owner AM" | "other AM" | "REVIEWER" | "ADMIN (not owner)" | "ANALYST" | "ADMIN (owner)";
 const ACTORS: ActorKind[] = ["owner AM", "other AM", "REVIEWER", "ADMIN (not owner)", "ANALYST", "ADMIN (owner)"];
@@ -240,8 +222,8 @@ describe("workflow details", () => {
   });
 
   it("'period ended' means its end date is before today (the services' clock): ending today is not ended, ending yesterday is", async () => {
-    const today = await createPeriod(h, "ends 2030-06-15", "MONTH", "2030-05-26", "2030-06-15");
-    const yesterday = await createPeriod(h, "ended 2030-06-14", "MONTH", "2030-05-25", "2030-06-14");
+    const today = (await createPeriod(h, { name: "ends 2030-06-15", type: "MONTH", startDate: "2030-05-26", endDate: "2030-06-15" })).id;
+    const yesterday = (await createPeriod(h, { name: "ended 2030-06-14", type: "MONTH", startDate: "2030-05-25", endDate: "2030-06-14" })).id;
     const a = await createPlan(h, w, { periodId: today });
     const b = await createPlan(h, w, { periodId: yesterday });
     try {

@@ -7,20 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import {
-  createAccount,
-  createActivity,
-  createContact,
-  createObjective,
-  createOpportunity,
-  createPlan,
-  createYear,
-  dbState,
-  expectBadInput,
-  expectRejected,
-  IMPOSSIBLE_IDS,
-  type Ref,
-} from "./helpers/fixtures-part1";
+import { createAccount, createActivity, createContact, createObjective, createOpportunity, createPlan, createYear, IMPOSSIBLE_IDS, type Ref } from "./helpers/factories";
+import { dbState, expectBadInput, expectRejected } from "./helpers/db-state";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DB } from "./helpers/db";
-import { type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { type ServerProcess, startServerProcess } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 /**
@@ -68,7 +68,7 @@ describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in he
     const banner = server.output();
     playgroundUrl = /^Playground \(open in a browser\): (\S+)$/m.exec(banner)?.[1] ?? "";
     giuliaToken = /^\s+Giulia Rossi.*\s(\S+)$/m.exec(banner)?.[1] ?? "";
-    origin = server.base;
+    origin = server.origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -5,11 +5,10 @@
  * log says so loudly), and ADMIN_TOKEN has at least 32 characters there.
  * The start-up cases run the compiled server as a real process.
  */
-import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, PUBLIC_DEMO_TOKENS } from "../src/config";
 import { freshDatabaseUrl } from "./helpers/db";
-import { MAIN_JS, postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, type ServerProcess, startServerProcess, runToExit } from "./helpers/server";
 
 const STRONG = "0123456789abcdef0123456789abcdef"; // 32 characters
 
@@ -62,23 +61,6 @@ describe("the configuration schema", () => {
   });
 });
 
-/** Runs main.js to its exit (a refused start); resolves with its exit code and output. */
-function runToExit(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "silent", PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const t = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`still running after ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once("exit", (code) => {
-      clearTimeout(t);
-      resolve({ code, output });
-    });
-  });
-}
 
 describe("starting the server", () => {
   const procs: ServerProcess[] = [];

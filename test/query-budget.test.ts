@@ -14,7 +14,8 @@ import { buildAppSchema } from "../src/schema";
 import { estimateOperation, LIST_SIZES, QUERY_LIMITS } from "../src/graphql/limits";
 import { Q2, Q3 } from "../bench/queries";
 import { gid } from "./helpers/ids";
-import { postGql, startTestServer, type TestServer } from "./helpers/security-kit";
+import { postGql } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 
 const AMPLIFY = `query Amplify($id: ID!) { account(id: $id) { opportunities { plans { opportunities { plans { opportunities { id name revenue } } } } } } }`;
 /** Three list levels: the estimate admits it (25,602 fields); the data decides how big it is. */

@@ -7,10 +7,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServerProcess, startTestServer, type TestServer } from "./helpers/server";
 import { Role } from "../src/common/enums";
 import { freshDatabaseUrl } from "./helpers/db";
-import { postGql, type RawResponse, startTestServer, type TestServer } from "./helpers/security-kit";
-import { type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, type RawResponse } from "./helpers/security-kit";
 
 const REDIS = process.env.TEST_REDIS_URL;
 if (!REDIS) console.log("TEST_REDIS_URL not set: the shared Redis rate-limit tests are skipped");

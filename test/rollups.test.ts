@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
-import { cents, dec, M, mkAccount, mkObjective, mkOpp, mkPeriods, mkPlan, onTheWire, type PeriodSet, sum } from "./helpers/fixtures-part3";
+import { createHarness, expectStatementsAtMost, type Harness, type TestUser } from "./helpers/harness";
+import { cents, dec, M, mkAccount, mkObjective, mkOpp, mkPeriods, mkPlan, onTheWire, type PeriodSet, sum } from "./helpers/factories";
 
 let h: Harness;
 let am: TestUser;
@@ -310,9 +310,8 @@ describe("batching: a constant number of statements", () => {
     const hundred = await measure(q, { acc: acc100, first: 100 });
     expect(one.data.businessPlans.edges).toHaveLength(1);
     expect(hundred.data.businessPlans.edges).toHaveLength(n);
-    expect(hundred.statements).toBe(one.statements);
     // authentication + the page + one rollup statement
-    expect(one.statements).toBe(3);
+    expectStatementsAtMost(3, { one: one.statements, hundred: hundred.statements });
     hundred.data.businessPlans.edges.forEach((e: any, idx: number) => {
       const i = idx + 1;
       const won = cents(`${i}.0${i % 10}`);
@@ -333,8 +332,7 @@ describe("batching: a constant number of statements", () => {
     const one = await measure(q, { a: acc1 });
     const hundred = await measure(q, { a: acc100 });
     expect(hundred.data.account.businessPlans).toHaveLength(n);
-    expect(hundred.statements).toBe(one.statements);
-    expect(one.statements).toBe(4);
+    expectStatementsAtMost(4, { one: one.statements, hundred: hundred.statements });
   });
 
   it("objective progress for 100 objectives costs the same statements as for 1", async () => {
@@ -343,9 +341,8 @@ describe("batching: a constant number of statements", () => {
     const hundred = await measure(q, { a: acc100 });
     expect(one.data.account.objectives).toHaveLength(1);
     expect(hundred.data.account.objectives).toHaveLength(n);
-    expect(hundred.statements).toBe(one.statements);
     // authentication + account + objectives + one progress statement
-    expect(one.statements).toBe(4);
+    expectStatementsAtMost(4, { one: one.statements, hundred: hundred.statements });
     hundred.data.account.objectives.forEach((o: any, idx: number) => {
       const i = idx + 1;
       const won = cents(`${i}.0${i % 10}`);

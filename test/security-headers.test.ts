@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLAYGROUND_CSP } from "../src/http/playground";
-import { startTestServer, type TestServer } from "./helpers/security-kit";
+import { startTestServer, type TestServer } from "./helpers/server";
 
 let s: TestServer;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ChildServer, startChildServer } from "./helpers/child-server";
+import { type ServerProcess, startServerProcess } from "./helpers/server";
 import { freshDatabaseUrl } from "./helpers/db";
 
 const SHUTDOWN_TIMEOUT_MS = 1000;
@@ -22,18 +22,18 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function start(): Promise<ChildServer> {
+async function start(): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), "ap-logpipe-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const { url, drop } = await freshDatabaseUrl();
   cleanups.push(drop);
-  const server = await startChildServer({ DATABASE_URL: url, SEED_DEMO: "true", NODE_ENV: "test", SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
+  const server = await startServerProcess({ DATABASE_URL: url, SEED_DEMO: "true", NODE_ENV: "test", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
   cleanups.push(() => server.kill());
   return server;
 }
 
 /** SIGTERM, then the exit (or a failure after GIVE_UP_MS, killing the process). */
-async function terminate(server: ChildServer) {
+async function terminate(server: ServerProcess) {
   server.child.kill("SIGTERM");
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<"hung">((res) => (timer = setTimeout(() => res("hung"), GIVE_UP_MS)));

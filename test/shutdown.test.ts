@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ChildServer, startChildServer } from "./helpers/child-server";
+import { type ServerProcess, startServerProcess } from "./helpers/server";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 
 /**
@@ -41,13 +41,13 @@ const RECEIVED = /\[hook\] request received POST \/graphql\n/;
 
 async function start(extra: Record<string, string> = {}) {
   const db = await database();
-  const server = await startChildServer({ ...db.env, SEED_DEMO: "true", NODE_OPTIONS: `--require ${HOOKS}`, ...extra });
+  const server = await startServerProcess({ ...db.env, LOG_LEVEL: "info", SEED_DEMO: "true", NODE_OPTIONS: `--require ${HOOKS}`, ...extra });
   cleanups.push(() => server.kill());
   return { server, db };
 }
 
 /** Sends headers and the first half of a POST /graphql; returns the socket and a function that sends the rest and reads the response. */
-function startSlowRequest(server: ChildServer, query: string) {
+function startSlowRequest(server: ServerProcess, query: string) {
   const body = JSON.stringify({ query, operationName: "Slow" });
   const half = Math.floor(body.length / 2);
   const socket: Socket = connect(server.port, "127.0.0.1");

@@ -7,36 +7,19 @@
  * its reason (before, `sqlite:/proc/nope/x.sqlite` hung forever).
  * Real processes (`node dist/src/main.js`, the npm scripts).
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DB } from "./helpers/db";
-import { MAIN_JS, postGql, type ServerProcess, startServerProcess } from "./helpers/server-process";
+import { postGql, type ServerProcess, startServerProcess, runToExit } from "./helpers/server";
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, "..");
 const ADMIN = "single-server-admin-token-0123456789";
 
-/** Runs main.js until it exits; fails the test when it is still running after `timeoutMs`. */
-function startToExit(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; output: string }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [MAIN_JS], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "silent", PORT: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const t = setTimeout(() => {
-      child.kill("SIGKILL");
-      fail(new Error(`the start did not end within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once("exit", (code) => {
-      clearTimeout(t);
-      ok({ code, output });
-    });
-  });
-}
 
 async function script(name: string, args: string[], env: Record<string, string>) {
   try {
@@ -63,7 +46,7 @@ describe.skipIf(TEST_DB !== "sqlite")("one server per SQLite file (SQLite only)"
   });
 
   it("a second server on the same file stops at start, saying another server runs on it; the first keeps serving", async () => {
-    const second = await startToExit({ DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN: ADMIN });
+    const second = await runToExit({ DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN: ADMIN });
     expect(second.code).toBe(1);
     expect(second.output.trim()).toBe(
       `Another server is already running on the SQLite database ${file} (it holds ${file}.server-lock). Stop it first: SQLite serves one API process; run several on PostgreSQL.`,
@@ -103,7 +86,7 @@ describe.skipIf(TEST_DB !== "sqlite")("one server per SQLite file (SQLite only)"
 
 describe.skipIf(TEST_DB !== "sqlite")("a SQLite path that cannot be created (SQLite only)", () => {
   it("sqlite:/proc/nope/x.sqlite fails the start at once with the reason", async () => {
-    const r = await startToExit({ DATABASE_URL: "sqlite:/proc/nope/x.sqlite" });
+    const r = await runToExit({ DATABASE_URL: "sqlite:/proc/nope/x.sqlite" });
     expect(r.code).toBe(1);
     expect(r.output.trim()).toBe("Cannot create the SQLite database /proc/nope/x.sqlite: ENOENT: no such file or directory, mkdir '/proc/nope'");
   });
@@ -112,7 +95,7 @@ describe.skipIf(TEST_DB !== "sqlite")("a SQLite path that cannot be created (SQL
     const dir = mkdtempSync(join(tmpdir(), "bad-path-"));
     try {
       writeFileSync(join(dir, "plain-file"), "not a directory");
-      const r = await startToExit({ DATABASE_URL: `sqlite:${join(dir, "plain-file", "db", "x.sqlite")}` });
+      const r = await runToExit({ DATABASE_URL: `sqlite:${join(dir, "plain-file", "db", "x.sqlite")}` });
       expect(r.code).toBe(1);
       expect(r.output.trim()).toBe(`Cannot create the SQLite database ${join(dir, "plain-file", "db", "x.sqlite")}: ${join(dir, "plain-file")} is not a directory`);
     } finally {

@@ -6,17 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import {
-  createAccount,
-  createActivity,
-  createObjective,
-  createOpportunity,
-  createPlan,
-  createYear,
-  expectBadInput,
-  expectRejected,
-  type Ref,
-} from "./helpers/fixtures-part1";
+import { createAccount, createActivity, createObjective, createOpportunity, createPlan, createYear, type Ref } from "./helpers/factories";
+import { expectBadInput, expectRejected } from "./helpers/db-state";
 import { createHarness, type Harness, type TestUser } from "./helpers/harness";
 
 let h: Harness;

@@ -10,6 +10,7 @@ import { type DbFailure, dbFailure } from "./constraint-errors";
 import { prepareSqliteFile } from "./sqlite-file";
 import { SnakeNamingStrategy } from "./naming";
 import { CountingQueryLogger } from "./query-logger";
+import { SqliteReadGate } from "./sqlite-read-gate";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -20,9 +21,6 @@ export type Dialect = "sqlite" | "postgres";
  * more attempts cover a row raced for again while retrying.
  */
 const WRITE_ATTEMPTS = 5;
-
-/** Set while a `Database.write` transaction runs: its own statements never wait for the read gate. */
-const insideWrite = new AsyncLocalStorage<true>();
 
 /**
  * A request-wide transaction (`Database.requestTransaction`, used by idempotent requests): every
@@ -127,31 +125,15 @@ export class Database {
     readonly dialect: Dialect,
     readonly logger: CountingQueryLogger,
   ) {
-    if (dialect === "sqlite" && dataSource.isInitialized) this.gateSqliteReads();
+    if (dialect === "sqlite" && dataSource.isInitialized) this.gate.install(dataSource);
   }
 
-  /** The open SQLite write transaction (settles when it commits or rolls back), or null. */
-  private openWrite: Promise<void> | null = null;
-
-  /**
-   * SQLite has one connection per process (TypeORM's driver), so a read from
-   * another request between two statements of an open write transaction would
-   * run inside it and see its uncommitted rows. Every statement outside a write
-   * transaction therefore waits until no write transaction is open: TypeORM's
-   * one query runner is wrapped here, and the raw-row loaders call `readable()`.
-   */
-  private gateSqliteReads(): void {
-    const runner = this.dataSource.driver.createQueryRunner("master");
-    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-    (runner as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
-      await this.readable();
-      return query(...args);
-    };
-  }
+  /** Statements outside a write transaction wait while one is open (SQLite: one shared connection; sqlite-read-gate.ts). */
+  private readonly gate = new SqliteReadGate();
 
   /** Resolves once no write transaction of another request is open (SQLite); at once otherwise. */
   async readable(): Promise<void> {
-    while (this.openWrite && !insideWrite.getStore()) await this.openWrite;
+    if (this.dialect === "sqlite") await this.gate.readable();
   }
 
   /** SQL statements sent since start (all connections). */
@@ -240,14 +222,7 @@ export class Database {
       // Reads that waited for the previous transaction go first: they finish within
       // microtasks (better-sqlite3 is synchronous), before this macrotask turn ends.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      let settled!: () => void;
-      this.openWrite = new Promise<void>((resolve) => (settled = resolve));
-      try {
-        return await insideWrite.run(true, () => this.dataSource.transaction(fn));
-      } finally {
-        this.openWrite = null;
-        settled();
-      }
+      return this.gate.whileWriting(() => this.dataSource.transaction(fn));
     };
     const result = this.writeQueue.then(run, run).finally(() => {
       this.queued--;

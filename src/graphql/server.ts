@@ -6,6 +6,7 @@ import type { RateLimits } from "../auth/rate-limits";
 import { bearerToken } from "../auth/tokens";
 import { ErrorCode, unauthenticated } from "../common/errors";
 import type { Database } from "../db/data-source";
+import type { LoaderOptions } from "../loaders/loader-kit";
 import { createLoaders, type LoaderFactory } from "../loaders/loaders";
 import type { AppLogger } from "../logger";
 import { type Context, type ContextServices, newRequestId } from "./context";
@@ -16,6 +17,8 @@ import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
 import { jitGateway } from "./jit-executor";
+
+const loaderOptions = (c: AppConfig): LoaderOptions => ({ batching: c.batching, projections: c.projections, fieldPositions: c.fieldPositions });
 
 export interface AppDeps {
   config: AppConfig;
@@ -70,7 +73,7 @@ export async function buildContext(
     }
   }
   if (!user && !authorization && params && deps.config.introspection && isIntrospectionOnlyRequest(params.query, params.operationName)) {
-    return anonymousContext({ requestId, loaders: createLoaders(deps.db, { batching: deps.config.batching }, deps.loaderFactories), services: deps.services });
+    return anonymousContext({ requestId, loaders: createLoaders(deps.db, loaderOptions(deps.config), deps.loaderFactories), services: deps.services });
   }
   if (!user) {
     const e = unauthenticated(token ? "Unknown or revoked bearer token" : "Missing bearer token: send Authorization: Bearer <token>");
@@ -79,7 +82,7 @@ export async function buildContext(
   return {
     requestId,
     user,
-    loaders: createLoaders(deps.db, { batching: deps.config.batching }, deps.loaderFactories),
+    loaders: createLoaders(deps.db, loaderOptions(deps.config), deps.loaderFactories),
     services: deps.services,
   };
 }

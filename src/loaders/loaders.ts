@@ -63,7 +63,7 @@ export function loaderKit(db: Database, o: LoaderOptions): LoaderKit {
     ) => {
       const loaders = columnFamily(make);
       const projectionOf = projector(raw(entity).columns, keyProp ? ["id", keyProp] : ["id"]);
-      return (args: A, info?: GraphQLResolveInfo) => loaders(args, info ? projectionOf(info) : null);
+      return (args: A, info?: GraphQLResolveInfo) => loaders(args, info && o.projections !== false ? projectionOf(info) : null);
     },
     inFilter: (column, values) => (start) => ({
       sql: `"t"."${column}" IN ${db.inList(values.length, start)}`,

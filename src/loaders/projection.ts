@@ -133,7 +133,7 @@ function compute(info: GraphQLResolveInfo, columns: ReadonlySet<string>, always:
         if (name.startsWith("__")) continue;
         const def = fields[name];
         // `id` of a node type is served as the global id computed from the id column (graphql/node.ts)
-        const listed = needs[name] ?? (name === "id" ? ID_NEEDS : undefined);
+        const listed = (def?.extensions?.needs as readonly string[] | undefined) ?? needs[name] ?? (name === "id" ? ID_NEEDS : undefined);
         if (def && !def.resolve && columns.has(name)) props.add(name);
         else if (def?.resolve && listed) for (const p of listed) props.add(p);
         else complete = false;

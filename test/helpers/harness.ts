@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { afterAll, beforeAll } from "vitest";
 import type { ApolloServer } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { initApp } from "../../src/app";
@@ -153,4 +154,39 @@ export function expectCode(result: GqlResult, code: string) {
     throw new Error(`expected exactly one error, ${code}; got ${errs.length}: ${JSON.stringify(errs)}`);
   }
   return errs[0];
+}
+
+/**
+ * A view of a value that exists only once a hook has run: every property read or
+ * write goes to `get()`'s current result. Lets a test file write `const h = useHarness()`
+ * at the top instead of `let h` plus the beforeAll/afterAll that fill and close it.
+ */
+export function lazy<T extends object>(get: () => T): T {
+  return new Proxy({} as T, {
+    get: (_t, k) => Reflect.get(get(), k),
+    set: (_t, k, v) => Reflect.set(get(), k, v),
+    has: (_t, k) => Reflect.has(get(), k),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_t, k) => ({ ...Reflect.getOwnPropertyDescriptor(get(), k), configurable: true }),
+  });
+}
+
+/** The file's harness: created in beforeAll, closed in afterAll. */
+export function useHarness(opts: Parameters<typeof createHarness>[0] = {}): Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await createHarness(opts);
+  });
+  afterAll(async () => h?.close());
+  return lazy(() => h ?? (() => { throw new Error("useHarness: used before beforeAll ran"); })());
+}
+
+/**
+ * Statement counts measured at different data sizes are all at most `bound`: a bound
+ * that does not grow with the data (no N+1), without pinning the exact count (a
+ * change that saves a statement passes; one that adds a statement per row fails).
+ */
+export function expectStatementsAtMost(bound: number, counts: Record<string, number>) {
+  const over = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > bound));
+  if (Object.keys(over).length) throw new Error(`more than ${bound} statements: ${JSON.stringify(counts)}`);
 }

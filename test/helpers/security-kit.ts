@@ -1,31 +1,10 @@
 /**
  * Shared pieces of the security tests (hostile inputs, fuzzing, limits, error
- * masking): a real HTTP server on port 0 with its log captured in memory, a
- * raw HTTP client, the account view query, and the leak check every response
+ * masking): a raw HTTP client, the account view query, and the leak check every response
  * body goes through.
  */
 import "reflect-metadata";
 import { expect } from "vitest";
-import type { RunningApp } from "../../src/app";
-import type { AppConfig } from "../../src/config";
-import { startLiveApp } from "./live-server";
-
-export interface TestServer {
-  app: RunningApp;
-  config: AppConfig;
-  /** http://127.0.0.1:<port>/graphql */
-  url: string;
-  origin: string;
-  /** Parsed log lines written so far. */
-  logs(): Array<Record<string, any>>;
-  stop(): Promise<void>;
-}
-
-/** startApp on port 0 over a fresh database (the Vitest project's dialect), logging into memory (see live-server.ts). */
-export async function startTestServer(opts: { env?: Record<string, string>; seed?: boolean; logLevel?: string } = {}): Promise<TestServer> {
-  const live = await startLiveApp({ ...opts, logLevel: opts.logLevel ?? "error" });
-  return { app: live.app, config: live.config, url: live.app.url, origin: live.origin, logs: live.logs, stop: live.close };
-}
 
 export interface RawResponse {
   status: number;

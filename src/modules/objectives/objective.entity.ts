@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Ctx, Extensions, Field, ID, Int, ObjectType } from "type-graphql";
 import { Node } from "../../graphql/node";
 import {
   Column,
@@ -12,11 +12,13 @@ import {
 } from "typeorm";
 import { ObjectiveUnit } from "../../common/enums";
 import { type Cents, centsTransformer } from "../../common/money";
-import { DecimalScalar } from "../../graphql/scalars";
+import type { Context } from "../../graphql/context";
+import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
+import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("objective")
@@ -91,6 +93,24 @@ export class Objective {
   /** Progress entered by hand for UNITS objectives. */
   @Column({ type: "integer", nullable: true })
   manualQuantity: number | null;
+
+  @Field(() => DateScalar, { description: "Defaults to the end of the objective's period." })
+  @Column({ type: "date" })
+  dueDate: string;
+
+  @Index()
+  @Column({ type: "integer", nullable: true })
+  ownerId: number | null;
+
+  @ManyToOne(() => User, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "owner_id" })
+  ownerRef?: User;
+
+  @Field(() => User, { nullable: true, description: "Who answers for the objective; defaults to its plan's owner, or to its creator." })
+  @Extensions({ needs: ["ownerId"] })
+  owner(@Ctx() ctx: Context): Promise<User | null> | null {
+    return this.ownerId == null ? null : ctx.loaders.user.load(this.ownerId);
+  }
 
   @CreateDateColumn()
   createdAt: Date;

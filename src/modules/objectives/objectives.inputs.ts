@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { type Cents } from "../../common/money";
 import { LIMITS } from "../../graphql/common-types";
-import { DecimalScalar } from "../../graphql/scalars";
+import { DateScalar, DecimalScalar } from "../../graphql/scalars";
 
 const MAX_QTY = 1_000_000_000;
 
@@ -45,6 +45,12 @@ export class CreateObjectiveInput {
 
   @Field(() => ObjectiveUnit, { nullable: true })
   unit?: ObjectiveUnit | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Within the objective's period; defaults to its last day." })
+  dueDate?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "An existing user; defaults to the plan's owner, or to the creator for an objective without a plan." })
+  ownerId?: string | null;
 }
 
 @InputType()
@@ -71,6 +77,12 @@ export class UpdateObjectiveInput {
 
   @Field(() => ObjectiveUnit, { nullable: true })
   unit?: ObjectiveUnit | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Within the objective's period; cannot be null." })
+  dueDate?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "An existing user; null: no owner." })
+  ownerId?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Progress entered by hand; UNITS objectives only." })
   @IsOptional()

@@ -1,4 +1,4 @@
-import { family, manyLoader, valueLoader } from "../../loaders/loader-kit";
+import { manyLoader, perPosition, valueLoader } from "../../loaders/loader-kit";
 import { type LoaderKit, SQL_BY_ID } from "../../loaders/loaders";
 import { emptyProgress, loadProgress, type ProgressFigures } from "./objective-progress";
 import { Objective } from "./objective.entity";
@@ -53,7 +53,7 @@ export function objectiveLoaders(k: LoaderKit) {
      * Keyed by progressKey (objective and account scope): every scope of one field position
      * (graphql/field-position.ts) in one statement, so the account view costs one statement per depth.
      */
-    progress: family((_position: string) => valueLoader<ProgressFigures, string>(o, (keys) => loadProgress(db, keys), emptyProgress)),
+    progress: perPosition(o, () => valueLoader<ProgressFigures, string>(o, (keys) => loadProgress(db, keys), emptyProgress)),
   };
 }
 

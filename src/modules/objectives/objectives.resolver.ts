@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { filterKey, parseId, progressId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
@@ -14,6 +14,7 @@ import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { Objective } from "./objective.entity";
 import { accountScopeOf, progressKey } from "./objective-progress";
+import { ObjectiveStatus, objectiveStatus } from "./objective-status";
 import { CreateObjectiveInput, UpdateObjectiveInput } from "./objectives.inputs";
 import { ObjectiveProgress } from "./objectives.types";
 
@@ -104,6 +105,15 @@ export class ObjectivesResolver {
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
     else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
     return { id: progressId(o.id, scope), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
+  }
+
+  @FieldResolver(() => ObjectiveStatus, {
+    description: "Computed: ACHIEVED at 100% or more, MISSED when the due date has passed below 100%, IN_PROGRESS above 0%, otherwise NOT_STARTED.",
+  })
+  @Extensions({ needs: ["id", "unit", "manualQuantity", "targetQuantity", "targetRevenue", "accountId", "planId", "dueDate"] })
+  async status(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ObjectiveStatus> {
+    const { percentComplete } = await this.progress(o, ctx, info, null);
+    return objectiveStatus(percentComplete, o.dueDate, ctx.services.objectives.today());
   }
 
   @FieldResolver(() => [Opportunity])

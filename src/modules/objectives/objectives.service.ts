@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../../common/clock";
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
 import { assertAdmin, assertCanWrite } from "../../auth/policy";
@@ -12,20 +13,34 @@ import { within } from "../periods/periods.service";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, diff, ref } from "../plans/plan-audit";
 import { planAndAncestorIds } from "../plans/plan-tree";
+import { todayUtc } from "../plans/plan-workflow";
 import type { PlansService } from "../plans/plans.service";
-import type { User } from "../users/user.entity";
+import { User } from "../users/user.entity";
 import { Objective } from "./objective.entity";
 import type { CreateObjectiveInput, UpdateObjectiveInput } from "./objectives.inputs";
 
-const FIELDS = ["name", "description", "periodId", "accountId", "contactId", "parentId", "targetRevenue", "targetQuantity", "unit", "manualQuantity"] as const;
+const FIELDS = ["name", "description", "periodId", "accountId", "contactId", "parentId", "targetRevenue", "targetQuantity", "unit", "manualQuantity", "dueDate", "ownerId"] as const;
 /** The audited fields that hold references, and the type they point at (shown as global ids). */
-const REFS = { periodId: "Period", accountId: "Account", contactId: "Contact", parentId: "Objective" } as const;
+const REFS = { periodId: "Period", accountId: "Account", contactId: "Contact", parentId: "Objective", ownerId: "User" } as const;
+
+/** A due date lies within the objective's period (both ends included). */
+function assertDueDate(dueDate: string, period: Period): void {
+  if (dueDate < period.startDate || dueDate > period.endDate) {
+    throw badInput("dueDate", `must lie within the objective's period ${period.name} (${period.startDate} to ${period.endDate})`);
+  }
+}
 
 export class ObjectivesService {
   constructor(
     private readonly db: Database,
     private readonly plans: PlansService,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /** Today (UTC, YYYY-MM-DD) by the services' clock: the day an objective's status is judged on. */
+  today(): string {
+    return todayUtc(this.clock.now());
+  }
 
   async create(actor: User, input: CreateObjectiveInput): Promise<Objective> {
     assertCanWrite(actor);
@@ -51,6 +66,10 @@ export class ObjectivesService {
         parent?.planId != null && parent.planId !== (plan?.id ?? null) ? await em.findOneByOrFail(BusinessPlan, { id: parent.planId }) : null;
       if (parentPlan) await this.plans.assertStructureEditable(em, actor, parentPlan, "add a child objective to its objectives");
       this.assertTargets(input.unit ?? null, input.targetQuantity ?? null);
+      const dueDate = input.dueDate ?? period.endDate;
+      assertDueDate(dueDate, period);
+      // the owner: as given (an existing user), else the plan's owner, else the creator
+      const ownerId = input.ownerId != null ? (await mustFind(em, User, input.ownerId, "User")).id : (plan?.ownerId ?? actor.id);
       const saved = await em.save(
         em.create(Objective, {
           name: input.name.trim(),
@@ -64,6 +83,8 @@ export class ObjectivesService {
           targetQuantity: input.targetQuantity ?? null,
           unit: input.unit ?? null,
           manualQuantity: null,
+          dueDate,
+          ownerId,
         }),
       );
       if (plan) await this.plans.recordStructureChange(em, actor, plan, "OBJECTIVE_CREATED", [change("objectiveId", null, ref("Objective", saved.id)), ...diff({}, saved, [...FIELDS], REFS)]);
@@ -80,9 +101,11 @@ export class ObjectivesService {
   /**
    * A copy of `source` in plan `planId` and period `periodId` under the copied parent `parentId`
    * (plan-copy.ts, inside its transaction): the same name, description, account, contact,
-   * targets and unit; no quantity entered yet.
+   * targets and unit; no quantity entered yet; due at the end of its new period, owned by the new plan's owner.
    */
   async copyInto(em: EntityManager, source: Objective, at: { planId: number; periodId: number; parentId: number | null }): Promise<Objective> {
+    const period = await em.findOneByOrFail(Period, { id: at.periodId });
+    const plan = await em.findOneByOrFail(BusinessPlan, { id: at.planId });
     return em.save(
       em.create(Objective, {
         name: source.name,
@@ -96,6 +119,8 @@ export class ObjectivesService {
         targetQuantity: source.targetQuantity,
         unit: source.unit,
         manualQuantity: null,
+        dueDate: period.endDate,
+        ownerId: plan.ownerId,
       }),
     );
   }
@@ -112,6 +137,12 @@ export class ObjectivesService {
       if (patch.targetRevenue !== undefined) next.targetRevenue = patch.targetRevenue;
       if (patch.targetQuantity !== undefined) next.targetQuantity = patch.targetQuantity;
       if (patch.unit !== undefined) next.unit = patch.unit;
+      if (patch.dueDate === null) throw badInput("dueDate", "cannot be null");
+      if (patch.dueDate !== undefined) {
+        assertDueDate(patch.dueDate, await em.findOneByOrFail(Period, { id: ob.periodId }));
+        next.dueDate = patch.dueDate;
+      }
+      if (patch.ownerId !== undefined) next.ownerId = patch.ownerId === null ? null : (await mustFind(em, User, patch.ownerId, "User")).id;
       const unit = next.unit !== undefined ? next.unit : ob.unit;
       if (patch.actualQuantity !== undefined) {
         if (unit !== ObjectiveUnit.UNITS) {

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { In } from "typeorm";
-import { family, manyLoader, pairLoader, valueLoader } from "../../loaders/loader-kit";
+import { family, manyLoader, pairLoader, perPosition, valueLoader } from "../../loaders/loader-kit";
 import { type LoaderKit, SQL_BY_ID } from "../../loaders/loaders";
 import type { Contact } from "../contacts/contact.entity";
 import { BusinessPlan } from "./business-plan.entity";
@@ -81,7 +81,7 @@ export function planLoaders(k: LoaderKit) {
      * whatever order the database answers in. A loader shared across depths would sometimes serve the
      * deeper one from the cache and sometimes not (16 or 17 statements on PostgreSQL, depending on timing).
      */
-    rollup: family((_position: string) =>
+    rollup: perPosition(o, () =>
       valueLoader<PlanFigures, string>(o, (keys) => loadPlanFigures(db, keys, requestTime), () => ({ ...emptyRollup(), asOf: requestTime })),
     ),
     /**
