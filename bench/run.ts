@@ -35,6 +35,7 @@ import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSqliteFile, metaFileOf } from "./generate";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
+import { checkListQueries, type ExportRun, measureExport } from "./list-queries";
 
 const ROOT = resolve(__dirname, "..", "..");
 const SIZE_ALIASES: Record<string, number> = { S: 20, M: 200, L: 2000 };
@@ -590,6 +591,8 @@ async function main() {
   const rows: Row[] = [];
   const counts: Record<string, Record<string, Record<string, number>>> = {};
   const plans: Record<string, Record<string, PlanCheck[]>> = {};
+  const listPlans: Record<string, Record<string, PlanCheck[]>> = {}; // issue 15's lists (bench/list-queries.ts)
+  const exportRuns: Record<string, ExportRun> = {};
   const datasets: Record<string, { accounts: number; file: string; generated: FillStats | null; seconds?: number }> = {};
   const floorChecks: Record<string, Record<string, string>> = {};
   let soak: unknown = null;
@@ -629,6 +632,7 @@ async function main() {
           }
         }
         log(`  statements per request (${variant}): ${Object.entries(c).map(([k, v]) => `${k}=${v}`).join(" ")} (Q1 = the baseline: authentication)`);
+        if (variant === "a") listPlans[size.label] = await checkListQueries(data.file, data.periodId, (b) => statementsOf(s, b), (st) => checkPlans(data.file, st), log);
         counts[size.label][variant] = c;
       } finally {
         await s.stop();
@@ -672,6 +676,7 @@ async function main() {
           const baseline = variant === "c" ? 0 : counts[size.label][variant].Q1;
           record(rows, { size: size.label, accounts: size.accounts, query: q, variant }, statements, statements === null ? null : q === "Q1" ? statements : statements - baseline, result, m);
         }
+        if (variant === "a" && isMain) exportRuns[size.label] = await measureExport(s, data.periodId, log);
       } finally {
         await s.stop();
       }
@@ -828,6 +833,8 @@ async function main() {
     datasets,
     statementCounts: counts,
     queryPlans: plans,
+    listQueryPlans: listPlans,
+    exportRuns,
     floorChecks,
     rows,
     soak,

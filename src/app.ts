@@ -6,6 +6,7 @@ import { acquireServerLock, prepareSqliteFile, type ServerLock } from "./db/sqli
 import { seedDemo } from "./seed/demo";
 import { createApolloServer, type AppDeps } from "./graphql/server";
 import { createHttpApp } from "./http/app";
+import { exportRouter } from "./modules/plans/plan-export.route";
 import { type AppLogger, createLogger } from "./logger";
 import { LOADER_FACTORIES } from "./registry";
 import { buildAppSchema } from "./schema";
@@ -76,7 +77,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
   const { deps, demoTokens } = init;
   const apollo = createApolloServer(deps);
   await apollo.start();
-  const app = createHttpApp(deps, apollo);
+  const app = createHttpApp(deps, apollo, [exportRouter(deps)]);
   const purge = startIdempotencyPurge(deps.db, config.clock, config, (err) => deps.logger.error({ err }, "purging expired idempotency keys failed"));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

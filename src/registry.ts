@@ -16,6 +16,9 @@ import { PlanTreesResolver } from "./modules/plans/plan-trees.resolver";
 import { BusinessPlanConnectionResolver, PlanAuditEntryResolver, PlansResolver, PlanStatusChangeResolver } from "./modules/plans/plans.resolver";
 import { userLoaders } from "./modules/users/users.loaders";
 import { UsersResolver } from "./modules/users/users.resolver";
+import { ActivityListResolver } from "./modules/activities/activity-list";
+import { OpportunityListResolver } from "./modules/opportunities/opportunity-list";
+import { UsersListResolver } from "./modules/users/users-list";
 
 /**
  * The composition root's lists: every module's resolvers and loader factories.
@@ -40,6 +43,10 @@ export const RESOLVERS: readonly Function[] = [
   ObjectivesResolver,
   OpportunitiesResolver,
   ActivitiesResolver,
+  // the top-level lists of issue 15
+  OpportunityListResolver,
+  ActivityListResolver,
+  UsersListResolver,
 ];
 
 /** Every module's loader factory; createLoaders (loaders/loaders.ts) runs them once per request. */

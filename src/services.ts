@@ -10,6 +10,9 @@ import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { PlanTreesService } from "./modules/plans/plan-trees.service";
 import { UsersService } from "./modules/users/users.service";
+import { ActivityListService } from "./modules/activities/activity-list";
+import { OpportunityListService } from "./modules/opportunities/opportunity-list";
+import { UserListService } from "./modules/users/users-list";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
 export function createServices(db: Database, clock: Clock = systemClock) {
@@ -27,6 +30,10 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     planTrees: new PlanTreesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    // the top-level lists (issue 15)
+    opportunityList: new OpportunityListService(db),
+    activityList: new ActivityListService(db),
+    userList: new UserListService(db),
   };
 }
 

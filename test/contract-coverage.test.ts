@@ -144,6 +144,16 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect((await rec.ok(A, `mutation($id: ID!) { deleteBusinessPlan(id: $id) }`, { id: doomed })).deleteBusinessPlan).toBe(doomed);
     expect((await rec.ok(A, `query($id: ID!) { businessPlan(id: $id) { id } }`, { id: doomed })).businessPlan).toBeNull();
 
+    // issue 15 (the next contract): the lists, their orders and filters, search, users
+    const opps = (await rec.ok(A, `query($a: ID!) { opportunities(filter: { accountId: $a, status: [OPEN], search: "coverage" }, orderBy: CLOSE_DATE_ASC, first: 5) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { a: accountId })).opportunities;
+    expect(opps).toMatchObject({ totalCount: 1, edges: [{ node: { id: oppId } }], pageInfo: { hasNextPage: false } });
+    const acts = (await rec.ok(A, `query($a: ID!) { activities(filter: { accountId: $a, type: [CALL], status: [PLANNED] }, orderBy: DUE_AT_DESC, first: 5) { totalCount edges { node { id } } } }`, { a: accountId })).activities;
+    expect(acts).toEqual({ totalCount: 1, edges: [{ node: { id: activityId } }] });
+    const found = (await rec.ok(A, `query($a: ID!) { businessPlans(filter: { accountId: $a, search: "COVERAGE PLAN" }, orderBy: NAME_ASC, first: 5) { totalCount edges { node { id } } } }`, { a: accountId })).businessPlans;
+    expect(found).toEqual({ totalCount: 1, edges: [{ node: { id: planId } }] });
+    const analysts = (await rec.ok(A, `{ users(role: ANALYST, search: "coverage analyst") { id role } }`)).users;
+    expect(analysts).toEqual([{ id: user.user.id, role: "ANALYST" }]);
+
     expect(queries.filter((f) => !rec.exercised.has(f)), "contract queries never executed successfully").toEqual([]);
     expect(mutations.filter((f) => !rec.exercised.has(f)), "contract mutations never executed successfully").toEqual([]);
 

@@ -67,7 +67,9 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
       // busy_timeout: wait up to 5 s for another process's lock instead of failing.
       timeout: 5000,
       statementCacheSize: 500,
-      prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+      prepareDatabase: (db: { pragma: (s: string) => unknown; function: (name: string, o: { deterministic: boolean }, fn: (s: unknown) => unknown) => unknown }) => {
+        // LOWER folds all of Unicode as PostgreSQL's does (SQLite's built-in folds ASCII only): searches match the same on both
+        db.function("lower", { deterministic: true }, (s) => (typeof s === "string" ? s.toLowerCase() : s));
         if (database !== ":memory:") {
           db.pragma("journal_mode = WAL");
           // FULL: a transaction acknowledged to a client survives a power loss, at the

@@ -87,6 +87,10 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   // the connection field multiplies by its page already: one edge list per page
   "AccountConnection.edges": 1,
   "BusinessPlanConnection.edges": 1,
+  "OpportunityConnection.edges": 1,
+  "ActivityConnection.edges": 1,
+  // Query.users answers at most USERS_MAX (200) users: the estimate assumes all of them
+  "Query.users": 200,
   // one account
   "Account.contacts": 50,
   "Account.businessPlans": 10,

@@ -1,6 +1,6 @@
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import helmet from "helmet";
 import type { ApolloServer } from "@apollo/server";
 import type { Context } from "../graphql/context";
@@ -15,8 +15,8 @@ import { idempotencyMiddleware } from "./idempotency";
 
 export const BODY_LIMIT = "1mb";
 
-/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground. */
-export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
+/** The HTTP surface: /graphql, /health, /ready, /metrics, /playground, /export/plans.csv. */
+export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>, routes: Router[] = []) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -60,6 +60,8 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>) {
   app.get("/metrics", metrics.handler);
   app.use(playgroundRouter({ enabled: deps.config.playground, examples: deps.config.playground ? loadExamples() : null, logger: deps.logger }));
   app.use("/graphql", graphqlRequestLog(deps.logger, metrics));
+  // routes of the modules, given by the composition root (src/app.ts): GET /export/plans.csv
+  for (const route of routes) app.use(route);
 
   const contextFor = (req: Request) =>
     buildContext(deps, req.headers.authorization, undefined, (req.method === "GET" ? req.query : req.body) as GraphqlParams, req.socket.remoteAddress ?? "unknown");

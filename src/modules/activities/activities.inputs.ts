@@ -1,3 +1,4 @@
+import { ArrayMaxSize } from "class-validator";
 import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { ActivityStatus, ActivityType } from "../../common/enums";
@@ -124,4 +125,35 @@ export class CompleteActivityArgs {
   @IsOptional()
   @MaxLength(LIMITS.text)
   notes?: string | null;
+}
+
+@InputType({ description: "Only the activities matching every given condition." })
+export class ActivityFilter {
+  @Field(() => ID, { nullable: true, description: "Only this account's activities." })
+  accountId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only activities owned by this user (\"my activities\": your id from `me`)." })
+  ownerId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only activities executing this plan (Activity.plan)." })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only activities tied to this objective (Activity.objective)." })
+  objectiveId?: string | null;
+
+  @Field(() => [ActivityStatus], { nullable: true, description: "Only activities in one of these statuses (at most 10 values)." })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  status?: ActivityStatus[] | null;
+
+  @Field(() => [ActivityType], { nullable: true, description: "Only activities of one of these types (at most 10 values)." })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  type?: ActivityType[] | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Only activities due at or after this instant (inclusive); excludes those without a due date." })
+  dueFrom?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Only activities due before this instant (exclusive: \"this week\" is dueFrom Monday 00:00, dueTo next Monday 00:00); excludes those without a due date." })
+  dueTo?: Date | null;
 }

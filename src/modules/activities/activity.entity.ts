@@ -21,6 +21,9 @@ import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("activity")
+// Query.activities: the due order (both directions) and "my activities due this week" (activity-list.ts)
+@Index(["dueAt", "id"])
+@Index(["ownerId", "dueAt"])
 export class Activity {
   @Field(() => ID)
   @PrimaryGeneratedColumn()
@@ -31,6 +34,7 @@ export class Activity {
   subject: string;
 
   @Field(() => ActivityType)
+  @Index()
   @Column({ type: "varchar", length: 16 })
   type: ActivityType;
 

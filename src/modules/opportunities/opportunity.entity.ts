@@ -20,6 +20,11 @@ import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("opportunity")
+// Query.opportunities: one (key, id) index per order, and "open deals closing this quarter" (opportunity-list.ts)
+@Index(["closeDate", "id"])
+@Index(["revenue", "id"])
+@Index(["name", "id"])
+@Index(["status", "closeDate"])
 export class Opportunity {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

@@ -19,6 +19,11 @@ import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("business_plan")
+// Query.businessPlans(orderBy): one (key, id) index per order on the plan (plan-list.ts; PERIOD_START_DESC uses period's)
+@Index(["name", "id"])
+@Index(["updatedAt", "id"])
+// the CSV export reads a period's plans in id order, page by page (plan-export.ts)
+@Index(["periodId", "id"])
 export class BusinessPlan {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

@@ -1,5 +1,6 @@
 import type { PlanStatus } from "../../common/enums";
 import { filterKey } from "../../common/ids";
+import { containsPattern } from "../../common/keyset";
 
 /**
  * The plan list filter, the same for `businessPlans` (PlansService.page/count) and
@@ -12,6 +13,8 @@ export interface PlanFilter {
   periodId?: string | null;
   status?: PlanStatus[] | null;
   topLevelOnly?: boolean | null;
+  /** Case-insensitive match on the name (LIKE wildcards taken literally). */
+  search?: string | null;
 }
 
 /**
@@ -31,5 +34,6 @@ export function planFilterConditions(filter: PlanFilter | null | undefined, alia
   eq("period_id", filterKey(f.periodId, "Period"));
   eq("owner_id", filterKey(f.ownerId, "User"));
   if (f.topLevelOnly) conds.push(`${col("parent_id")} IS NULL`);
+  if (f.search?.trim()) conds.push(`LOWER(${col("name")}) LIKE ${bind(containsPattern(f.search.trim()))} ESCAPE '\\'`);
   return conds;
 }

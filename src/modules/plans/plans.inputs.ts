@@ -6,6 +6,7 @@ import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/input-lim
 import { LIMITS } from "../../graphql/common-types";
 import { DecimalScalar } from "../../graphql/scalars";
 import type { PlanFilter } from "./plan-filter";
+import { PlanOrder } from "./plan-list";
 
 @InputType()
 export class BusinessPlanFilter implements PlanFilter {
@@ -25,6 +26,11 @@ export class BusinessPlanFilter implements PlanFilter {
 
   @Field(() => Boolean, { nullable: true, description: "Only plans without a parent." })
   topLevelOnly?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: "Case-insensitive match on the plan's name: only plans whose name contains this text (`%` and `_` are ordinary characters); at most 200 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.search)
+  search?: string | null;
 }
 
 @InputType()
@@ -111,6 +117,9 @@ export class BusinessPlansArgs {
   @IsOptional()
   @ValidateNested()
   filter?: BusinessPlanFilter | null;
+
+  @Field(() => PlanOrder, { nullable: true, description: "The order (default: creation order). A cursor only continues the order it came from." })
+  orderBy?: PlanOrder | null;
 
   @Field(() => Int, { nullable: true })
   first?: number | null;

@@ -60,9 +60,9 @@ export class PlansResolver {
     return n === null ? null : ctx.loaders.plan.load(n);
   }
 
-  @Query(() => BusinessPlanConnection, { description: "Plans in creation order.", complexity: pagedListComplexity })
-  async businessPlans(@Ctx() ctx: Context, @Args(() => BusinessPlansArgs) { filter, first, after }: BusinessPlansArgs): Promise<BusinessPlanConnection> {
-    const page = await ctx.services.plans.page(filter, first, after);
+  @Query(() => BusinessPlanConnection, { description: "Plans in creation order, or in `orderBy`.", complexity: pagedListComplexity })
+  async businessPlans(@Ctx() ctx: Context, @Args(() => BusinessPlansArgs) { filter, orderBy, first, after }: BusinessPlansArgs): Promise<BusinessPlanConnection> {
+    const page = await ctx.services.plans.page(filter, first, after, orderBy);
     return { ...connectionOf(page, after), filter: filter ?? null };
   }
 

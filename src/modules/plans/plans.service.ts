@@ -6,6 +6,7 @@ import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } fro
 import { mustFind, rowLock } from "../../common/find";
 import { parseId, toGlobalId } from "../../common/ids";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
+import { keysetPage } from "../../common/keyset";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -17,6 +18,7 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { type Change, change, diff, recordAudit, ref } from "./plan-audit";
 import { PlanContact } from "./plan-contact.entity";
+import { joinForOrder, PLAN_ORDERS, type PlanOrder } from "./plan-list";
 import { freezeRollup } from "./plan-rollup";
 import { type PlanFilter, planFilterConditions } from "./plan-filter";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
@@ -62,9 +64,15 @@ export class PlansService {
     return qb;
   }
 
-  /** Plans by id (creation order), keyset-paginated. */
-  async page(filter: PlanFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<BusinessPlan>> {
+  /** Plans by id (creation order) or in `orderBy` (plan-list.ts), keyset-paginated. */
+  async page(
+    filter: PlanFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    orderBy?: PlanOrder | null,
+  ): Promise<Page<BusinessPlan>> {
     const size = pageSize(first);
+    if (orderBy) return keysetPage(() => joinForOrder(this.filtered(filter), orderBy), PLAN_ORDERS[orderBy], size, after);
     const cursor = decodeCursor(after, ["number"]);
     const qb = this.filtered(filter);
     if (cursor) qb.andWhere("p.id > :cid", { cid: cursor[0] });

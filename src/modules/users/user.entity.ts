@@ -5,6 +5,8 @@ import { Role } from "../../common/enums";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("app_user")
+// Query.users: by name, then id (users-list.ts)
+@Index(["name", "id"])
 export class User {
   @Field(() => ID)
   @PrimaryGeneratedColumn()
@@ -20,6 +22,7 @@ export class User {
   email: string;
 
   @Field(() => Role)
+  @Index()
   @Column({ type: "varchar", length: 32 })
   role: Role;
 

@@ -1,4 +1,4 @@
-import { IsEmail, IsEnum, Length, Matches, MaxLength } from "class-validator";
+import { IsEmail, IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { Role } from "../../common/enums";
 import { LIMITS } from "../../graphql/common-types";
@@ -29,4 +29,16 @@ export class RevokeTokenArgs {
   @Field(() => String)
   @MaxLength(MAX_TOKEN_LENGTH)
   token: string;
+}
+
+/** Arguments of `users`. */
+@ArgsType()
+export class UsersArgs {
+  @Field(() => Role, { nullable: true, description: "Only users with this role." })
+  role?: Role | null;
+
+  @Field(() => String, { nullable: true, description: "Only users whose name or email contains this text, case-insensitively (`%` and `_` are ordinary characters); at most 200 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.search)
+  search?: string | null;
 }

@@ -2,6 +2,7 @@ import { Initial1795735588743 as M0 } from "./1795735588743-Initial";
 import { ObjectiveScopeIndex1795738170762 as M1 } from "./1795738170762-ObjectiveScopeIndex";
 import { FrozenRollup1796127324744 as M2 } from "./1796127324744-FrozenRollup";
 import { IdempotencyKeys1796138392096 as M3 } from "./1796138392096-IdempotencyKeys";
-import { AddObjectiveDueDateOwner1796141316659 as M4 } from "./1796141316659-AddObjectiveDueDateOwner";
+import { ListOrdersAndFilters1796138628727 as M4 } from "./1796138628727-ListOrdersAndFilters";
+import { AddObjectiveDueDateOwner1796141316659 as M5 } from "./1796141316659-AddObjectiveDueDateOwner";
 
-export const sqliteMigrations = [M0, M1, M2, M3, M4];
+export const sqliteMigrations = [M0, M1, M2, M3, M4, M5];
