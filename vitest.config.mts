@@ -35,6 +35,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // graphql-ws is ESM: processed by Vite, its `graphql` import takes the alias above, so the server's
+    // subscription handling and type-graphql's schema share one graphql module (instanceof checks).
+    server: { deps: { inline: ["graphql-ws"] } },
     projects: [
       { extends: true, test: { name: "sqlite", env: { TEST_DB: "sqlite" } } },
       ...(pgUrl ? [{ extends: true, test: { name: "postgres", env: { TEST_DB: "postgres", TEST_POSTGRES_URL: pgUrl } } }] : []),

@@ -21,6 +21,10 @@
  * the db:migrate-to-postgres code, to show what batching buys where every
  * statement is a network round trip. No floor there (it is SQLite SQL).
  * Slow queries there are measured for up to 300 s (60 s on SQLite).
+ * It then compares with PostGraphile 4 on the same database (bench/postgraphile.ts):
+ * the same objects checked, then `--pg-rounds 3` interleaved rounds of Q2 and Q3.
+ * `--pg-database NAME` names the scratch database (default bench_<accounts>);
+ * `--pg-only` skips the SQLite pass and the (a)/(b) load on PostgreSQL.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +37,7 @@ import { Client } from "pg";
 import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
 import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSqliteFile, metaFileOf } from "./generate";
+import { comparePeer, type PeerResult } from "./postgraphile";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
 import { checkListQueries, type ExportRun, measureExport } from "./list-queries";
@@ -58,6 +63,10 @@ interface Options {
   nodeOptions: string;
   /** A PostgreSQL server (any database on it) for the Q2/Q3 pass on PostgreSQL, or null. */
   postgres: string | null;
+  /** The scratch PostgreSQL database (default bench_<accounts>), rounds of the PostGraphile comparison, PostgreSQL part only. */
+  pgDatabase: string | null;
+  pgRounds: number;
+  pgOnly: boolean;
   outDir: string;
 }
 
@@ -86,6 +95,9 @@ function parseArgs(argv: string[]): Options {
     checkOnly: argv.includes("--check-only"),
     nodeOptions: get("node-options") ?? "",
     postgres: get("postgres") ?? null,
+    pgDatabase: get("pg-database") ?? null,
+    pgRounds: Number(get("pg-rounds") ?? 3),
+    pgOnly: argv.includes("--pg-only"),
     outDir: resolve(ROOT, get("out") ?? "bench/results"),
   };
 }
@@ -242,6 +254,17 @@ async function startGraphql(
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, "dist", "src", "main.js")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const s = new Server(proc, port);
   await s.waitReady("/health");
+  return s;
+}
+
+async function startPeer(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(ROOT, "dist", "bench", "postgraphile.js"), "--db", databaseUrl, "--port", String(port)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const s = new Server(proc, port);
+  await s.waitReady("/graphql");
   return s;
 }
 
@@ -488,6 +511,7 @@ async function load(
   singleMs: number,
   seconds = o.duration,
   maxSeconds = 60,
+  hooks?: { before(): Promise<void>; after(): Promise<void> },
 ): Promise<Measured> {
   let gqlErrors = 0;
   const onError = () => {
@@ -500,9 +524,11 @@ async function load(
   const loaded = (singleMs / 1000) * o.connections;
   const measured = Math.max(seconds, Math.min(maxSeconds, Math.ceil(3 * loaded)));
   if (measured > seconds) log(`      one request takes ${round(singleMs, 0)} ms: measuring ${measured} s`);
+  await hooks?.before();
   const cpu0 = cpuMs(s.pid);
   const r = await cannon(s.url, make(onError), o.connections, measured);
   const cpu1 = cpuMs(s.pid);
+  await hooks?.after();
   await waitIdle(s);
   const total = r.requests.total;
   return {
@@ -597,13 +623,14 @@ async function main() {
   const floorChecks: Record<string, Record<string, string>> = {};
   let soak: unknown = null;
   let profile: unknown = null;
+  let peer: PeerResult | null = null;
 
   let sizeStarted = Date.now();
   const finishSize = (label: string) => {
     datasets[label].seconds = round((Date.now() - sizeStarted) / 1000, 0);
     log(`  (${label} took ${datasets[label].seconds} s)`);
   };
-  for (const size of o.sizes) {
+  for (const size of o.pgOnly ? [] : o.sizes) {
     if (datasets[o.sizes[o.sizes.indexOf(size) - 1]?.label]) finishSize(o.sizes[o.sizes.indexOf(size) - 1].label);
     sizeStarted = Date.now();
     const data = await ensureData(size.accounts);
@@ -767,7 +794,7 @@ async function main() {
   }
 
   if (o.checkOnly) return;
-  finishSize(o.sizes[o.sizes.length - 1].label);
+  if (!o.pgOnly) finishSize(o.sizes[o.sizes.length - 1].label);
 
   // 6. Optional: Q2 and Q3 on PostgreSQL, (a) and (b), at the main size.
   if (o.postgres) {
@@ -775,15 +802,16 @@ async function main() {
     const t0 = Date.now();
     const data = await ensureData(main.accounts);
     const label = `${main.label} PG`;
-    const { url, drop } = await scratchPostgres(o.postgres, `bench_${main.accounts}`);
+    const database = o.pgDatabase ?? `bench_${main.accounts}`;
+    const { url, drop } = await scratchPostgres(o.postgres, database);
     try {
       log(`\n== ${label}: moving ${data.file} to PostgreSQL`);
       const moved = await moveSqliteToPostgres({ from: `sqlite:${data.file}`, to: url });
       if (!moved.ok) throw new Error("the move to PostgreSQL failed its checks");
-      await withPg(url, (c) => c.query("ANALYZE"));
+      await withPg(url, (c) => c.query("VACUUM ANALYZE"));
       log(`  ${moved.tables.reduce((n, t) => n + t.target, 0).toLocaleString("en-US")} rows moved and verified`);
       counts[label] = {};
-      for (const variant of ["a", "b"] as const) {
+      for (const variant of o.pgOnly ? [] : (["a", "b"] as const)) {
         const sl = await startGraphql(data, variant, { logging: true, databaseUrl: url });
         try {
           const c: Record<string, number> = { Q1: (await statementsOf(sl, body(Q1))).statements.length };
@@ -814,6 +842,33 @@ async function main() {
           await s.stop();
         }
       }
+      log(`\n== ${label}: PostGraphile 4 on the same database`);
+      const period = withSqlite(data.file, (db) => db.prepare("SELECT start_date AS start, end_date AS end FROM period WHERE id = ?").get(data.periodId) as { start: string; end: string });
+      peer = await comparePeer(
+        {
+          log,
+          ours: (databaseUrl, logging) => startGraphql(data, "a", { logging, databaseUrl: databaseUrl ?? undefined }),
+          peer: startPeer,
+          post,
+          assertOk,
+          statementsOf,
+          measure: (s, bodies, singleMs, hooks, maxSeconds) => load(s, () => rotating(bodies), o, singleMs, o.duration, maxSeconds, hooks),
+          rps: (m) => m.rps,
+          p50: (m) => m.p50,
+          p99: (m) => m.p99,
+          requests: (m) => m.requests,
+          nodeCpu: (m) => m.serverCpuMsPerRequest,
+        },
+        {
+          url,
+          database,
+          sqlite: data.file,
+          period: { id: data.periodId, globalId: gid("Period", data.periodId), ...period },
+          accounts: data.q2Accounts.map((id) => ({ id, globalId: gid("Account", id) })),
+          rounds: o.pgRounds,
+        },
+      );
+      log(`\n${peer.table}`);
     } finally {
       await drop();
     }
@@ -822,7 +877,7 @@ async function main() {
   }
 
   // Table
-  const table = renderTable(rows, o);
+  const table = [rows.length ? renderTable(rows, o) : "", peer?.table ?? ""].filter(Boolean).join("\n\n");
   log(`\n${table}`);
   const results = {
     startedAt: started.toISOString(),
@@ -839,12 +894,22 @@ async function main() {
     rows,
     soak,
     profile,
+    peer,
     table,
   };
   mkdirSync(o.outDir, { recursive: true });
   const out = join(o.outDir, `${stamp(started)}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nresults: ${out} (${round((Date.now() - started.getTime()) / 1000, 0)} s)`);
+}
+
+function withSqlite<T>(file: string, fn: (db: BetterSqlite3.Database) => T): T {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }
 
 async function withPg<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {

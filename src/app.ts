@@ -13,6 +13,8 @@ import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
 import { createRateLimits } from "./auth/rate-limits";
 import { startIdempotencyPurge } from "./db/idempotency";
+import { attachSubscriptions } from "./http/subscriptions";
+import { WebhookWorker } from "./modules/webhooks/webhook-worker";
 
 export interface RunningApp {
   deps: AppDeps;
@@ -20,6 +22,10 @@ export interface RunningApp {
   url: string;
   /** Demo users' tokens when the demo was loaded at this start. */
   demoTokens: Record<string, string> | null;
+  /** The webhook delivery worker of this process. */
+  webhooks: WebhookWorker;
+  /** The WebSocket (graphql-ws) server on /graphql. */
+  subscriptions: { close(): Promise<void>; open(): number };
   stop(): Promise<void>;
 }
 
@@ -27,7 +33,7 @@ export interface RunningApp {
 export async function initApp(config: AppConfig, logger: AppLogger = createLogger(config.logLevel), db?: Database) {
   const database = db ?? (await openDatabase(config));
   database.strictProjections = !config.isProduction;
-  const services = createServices(database, config.clock);
+  const services = createServices(database, config.clock, { allowPrivate: config.webhookAllowPrivate });
   let demoTokens: Record<string, string> | null = null;
   // One starting process at a time (PostgreSQL advisory lock): two processes starting
   // together on an empty database must not both seed or both create the ADMIN_TOKEN user.
@@ -83,6 +89,18 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
   });
+  // GraphQL subscriptions (WebSocket, same path), the plan-change fan-out and the webhook delivery worker
+  const subscriptions = attachSubscriptions(server, deps);
+  await deps.services.planChanges.start({ reconnectMs: config.planEventsReconnectMs, maxReconnectMs: 30_000, log: deps.logger });
+  const webhooks = new WebhookWorker(deps.db, {
+    intervalMs: config.webhookIntervalMs,
+    timeoutMs: config.webhookTimeoutMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    maxAttempts: config.webhookMaxAttempts,
+    allowPrivate: config.webhookAllowPrivate,
+    log: deps.logger,
+  });
+  webhooks.start();
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const url = `http://${config.host}:${port}/graphql`;
@@ -101,6 +119,8 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
   return {
     deps,
     server,
+    webhooks,
+    subscriptions,
     url,
     demoTokens,
     /**
@@ -110,6 +130,8 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
      */
     stop() {
       stopping ??= (async () => {
+        // WebSocket clients are told the server goes away (1001); then HTTP drains as before
+        await subscriptions.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const res of inFlight) closeAfter(res);
@@ -125,6 +147,8 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
         }
         purge.stop();
         await apollo.stop();
+        await webhooks.stop();
+        await deps.services.planChanges.stop();
         await deps.rateLimits.close();
         await deps.db.close();
         lock?.release();

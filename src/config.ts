@@ -61,6 +61,20 @@ export interface AppConfig {
   idempotencyWaitMs: number;
   /** How often expired Idempotency-Keys are deleted (IDEMPOTENCY_PURGE_INTERVAL_SECONDS). */
   idempotencyPurgeIntervalSeconds: number;
+  /** Open GraphQL subscriptions per user and process (SUBSCRIPTIONS_PER_USER). */
+  subscriptionsPerUser: number;
+  /** First reconnection delay of the PostgreSQL LISTEN connection (PLAN_EVENTS_RECONNECT_MS); doubles up to 30 s. */
+  planEventsReconnectMs: number;
+  /** Webhook URLs may resolve to loopback/private/link-local addresses (WEBHOOK_ALLOW_PRIVATE; tests, closed networks). */
+  webhookAllowPrivate: boolean;
+  /** How often the delivery worker looks for due deliveries (WEBHOOK_INTERVAL_MS). */
+  webhookIntervalMs: number;
+  /** A receiver's answer must arrive within this (WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
+  /** First retry delay, doubled per attempt (WEBHOOK_RETRY_BASE_MS). */
+  webhookRetryBaseMs: number;
+  /** Attempts before a delivery counts as failed (WEBHOOK_MAX_ATTEMPTS). */
+  webhookMaxAttempts: number;
 }
 
 /** The demo users' tokens: public (README, playground), so never on a production server unless asked for. */
@@ -147,6 +161,14 @@ const EnvSchema = z
     IDEMPOTENCY_TTL_SECONDS: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400),
     IDEMPOTENCY_WAIT_MS: int("IDEMPOTENCY_WAIT_MS", 10_000, 100, 600_000),
     IDEMPOTENCY_PURGE_INTERVAL_SECONDS: int("IDEMPOTENCY_PURGE_INTERVAL_SECONDS", 3600, 1, 86_400),
+    SUBSCRIPTIONS_PER_USER: int("SUBSCRIPTIONS_PER_USER", 20, 1, 10_000),
+    PLAN_EVENTS_RECONNECT_MS: int("PLAN_EVENTS_RECONNECT_MS", 500, 10, 60_000),
+    WEBHOOK_ALLOW_PRIVATE: bool("WEBHOOK_ALLOW_PRIVATE"),
+    WEBHOOK_INTERVAL_MS: int("WEBHOOK_INTERVAL_MS", 1_000, 10, 3_600_000),
+    WEBHOOK_TIMEOUT_MS: int("WEBHOOK_TIMEOUT_MS", 10_000, 50, 120_000),
+    // 30 s, 1, 2, 4, 8, 16, 32 min: the 8th attempt comes 63.5 min after the first
+    WEBHOOK_RETRY_BASE_MS: int("WEBHOOK_RETRY_BASE_MS", 30_000, 1, 3_600_000),
+    WEBHOOK_MAX_ATTEMPTS: int("WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -224,6 +246,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
     idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,
     idempotencyPurgeIntervalSeconds: e.IDEMPOTENCY_PURGE_INTERVAL_SECONDS,
+    subscriptionsPerUser: e.SUBSCRIPTIONS_PER_USER,
+    planEventsReconnectMs: e.PLAN_EVENTS_RECONNECT_MS,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? false,
+    webhookIntervalMs: e.WEBHOOK_INTERVAL_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     clock: systemClock,
   };
 }

@@ -16,6 +16,9 @@ import { PlanTreesResolver } from "./modules/plans/plan-trees.resolver";
 import { BusinessPlanConnectionResolver, PlanAuditEntryResolver, PlansResolver, PlanStatusChangeResolver } from "./modules/plans/plans.resolver";
 import { userLoaders } from "./modules/users/users.loaders";
 import { UsersResolver } from "./modules/users/users.resolver";
+import { PlanChangeResolver } from "./modules/plans/plan-change.resolver";
+import { webhookLoaders } from "./modules/webhooks/webhooks.loaders";
+import { WebhooksResolver } from "./modules/webhooks/webhooks.resolver";
 import { ActivityListResolver } from "./modules/activities/activity-list";
 import { OpportunityListResolver } from "./modules/opportunities/opportunity-list";
 import { UsersListResolver } from "./modules/users/users-list";
@@ -43,6 +46,8 @@ export const RESOLVERS: readonly Function[] = [
   ObjectivesResolver,
   OpportunitiesResolver,
   ActivitiesResolver,
+  WebhooksResolver,
+  PlanChangeResolver,
   // the top-level lists of issue 15
   OpportunityListResolver,
   ActivityListResolver,
@@ -59,4 +64,5 @@ export const LOADER_FACTORIES: readonly LoaderFactory[] = [
   objectiveLoaders,
   opportunityLoaders,
   activityLoaders,
+  webhookLoaders,
 ];

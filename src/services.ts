@@ -10,12 +10,14 @@ import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlansService } from "./modules/plans/plans.service";
 import { PlanTreesService } from "./modules/plans/plan-trees.service";
 import { UsersService } from "./modules/users/users.service";
+import { PlanChangeBus } from "./modules/plans/plan-changes";
+import { type WebhookOptions, WebhooksService } from "./modules/webhooks/webhooks.service";
 import { ActivityListService } from "./modules/activities/activity-list";
 import { OpportunityListService } from "./modules/opportunities/opportunity-list";
 import { UserListService } from "./modules/users/users-list";
 
 /** The application's services: stateless, created once per process. `clock`: where rules read "today". */
-export function createServices(db: Database, clock: Clock = systemClock) {
+export function createServices(db: Database, clock: Clock = systemClock, webhooks: WebhookOptions = { allowPrivate: false }) {
   const plans = new PlansService(db, clock);
   const objectives = new ObjectivesService(db, plans, clock);
   const opportunities = new OpportunitiesService(db);
@@ -30,6 +32,9 @@ export function createServices(db: Database, clock: Clock = systemClock) {
     planTrees: new PlanTreesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
+    webhooks: new WebhooksService(db, webhooks),
+    /** Committed plan changes fanned out to this process's subscriptions (started by startApp). */
+    planChanges: new PlanChangeBus(db),
     // the top-level lists (issue 15)
     opportunityList: new OpportunityListService(db),
     activityList: new ActivityListService(db),

@@ -254,6 +254,15 @@ const ROWS: Row[] = [
     query: `mutation($t: String!) { revokeToken(token: $t) }`,
     variables: { t: owner.token },
   })),
+  // webhooks: ADMIN only (an address literal: the public-address check needs no DNS)
+  row("createWebhook", "                             OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async () => ({
+    query: `mutation { createWebhook(input: { url: "https://203.0.113.10/hooks", events: [] }) { webhook { id } } }`,
+    variables: {},
+  })),
+  row("deleteWebhook", "                             OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async () => ({
+    query: `mutation($id: ID!) { deleteWebhook(id: $id) }`,
+    variables: { id: (await h.ok(A(), `mutation { createWebhook(input: { url: "https://203.0.113.10/hooks", events: [] }) { webhook { id } } }`)).createWebhook.webhook.id },
+  })),
 ];
 
 // ---------- snapshots ----------

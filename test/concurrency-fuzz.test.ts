@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAppSchema } from "../src/schema";
+import { MAX_WEBHOOKS } from "../src/modules/webhooks/webhooks.service";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 import { type GqlResponse, postGql, type ServerProcess, startServerProcess } from "./helpers/server";
 
@@ -213,8 +214,18 @@ const M = {
   updateActivity: `mutation($id: ID!, $i: UpdateActivityInput!) { updateActivity(id: $id, input: $i) { id status plan { id } } }`,
   updatePlan: `mutation($id: ID!, $i: UpdateBusinessPlanInput!, $v: Int) { updateBusinessPlan(id: $id, input: $i, expectedVersion: $v) { id name version } }`,
   updateObjective: `mutation($id: ID!, $i: UpdateObjectiveInput!) { updateObjective(id: $id, input: $i) { id name unit targetQuantity } }`,
+  createWebhook: `mutation($u: String!) { createWebhook(input: { url: $u, events: ["plan.created"] }) { secret webhook { id } } }`,
+  deleteWebhook: `mutation($id: ID!) { deleteWebhook(id: $id) }`,
   updateOpportunity: `mutation($id: ID!, $i: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $i) { id name revenue status probability } }`,
 };
+/** TEST-NET-3 (RFC 5737): public to the SSRF guard (no DNS needed), never routed: nothing leaves the machine. */
+const PUBLIC_HOOK = "https://203.0.113.10/hooks";
+async function webhooks(): Promise<Array<{ id: string }>> {
+  return (await ok(`{ webhooks { id } }`)).webhooks;
+}
+async function deleteAllWebhooks() {
+  for (const w of await webhooks()) await ok(M.deleteWebhook, { id: w.id });
+}
 const READ_ACTIVITY = `query($id: ID!) { activity(id: $id) { id status completedAt plan { id } } }`;
 const READ_OBJECTIVE = `query($id: ID!) { objective(id: $id) { id name unit targetQuantity parent { id } } }`;
 const READ_OPP = `query($id: ID!) { opportunity(id: $id) { id name revenue status probability plans { id } } }`;
@@ -857,6 +868,73 @@ const SCENARIOS: Record<string, Scenario> = {
             expect(s!.status).toBe("SUBMITTED");
             expect(s!.version).toBe(2);
           }
+        },
+      };
+    },
+  },
+
+  createWebhook: {
+    async identical() {
+      await deleteAllWebhooks();
+      return {
+        requests: times(N, () => ({ query: M.createWebhook, variables: { u: PUBLIC_HOOK } })),
+        async check(os) {
+          // no uniqueness rule: twenty webhooks, each with its own id and secret
+          expect(succeeded(os)).toHaveLength(N);
+          const created = succeeded(os).map((o) => o.data.createWebhook);
+          expect(new Set(created.map((c) => c.webhook.id)).size).toBe(N);
+          expect(new Set(created.map((c) => c.secret)).size).toBe(N);
+          expect(ids(await webhooks())).toEqual(ids(created.map((c) => c.webhook)));
+          await deleteAllWebhooks();
+        },
+      };
+    },
+    async conflicting() {
+      // the cap: five places left, twenty racers: exactly five get one, as in a serial order
+      await deleteAllWebhooks();
+      for (const _ of range(MAX_WEBHOOKS - 5)) await ok(M.createWebhook, { u: PUBLIC_HOOK });
+      return {
+        requests: times(N, () => ({ query: M.createWebhook, variables: { u: PUBLIC_HOOK } })),
+        allowed: ["BAD_USER_INPUT"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(5);
+          for (const o of failed(os)) expect(o.message).toContain(`at most ${MAX_WEBHOOKS} webhooks`);
+          expect(await webhooks()).toHaveLength(MAX_WEBHOOKS);
+          await deleteAllWebhooks();
+        },
+      };
+    },
+  },
+
+  deleteWebhook: {
+    async identical() {
+      const id = (await ok(M.createWebhook, { u: PUBLIC_HOOK })).createWebhook.webhook.id;
+      return {
+        requests: times(N, () => ({ query: M.deleteWebhook, variables: { id } })),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(1);
+          expect(succeeded(os)[0].data.deleteWebhook).toBe(id);
+          expect((await webhooks()).map((w) => w.id)).not.toContain(id);
+        },
+      };
+    },
+    async conflicting() {
+      // deletes of ten webhooks racing ten creations: each delete succeeds once, every creation stays
+      await deleteAllWebhooks();
+      const hooks: string[] = [];
+      for (const _ of range(N / 2)) hooks.push((await ok(M.createWebhook, { u: PUBLIC_HOOK })).createWebhook.webhook.id);
+      return {
+        requests: mix(
+          (i) => ({ query: M.deleteWebhook, variables: { id: hooks[i / 2] } }),
+          () => ({ query: M.createWebhook, variables: { u: PUBLIC_HOOK } }),
+        ),
+        async check(os) {
+          expect(succeeded(os, M.deleteWebhook)).toHaveLength(N / 2);
+          const created = succeeded(os, M.createWebhook).map((o) => o.data.createWebhook.webhook);
+          expect(created).toHaveLength(N / 2);
+          expect(ids(await webhooks())).toEqual(ids(created));
+          await deleteAllWebhooks();
         },
       };
     },

@@ -144,6 +144,12 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect((await rec.ok(A, `mutation($id: ID!) { deleteBusinessPlan(id: $id) }`, { id: doomed })).deleteBusinessPlan).toBe(doomed);
     expect((await rec.ok(A, `query($id: ID!) { businessPlan(id: $id) { id } }`, { id: doomed })).businessPlan).toBeNull();
 
+    // webhooks (next release): ADMIN-managed; a public address literal, so no DNS is needed.
+    // Subscription.planChanged runs over WebSocket, not through this HTTP recorder: test/subscriptions.test.ts covers it.
+    const hook = (await rec.ok(A, `mutation { createWebhook(input: { url: "https://203.0.113.10/coverage", events: ["plan.status_changed"] }) { secret webhook { id url events failedDeliveries } } }`)).createWebhook;
+    expect(hook.webhook).toMatchObject({ url: "https://203.0.113.10/coverage", events: ["plan.status_changed"], failedDeliveries: 0 });
+    expect((await rec.ok(A, `{ webhooks { id } }`)).webhooks).toContainEqual({ id: hook.webhook.id });
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: hook.webhook.id })).deleteWebhook).toBe(hook.webhook.id);
     // issue 15 (the next contract): the lists, their orders and filters, search, users
     const opps = (await rec.ok(A, `query($a: ID!) { opportunities(filter: { accountId: $a, status: [OPEN], search: "coverage" }, orderBy: CLOSE_DATE_ASC, first: 5) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { a: accountId })).opportunities;
     expect(opps).toMatchObject({ totalCount: 1, edges: [{ node: { id: oppId } }], pageInfo: { hasNextPage: false } });

@@ -54,10 +54,13 @@ describe("global ids", () => {
         ...p.activities.map((o: any) => ["Activity", o.id]),
       ]),
     ];
+    // webhooks are ADMIN-only (node answers null to others)
+    const hook = await h.ok("demo-admin", `mutation { createWebhook(input: { url: "https://203.0.113.10/h", events: [] }) { webhook { id } } }`);
+    seen.push(["Webhook", hook.createWebhook.webhook.id]);
     expect(new Set(seen.map(([t]) => t))).toEqual(new Set(NODE_TYPES));
     for (const [type, id] of seen) expect(fromGlobalId(id)?.type, id).toBe(type);
     for (const [type, id] of seen) {
-      const n = await h.ok("demo-alan", `query($id: ID!) { node(id: $id) { __typename id } }`, { id });
+      const n = await h.ok(type === "Webhook" ? "demo-admin" : "demo-alan", `query($id: ID!) { node(id: $id) { __typename id } }`, { id });
       expect(n.node).toEqual({ __typename: type, id });
     }
   });

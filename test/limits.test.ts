@@ -192,8 +192,11 @@ describe("each limit: at the limit admitted, one beyond refused", () => {
     expect(h.statements() - s1).toBe(refusedCost);
   });
 
-  it("a subscription (no Subscription type) is a validation error, not an internal one", async () => {
-    refused(await h.gql(h.admin.token, `subscription { me { id } }`), "GRAPHQL_VALIDATION_FAILED", /does not support subscription operations/);
+  it("a subscription over HTTP is a validation error pointing at the WebSocket, not an internal one", async () => {
+    refused(await h.gql(h.admin.token, `subscription { planChanged(accountId: "x") { action } }`), "GRAPHQL_VALIDATION_FAILED", /Subscriptions run over WebSocket/);
+    // a document that is invalid anyway gets exactly one error per problem, still no internal one
+    const r = await h.gql(h.admin.token, `subscription { me { id } }`);
+    expect(r.errors?.every((e) => e.extensions?.code === "GRAPHQL_VALIDATION_FAILED")).toBe(true);
   });
 });
 

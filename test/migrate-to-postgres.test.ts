@@ -97,6 +97,8 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
       const s = deps.services;
       const as = async (token: string) => (await s.users.authenticate(token)) as User;
       const [giulia, marco] = [await as("demo-giulia"), await as("demo-marco")];
+      // a webhook (TEST-NET-3: never routed): the changes below leave pending deliveries in its outbox
+      await s.webhooks.create(await as("demo-admin"), { url: "https://203.0.113.10/hooks", events: [] });
       const plan = (name: string) => deps.db.manager.findOneByOrFail(BusinessPlan, { name });
       const fy2026 = await deps.db.manager.findOneByOrFail(Period, { name: "FY2026" });
       const specialty = await plan("Globex FY2026 Specialty Sensors");
@@ -136,7 +138,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
   it("exits 0 and prints a verified per-table summary", () => {
     expect(move.stderr).toBe("");
     expect(move.code).toBe(0);
-    expect(move.stdout).toMatch(/^OK: 15 tables, \d+ rows copied and verified in \d+ ms$/m);
+    expect(move.stdout).toMatch(/^OK: 17 tables, \d+ rows copied and verified in \d+ ms$/m);
     expect(move.stdout).not.toContain("MISMATCH");
     expect(move.stdout).toMatch(/^business_plan\s+\d+\s+\d+\s+\d+\s+ok revenue_target_cents sum \d+\.?\d*/m);
     expect(move.stdout).toContain("set forward references in business_plan");
@@ -233,6 +235,8 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
         };
         const user = await ok(`mutation { createUser(input: { name: "Nora New", email: "nora@new.example", role: ACCOUNT_MANAGER }) { token user { id } } }`);
         const nora = user.createUser.token;
+        // a webhook (TEST-NET-3 address: public to the guard, never routed) makes the plan events below outbox rows
+        const hook = await ok(`mutation { createWebhook(input: { url: "https://203.0.113.10/hooks", events: [] }) { webhook { id } } }`);
         const period = await ok(`mutation { createPeriod(input: { name: "FY2032", type: YEAR, startDate: "2032-01-01", endDate: "2032-12-31" }) { id } }`);
         const account = await ok(`mutation { createAccount(input: { name: "Umbrella Corp" }) { id } }`, undefined, nora);
         const accountId = account.createAccount.id;
@@ -268,6 +272,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
           objective: objective.createObjective.id,
           opportunity: opp.createOpportunity.id,
           activity: act.createActivity.id,
+          webhook: hook.createWebhook.webhook.id,
         };
         for (const [table, id] of Object.entries(created)) {
           expect(keyOf(id), table).toBe(table === "business_plan" ? extra.deletedPlan + 1 : before[table] + 1);

@@ -149,6 +149,7 @@ describe("playground", () => {
       [
         "/playground/assets/graphiql.min.css",
         "/playground/assets/graphiql.min.js",
+        "/playground/assets/graphql-ws.min.js",
         "/playground/assets/playground.css",
         "/playground/assets/playground.js",
         "/playground/assets/react-dom.production.min.js",

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DB } from "./helpers/db";
-import { type ServerProcess, startServerProcess } from "./helpers/server";
+import { postGql, type ServerProcess, startServerProcess } from "./helpers/server";
 import { gid } from "./helpers/ids";
 
 /**
@@ -172,6 +172,38 @@ describe.runIf(TEST_DB === "sqlite" && (haveChromium || inCi))("playground in he
     expect(res?.status()).toBe(200);
     expect(res?.headers()["content-security-policy"]).toContain("script-src 'self'");
     await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+  });
+
+  it("runs a subscription over WebSocket: a plan changed through HTTP appears in the result pane", async () => {
+    page = await freshPage();
+    await page.goto(playgroundUrl, { waitUntil: "load" });
+    await page.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+    await page.evaluate(
+      (q) => (document.querySelector(".graphiql-query-editor .CodeMirror") as any).CodeMirror.setValue(q),
+      `subscription Live($a: ID!) { planChanged(accountId: $a) { action plan { id name } } }`,
+    );
+    await toolText("Variables");
+    await page.evaluate((v) => (document.querySelector(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror") as any).CodeMirror.setValue(v), JSON.stringify({ a: gid("Account", 1) }));
+    await page.locator(".graphiql-editor-tools").getByRole("button", { name: "Headers", exact: true }).click();
+    await page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror").click();
+    await page.keyboard.insertText(`{"Authorization": "Bearer demo-alan"}`);
+    await run();
+    // change a Globex plan (as the ADMIN, over HTTP) until the running subscription shows it: the
+    // subscription becomes live a moment after Run; each try is a real change, the bound a failure bound
+    const plan = gid("BusinessPlan", 8);
+    const deadline = Date.now() + 20_000;
+    for (let i = 1; ; i++) {
+      const r = await postGql(`${origin}/graphql`, "demo-admin", `mutation($id: ID!, $n: String!) { updateBusinessPlan(id: $id, input: { name: $n }) { id } }`, { id: plan, n: `Live ${i}` });
+      expect(r.errors).toBeUndefined();
+      const text = await responseText();
+      if (/"name": "Live \d+"/.test(text)) {
+        expect(text).toContain('"action": "UPDATED"');
+        expect(text).toContain(plan);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`no subscription event in the result pane: ${text}`);
+      await expect.poll(responseText, { timeout: 500 }).toMatch(/"name": "Live \d+"/).catch(() => undefined);
+    }
   });
 
   it("asked for nothing outside the server, and broke no CSP rule", () => {

@@ -9,6 +9,7 @@ import { sqliteMigrations } from "./migrations/sqlite";
 import { type DbFailure, dbFailure } from "./constraint-errors";
 import { prepareSqliteFile } from "./sqlite-file";
 import { SnakeNamingStrategy } from "./naming";
+import { parsePgUtcTimestamp } from "./pg-timestamp";
 import { CountingQueryLogger } from "./query-logger";
 import { SqliteReadGate } from "./sqlite-read-gate";
 
@@ -33,6 +34,41 @@ interface RequestTransaction {
   failure?: unknown;
 }
 const requestTx = new AsyncLocalStorage<RequestTransaction>();
+
+/**
+ * Callbacks to run once the transaction of an entity manager has committed (afterCommit). The
+ * `Database.write` that opened the transaction owns the list: it runs it after the commit and drops it
+ * on a rollback (or a retried attempt), so nothing registered inside a rolled-back transaction runs.
+ */
+const commitCallbacks = new WeakMap<EntityManager, Array<() => void>>();
+
+/**
+ * Runs `fn` after the transaction `em` belongs to commits; never when it rolls back. Outside a
+ * `Database.write` transaction (a plain manager) it runs at once: there is nothing to wait for.
+ */
+export function afterCommit(em: EntityManager, fn: () => void): void {
+  const list = commitCallbacks.get(em);
+  if (list) list.push(fn);
+  else fn();
+}
+
+/** Wraps a write callback so afterCommit callbacks registered in it run after the commit (outermost transaction only). */
+async function withCommitCallbacks<T>(run: (fn: (em: EntityManager) => Promise<T>) => Promise<T>, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  const owned: Array<() => void> = [];
+  const result = await run(async (em) => {
+    owned.length = 0; // a retried attempt starts over: the lost attempt's callbacks never run
+    if (!commitCallbacks.has(em)) commitCallbacks.set(em, owned);
+    return fn(em);
+  });
+  for (const cb of owned) {
+    try {
+      cb();
+    } catch {
+      // a listener's failure is not the transaction's: it has committed
+    }
+  }
+  return result;
+}
 
 export type DbConfig = Pick<AppConfig, "databaseUrl" | "dbLogging" | "dbPoolSize" | "databaseSsl">;
 
@@ -103,7 +139,7 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
  */
 function usePgTimestampsInUtc(): void {
   pg.defaults.parseInputDatesAsUTC = true;
-  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s: string) => (s.includes("infinity") ? null : new Date(`${s.replace(" ", "T")}Z`)));
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, parsePgUtcTimestamp);
 }
 
 /**
@@ -211,7 +247,7 @@ export class Database {
     if (this.dialect === "postgres") {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.dataSource.transaction("READ COMMITTED", fn);
+          return await withCommitCallbacks((f) => this.dataSource.transaction("READ COMMITTED", f), fn);
         } catch (err) {
           const failure = dbFailure(err);
           if (attempt >= WRITE_ATTEMPTS || !failure) throw err;
@@ -224,7 +260,7 @@ export class Database {
       // Reads that waited for the previous transaction go first: they finish within
       // microtasks (better-sqlite3 is synchronous), before this macrotask turn ends.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      return this.gate.whileWriting(() => this.dataSource.transaction(fn));
+      return this.gate.whileWriting(() => withCommitCallbacks((f) => this.dataSource.transaction(f), fn));
     };
     const result = this.writeQueue.then(run, run).finally(() => {
       this.queued--;

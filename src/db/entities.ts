@@ -13,6 +13,8 @@ import { PlanContact } from "../modules/plans/plan-contact.entity";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { ApiToken } from "../modules/users/api-token.entity";
 import { User } from "../modules/users/user.entity";
+import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity";
+import { Webhook } from "../modules/webhooks/webhook.entity";
 
 export {
   Account,
@@ -53,4 +55,6 @@ export const entities = [
   PlanOpportunity,
   PlanFrozenRollup,
   IdempotencyKey,
+  Webhook,
+  WebhookDelivery,
 ];

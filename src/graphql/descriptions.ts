@@ -21,6 +21,7 @@ const PAGE_AFTER = "The cursor (`cursor` or `pageInfo.endCursor`) of the item af
 export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   // ------------------------------------------------------------------ root types
   Query: "Everything a signed-in user may read (every role reads everything).",
+  Subscription: "Live events over WebSocket (graphql-ws protocol on /graphql; the bearer token in the connection_init payload). docs/api.md, Subscriptions.",
   Mutation: "Every write. A rejected mutation changes nothing; the error's `extensions.code` says why.",
   "Query.me": "The signed-in user (the owner of the bearer token).",
   "Query.account": "One account by id; null when there is none (also for an id of another type).",

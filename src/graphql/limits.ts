@@ -123,6 +123,9 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   // at most MAX_NODES ids; the estimate counts the ids given (assumedListSize)
   "Query.nodes": 100,
   "Mutation.expireBusinessPlans": 100,
+  // MAX_WEBHOOKS (webhooks.service.ts); a webhook names each known event at most once
+  "Query.webhooks": 100,
+  "Webhook.events": 5,
 };
 
 /** Lists without an entry in LIST_SIZES and without `first` (none in this schema; a new field should get an entry). */
@@ -326,6 +329,23 @@ export function KnownOperationTypesRule(context: ValidationContext) {
         context.reportError(new GraphQLError(`This API does not support ${node.operation} operations.`, { nodes: node }));
       }
       return false; // nothing below the operation matters here
+    },
+  };
+}
+
+/**
+ * HTTP only: a subscription operation is refused at validation (GRAPHQL_VALIDATION_FAILED, 400) with
+ * a pointer to the WebSocket endpoint (src/graphql/subscriptions.ts), instead of failing at execution.
+ */
+export function NoSubscriptionOverHttpRule(context: ValidationContext) {
+  return {
+    OperationDefinition(node: OperationDefinitionNode) {
+      if (node.operation === "subscription") {
+        context.reportError(
+          new GraphQLError("Subscriptions run over WebSocket (graphql-ws protocol, `graphql-transport-ws`) on /graphql, not over HTTP.", { nodes: node }),
+        );
+      }
+      return false;
     },
   };
 }

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { isInterfaceType, isObjectType } from "graphql";
 import { Arg, Ctx, Field, ID, InterfaceType, Query, Resolver } from "type-graphql";
+import { Role } from "../common/enums";
 import { badInput } from "../common/errors";
 import { fromGlobalId, NODE_TYPES, type NodeType, toGlobalId } from "../common/ids";
 import type { Loaders } from "../loaders/loaders";
@@ -36,12 +37,15 @@ const NODE_LOADERS: { [T in NodeType]: (l: Loaders) => { load(id: number): Promi
   Opportunity: (l) => l.opportunity,
   Period: (l) => l.period,
   User: (l) => l.user,
+  Webhook: (l) => l.webhook,
 };
 
 /** The object behind a global id, through the request's loaders; null for an id that does not exist. */
 export async function resolveNode(ctx: Context, rawId: string): Promise<object | null> {
   const g = fromGlobalId(rawId);
   if (!g) return null;
+  // webhooks (URLs, failure counts) are ADMIN-only, like Query.webhooks
+  if (g.type === "Webhook" && ctx.user.role !== Role.ADMIN) return null;
   const row = await NODE_LOADERS[g.type](ctx.loaders).load(g.id);
   if (row) typeOfNode.set(row, g.type);
   return row;

@@ -16,6 +16,14 @@ export function buildSchemaOf(resolvers: readonly Function[]): GraphQLSchema {
   const schema = countListItems(
     buildSchemaSync({
       resolvers: [NodeResolver, ...resolvers],
+      // type-graphql asks for a PubSub when a schema has subscriptions; Subscription.planChanged brings
+      // its own source stream (subscribe), so topics are never used (src/http/subscriptions.ts).
+      pubSub: {
+        publish: () => undefined,
+        subscribe: () => {
+          throw new Error("topics are not used");
+        },
+      },
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
       validate: { forbidUnknownValues: false, stopAtFirstError: false },
       emitSchemaFile: false,

@@ -11,7 +11,7 @@ import { createLoaders, type LoaderFactory } from "../loaders/loaders";
 import type { AppLogger } from "../logger";
 import { type Context, type ContextServices, newRequestId } from "./context";
 import { makeFormatError } from "./errors";
-import { createQueryLimits } from "./limits";
+import { createQueryLimits, NoSubscriptionOverHttpRule } from "./limits";
 import { anonymousContext, anonymousIntrospectionGuard, isIntrospectionOnlyRequest } from "./introspection-access";
 import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
@@ -100,7 +100,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
     // main.ts owns SIGTERM/SIGINT (graceful shutdown: drain HTTP first, then stop Apollo).
     stopOnTerminationSignals: false,
     formatError: makeFormatError(deps.logger, currentRequestId, { hideSuggestions: deps.config.isProduction }),
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, NoSubscriptionOverHttpRule],
     parseOptions: limits.parseOptions,
     hideSchemaDetailsFromClientErrors: limits.hideSchemaDetailsFromClientErrors,
     maxRecursiveSelections: limits.maxRecursiveSelections,

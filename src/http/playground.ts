@@ -36,6 +36,8 @@ const pkgDir = (name: string) => dirname(require.resolve(`${name}/package.json`)
 const FILES: Record<string, { path: () => string; type: string }> = {
   "graphiql.min.js": { path: () => join(pkgDir("graphiql"), "graphiql.min.js"), type: "text/javascript; charset=utf-8" },
   "graphiql.min.css": { path: () => join(pkgDir("graphiql"), "graphiql.min.css"), type: "text/css; charset=utf-8" },
+  // the graphql-ws client (UMD, global graphqlWs): subscriptions over WebSocket
+  "graphql-ws.min.js": { path: () => join(pkgDir("graphql-ws"), "umd", "graphql-ws.min.js"), type: "text/javascript; charset=utf-8" },
   "react.production.min.js": { path: () => join(pkgDir("react"), "umd", "react.production.min.js"), type: "text/javascript; charset=utf-8" },
   "react-dom.production.min.js": {
     path: () => join(pkgDir("react-dom"), "umd", "react-dom.production.min.js"),
@@ -101,7 +103,42 @@ const CLIENT_JS = `"use strict";
 
   var examplesPlugin = { title: "Examples", icon: ExamplesIcon, content: ExamplesContent };
   var first = examples.filter(function (e) { return e.name === config.defaultExample; })[0] || examples[0];
-  var fetcher = GraphiQL.createFetcher({ url: config.endpoint });
+  var httpFetcher = GraphiQL.createFetcher({ url: config.endpoint });
+  var wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.endpoint;
+
+  /** Is the operation that runs a subscription? (the named one, or the only one) */
+  function isSubscription(params) {
+    var ops = [];
+    var re = /(^|[}\\s])(query|mutation|subscription)\\b\\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
+    var m;
+    while ((m = re.exec(params.query || ""))) ops.push({ kind: m[2], name: m[3] });
+    var op = params.operationName ? ops.filter(function (o) { return o.name === params.operationName; })[0] : ops[0];
+    return !!op && op.kind === "subscription";
+  }
+
+  /**
+   * Queries and mutations over HTTP; subscriptions over WebSocket (graphql-ws), one connection per
+   * run, with the Headers tab's Authorization as the connection_init payload.
+   */
+  function fetcher(params, opts) {
+    if (!isSubscription(params)) return httpFetcher(params, opts);
+    var headers = (opts && opts.headers) || {};
+    var authorization = headers.Authorization || headers.authorization;
+    return {
+      subscribe: function (observer) {
+        var client = graphqlWs.createClient({ url: wsUrl, lazy: true, retryAttempts: 0, connectionParams: authorization ? { authorization: authorization } : {} });
+        var dispose = client.subscribe({ query: params.query, variables: params.variables, operationName: params.operationName }, {
+          next: function (v) { observer.next(v); },
+          error: function (e) {
+            observer.next(Array.isArray(e) ? { errors: e } : { errors: [{ message: "WebSocket closed" + (e && e.code ? " (" + e.code + (e.reason ? " " + e.reason : "") + ")" : "") }] });
+            observer.complete();
+          },
+          complete: function () { observer.complete(); },
+        });
+        return { unsubscribe: function () { dispose(); client.dispose(); } };
+      },
+    };
+  }
   var props = {
     fetcher: fetcher,
     plugins: [examplesPlugin],
@@ -154,6 +191,7 @@ function page(examples: Example[]): string {
 <script src="${ASSETS}/react.production.min.js"></script>
 <script src="${ASSETS}/react-dom.production.min.js"></script>
 <script src="${ASSETS}/graphiql.min.js"></script>
+<script src="${ASSETS}/graphql-ws.min.js"></script>
 <script src="${ASSETS}/playground.js"></script>
 </body>
 </html>

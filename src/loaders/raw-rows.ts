@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
-import type { ObjectLiteral } from "typeorm";
+import type { Pool } from "pg";
+import { type ObjectLiteral, QueryFailedError } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { Database } from "../db/data-source";
 import type { ProjectionKey } from "./projection";
@@ -50,7 +51,10 @@ function guardMissing(e: Record<string, unknown>, missing: string[], table: stri
  * datetime strings in TypeORM's own UTC format, which are turned into the
  * same Date without the string parser.
  *
- * PostgreSQL: through `db.query` (the pool, like everything else). SQLite:
+ * PostgreSQL: on TypeORM's own pool (outside any transaction, as `db.query`),
+ * rows as arrays (`rowMode: "array"`: no object per row from the driver,
+ * no TypeORM query runner per statement), logged like TypeORM's own queries
+ * and failing with TypeORM's QueryFailedError as they would. SQLite:
  * the statement runs on TypeORM's own better-sqlite3 connection (the only
  * one; so inside a running transaction it sees what TypeORM would see),
  * prepared once and cached, in raw mode (rows as arrays: no object per row
@@ -150,8 +154,7 @@ export class RawTable<T extends ObjectLiteral> {
     const view = this.view(projection);
     const sql = `SELECT ${view.select} FROM "${this.table}" "${this.alias}" WHERE ${condition} ORDER BY ${orderBy}`;
     if (this.db.dialect === "sqlite") await this.db.readable(); // never inside another request's open transaction
-    const rows: Array<Record<string, unknown> | unknown[]> =
-      this.db.dialect === "sqlite" ? sqliteRawRows(this.db, sql, params) : await this.db.query(sql, params);
+    const rows: unknown[][] = this.db.dialect === "sqlite" ? sqliteRawRows(this.db, sql, params) : await pgRawRows(this.db, sql, params);
     const out = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = this.map(rows[i], view);
     return out;
@@ -213,6 +216,18 @@ function sqliteRawRows(db: Database, sql: string, params: unknown[]): unknown[][
   }
   db.logger.logQuery(sql, params);
   return stmt.all(...params) as unknown[][];
+}
+
+/** Runs a SELECT on TypeORM's pg pool, rows as arrays; logged (and failing) like TypeORM's own queries. */
+async function pgRawRows(db: Database, sql: string, params: unknown[]): Promise<unknown[][]> {
+  const pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+  db.logger.logQuery(sql, params);
+  try {
+    return (await pool.query<unknown[]>({ text: sql, values: params, rowMode: "array" })).rows;
+  } catch (e) {
+    db.logger.logQueryError(e as Error, sql);
+    throw new QueryFailedError(sql, params, e as Error);
+  }
 }
 
 const tables = new WeakMap<Database, Map<new () => ObjectLiteral, RawTable<ObjectLiteral>>>();

@@ -77,6 +77,9 @@ export const BASELINES: Record<string, (f: ArgFixture) => Args> = {
   createUser: () => ({ input: { name: "Hostile user", email: `hostile.${Date.now()}.${++seq}@example.com`, role: "ANALYST" } }),
   deleteBusinessPlan: (f) => ({ id: f.plan }),
   deleteObjective: (f) => ({ id: f.objective }),
+  // a public address literal (no DNS); a hostile url or event name is refused before anything is stored
+  createWebhook: () => ({ input: { url: "https://203.0.113.10/hooks", events: ["plan.updated"] } }),
+  deleteWebhook: () => ({ id: "V2ViaG9vazox" }),
   expireBusinessPlans: () => ({ periodEndedBefore: "2000-01-01" }),
   linkOpportunityToPlan: (f) => ({ opportunityId: f.opportunity, planId: f.plan }),
   revokeToken: () => ({ token: "not-a-token" }),

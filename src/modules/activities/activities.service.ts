@@ -8,6 +8,7 @@ import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
+import { activityCompleted } from "../webhooks/webhook-events";
 import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
 import type { User } from "../users/user.entity";
@@ -55,6 +56,7 @@ export class ActivitiesService {
       if (patch.dueAt !== undefined) a.dueAt = patch.dueAt;
       if (patch.notes !== undefined) a.notes = patch.notes;
       const previousPlanId = a.planId;
+      const previousStatus = a.status;
       const previousObjectiveId = a.objectiveId;
       const links = await this.links(em, a.accountId, patch);
       if (links.planId !== undefined && links.planId !== previousPlanId) await assertDetachableFromPlan(em, previousPlanId, `Activity ${toGlobalId("Activity", a.id)}`);
@@ -72,8 +74,10 @@ export class ActivitiesService {
         a.status = patch.status;
         a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
       }
+      const wasCompleted = previousStatus === ActivityStatus.COMPLETED;
       const saved = await em.save(a);
       await this.auditPlanLink(em, actor, saved, previousPlanId, saved.planId);
+      if (!wasCompleted && saved.status === ActivityStatus.COMPLETED) await activityCompleted(em, actor, saved);
       return saved;
     });
   }
@@ -88,7 +92,9 @@ export class ActivitiesService {
       a.status = ActivityStatus.COMPLETED;
       a.completedAt = new Date();
       if (notes != null) a.notes = notes;
-      return em.save(a);
+      const saved = await em.save(a);
+      await activityCompleted(em, actor, saved);
+      return saved;
     });
   }
 

@@ -10,6 +10,7 @@ import { Account } from "../accounts/account.entity";
 import { assertDetachableFromObjective, objectiveFor, planForExecution } from "../activities/links";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
+import { opportunityWon } from "../webhooks/webhook-events";
 import { notFound, planLocked } from "../../common/errors";
 import { linksAreFinal } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
@@ -45,6 +46,7 @@ export class OpportunitiesService {
         }),
       );
       for (const plan of plans) await this.link(tx, actor, opp, plan);
+      if (opp.status === OpportunityStatus.WON) await opportunityWon(tx, actor, opp);
       return opp;
     };
     return em ? run(em) : this.db.write(run);
@@ -55,6 +57,7 @@ export class OpportunitiesService {
     return this.db.write(async (em) => {
       const opp = await mustFind(em, Opportunity, rawId, "Opportunity");
       this.assertCanChange(actor, opp);
+      const wasWon = opp.status === OpportunityStatus.WON;
       if (patch.name === null) throw badInput("name", "cannot be null");
       if (patch.revenue === null) throw badInput("revenue", "cannot be null");
       if (patch.name !== undefined) opp.name = patch.name.trim();
@@ -68,7 +71,9 @@ export class OpportunitiesService {
         if (next !== opp.objectiveId) await assertDetachableFromObjective(em, opp.objectiveId, `Opportunity ${toGlobalId("Opportunity", opp.id)}`);
         opp.objectiveId = next;
       }
-      return em.save(opp);
+      const saved = await em.save(opp);
+      if (!wasWon && saved.status === OpportunityStatus.WON) await opportunityWon(em, actor, saved);
+      return saved;
     });
   }
 

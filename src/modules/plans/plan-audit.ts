@@ -1,7 +1,9 @@
 import type { EntityManager } from "typeorm";
 import { type NodeType, toGlobalId } from "../../common/ids";
 import { type Cents, formatCents } from "../../common/money";
+import { enqueueEvent, planEventOf } from "../webhooks/webhook-events";
 import { PlanAuditEntry } from "./plan-audit-entry.entity";
+import { publishPlanChange } from "./plan-changes";
 
 export interface Change {
   field: string;
@@ -51,7 +53,12 @@ export const change = (field: string, oldValue: Value, newValue: Value): Change 
   newValue: show(newValue),
 });
 
-/** Appends an audit entry in the caller's transaction. */
+/**
+ * Appends an audit entry in the caller's transaction. The audit trail is the one source of plan
+ * events: the same transaction publishes the change to Subscription.planChanged (plan-changes.ts:
+ * delivered after the commit, never for a rollback) and writes the webhook event to the outbox
+ * (webhooks/webhook-events.ts).
+ */
 export async function recordAudit(
   em: EntityManager,
   planId: number,
@@ -60,5 +67,14 @@ export async function recordAudit(
   changes: Change[],
   at = new Date(),
 ): Promise<void> {
-  await em.insert(PlanAuditEntry, { planId, changedById: actorId, changedAt: at, action, changesJson: JSON.stringify(changes) });
+  const res = await em.insert(PlanAuditEntry, { planId, changedById: actorId, changedAt: at, action, changesJson: JSON.stringify(changes) });
+  const auditId = Number(res.identifiers[0].id);
+  await publishPlanChange(em, { auditId, planId, action, changedById: actorId, changedAt: at });
+  await enqueueEvent(
+    em,
+    planEventOf(action),
+    `BusinessPlan:${planId}`,
+    { plan: { id: toGlobalId("BusinessPlan", planId) }, action, changedBy: { id: toGlobalId("User", actorId) }, changedAt: at.toISOString(), changes },
+    at,
+  );
 }
