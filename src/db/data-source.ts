@@ -213,6 +213,16 @@ export class Database {
     });
   }
 
+  /**
+   * PostgreSQL: the pg connection of the request-wide transaction this call runs in, or null. Code
+   * that queries the pool directly (loaders/raw-rows.ts) must use it instead: the transaction's own
+   * rows are visible only there, and a pooled connection could wait for the one this request holds.
+   */
+  requestConnection(): { query: (...args: never[]) => unknown } | null {
+    const em = requestTx.getStore()?.em;
+    return (em?.queryRunner as unknown as { databaseConnection?: { query: (...args: never[]) => unknown } } | undefined)?.databaseConnection ?? null;
+  }
+
   /** A write inside a request-wide transaction: a savepoint; a lost race is recorded so the whole transaction runs again. */
   private async joinWrite<T>(scope: RequestTransaction, fn: (em: EntityManager) => Promise<T>): Promise<T> {
     try {
