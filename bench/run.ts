@@ -37,6 +37,7 @@ import { Client } from "pg";
 import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
 import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSqliteFile, metaFileOf } from "./generate";
+import { checkPgPlans, describePgChecks, isAuthentication } from "./pg-plan-check";
 import { comparePeer, type PeerResult } from "./postgraphile";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
@@ -811,6 +812,7 @@ async function main() {
       await withPg(url, (c) => c.query("VACUUM ANALYZE"));
       log(`  ${moved.tables.reduce((n, t) => n + t.target, 0).toLocaleString("en-US")} rows moved and verified`);
       counts[label] = {};
+      const pgPlans: Record<string, LoggedStatement[]> = {};
       for (const variant of o.pgOnly ? [] : (["a", "b"] as const)) {
         const sl = await startGraphql(data, variant, { logging: true, databaseUrl: url });
         try {
@@ -819,8 +821,10 @@ async function main() {
             const r = await statementsOf(sl, readBodies(data, q)[0]);
             assertOk(`${q} (${variant}, PostgreSQL)`, r.response);
             c[q] = r.statements.length;
+            if (variant === "a") pgPlans[q] = r.statements;
           }
           counts[label][variant] = c;
+          if (variant === "a") failedPgPlans = (await runPgPlanCheck(url, sl, pgPlans, plans, label)) || failedPgPlans;
           log(`  statements per request (${variant}): ${Object.entries(c).map(([k, v]) => `${k}=${v}`).join(" ")}`);
         } finally {
           await sl.stop();
@@ -901,6 +905,29 @@ async function main() {
   const out = join(o.outDir, `${stamp(started)}.json`);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nresults: ${out} (${round((Date.now() - started.getTime()) / 1000, 0)} s)`);
+  if (failedPgPlans) {
+    log("FAILED: the PostgreSQL query-plan check found sequential scans of growing tables (above)");
+    process.exitCode = 1;
+  }
+}
+
+/** Set when the PostgreSQL plan check found a sequential scan of a growing table: the run exits with 1. */
+let failedPgPlans = false;
+
+/** The PostgreSQL query-plan check (bench/pg-plan-check.ts) of Q2, Q3 (statements logged already) and Q4. */
+async function runPgPlanCheck(url: string, s: Server, logged: Record<string, LoggedStatement[]>, into: Record<string, Record<string, unknown>>, label: string): Promise<boolean> {
+  const q4 = await statementsOf(s, body(Q4));
+  assertOk("Q4 (a, PostgreSQL)", q4.response);
+  logged.Q4 = q4.statements;
+  let failed = false;
+  into[label] = {};
+  for (const [q, statements] of Object.entries(logged)) {
+    const checks = await checkPgPlans(url, statements.filter((x) => !isAuthentication(x.sql)));
+    into[label][q] = checks;
+    log(`  ${describePgChecks(q, checks)}`);
+    if (checks.some((c) => c.seqScans.length)) failed = true;
+  }
+  return failed;
 }
 
 function withSqlite<T>(file: string, fn: (db: BetterSqlite3.Database) => T): T {

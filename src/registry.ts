@@ -11,6 +11,7 @@ import { opportunityLoaders } from "./modules/opportunities/opportunities.loader
 import { OpportunitiesResolver } from "./modules/opportunities/opportunities.resolver";
 import { periodLoaders } from "./modules/periods/periods.loaders";
 import { PeriodsResolver } from "./modules/periods/periods.resolver";
+import { PlanSummaryResolver } from "./modules/plans/plan-summary.resolver";
 import { planLoaders } from "./modules/plans/plans.loaders";
 import { PlanTreesResolver } from "./modules/plans/plan-trees.resolver";
 import { BusinessPlanConnectionResolver, PlanAuditEntryResolver, PlansResolver, PlanStatusChangeResolver } from "./modules/plans/plans.resolver";
@@ -43,6 +44,7 @@ export const RESOLVERS: readonly Function[] = [
   BusinessPlanConnectionResolver,
   PlanAuditEntryResolver,
   PlanStatusChangeResolver,
+  PlanSummaryResolver,
   ObjectivesResolver,
   OpportunitiesResolver,
   ActivitiesResolver,

@@ -7,6 +7,7 @@ import { ObjectivesService } from "./modules/objectives/objectives.service";
 import { OpportunitiesService } from "./modules/opportunities/opportunities.service";
 import { PeriodsService } from "./modules/periods/periods.service";
 import { PlanCopyService } from "./modules/plans/plan-copy";
+import { PlanSummaryService } from "./modules/plans/plan-summary";
 import { PlansService } from "./modules/plans/plans.service";
 import { PlanTreesService } from "./modules/plans/plan-trees.service";
 import { UsersService } from "./modules/users/users.service";
@@ -27,6 +28,7 @@ export function createServices(db: Database, clock: Clock = systemClock, webhook
     contacts: new ContactsService(db),
     periods: new PeriodsService(db),
     plans,
+    planSummary: new PlanSummaryService(db),
     objectives,
     planCopy: new PlanCopyService(db, plans, objectives),
     planTrees: new PlanTreesService(db, plans),

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE_TYPES } from "../src/common/ids";
-import { MAX_NODES } from "../src/graphql/node";
+import { MAX_NODES } from "../src/common/limits";
 import { expectRejected } from "./helpers/db-state";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { fromGlobalId, gid } from "./helpers/ids";

@@ -66,7 +66,7 @@ const PLANS = `query($n: Int, $a: Int) { businessPlans(first: $n) { totalCount e
   id name type status version description businessUnit territory revenueTarget createdAt updatedAt
   account { id } owner { id } period { id } parent { id } copiedFrom { id } children { id } contacts { id }
   opportunities { id } activities { id } objectives { id }
-  rollup { revenueTarget childrenRevenueTarget wonRevenue pipelineRevenue attainment }
+  rollup { revenueTarget childrenRevenueTarget wonRevenue pipelineRevenue weightedPipelineRevenue attainment }
   statusHistory { from to comment changedAt changedBy { id } }
   auditTrail(first: $a) { action changedAt changedBy { id } changes { field oldValue newValue } }
 } } } }`;
@@ -79,6 +79,9 @@ const ACCOUNTS = `query { accounts(first: 50) { totalCount edges { node {
 } } } }`;
 const REST = `query { me { id name email role } periods { id name type startDate endDate parent { id } children { id } }
   globalObjectives { id name targetQuantity unit progress { actualQuantity actualRevenue percentComplete } } }`;
+const SUMMARY_ROW = "key label plans revenueTarget wonRevenue pipelineRevenue weightedPipelineRevenue";
+const SUMMARY = `query($p: ID!) { o: planSummary(periodId: $p, groupBy: OWNER) { ${SUMMARY_ROW} } t: planSummary(periodId: $p, groupBy: TERRITORY) { ${SUMMARY_ROW} }
+  b: planSummary(periodId: $p, groupBy: BUSINESS_UNIT) { ${SUMMARY_ROW} } y: planSummary(periodId: $p, groupBy: TYPE) { ${SUMMARY_ROW} } s: planSummary(periodId: $p, groupBy: STATUS) { ${SUMMARY_ROW} } }`;
 const ROLLUP = `query { businessPlans(first: 100) { edges { node { id name rollup { revenueTarget childrenRevenueTarget wonRevenue pipelineRevenue attainment } } } } }`;
 
 describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data", () => {
@@ -207,7 +210,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
     });
 
     it("plans with audit trails and status history, accounts with everything under them, periods: the same answers", async () => {
-      for (const [q, v] of [[PLANS, { n: 25, a: 50 }], [ACCOUNTS, undefined], [REST, undefined]] as const) {
+      for (const [q, v] of [[PLANS, { n: 25, a: 50 }], [ACCOUNTS, undefined], [REST, undefined], [SUMMARY, { p: gid("Period", 6) }]] as const) {
         const [a, b] = await both(q, v);
         expect(b).toEqual(a);
       }

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../src/common/input-limits";
+import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../src/common/limits";
 import { dbState, expectRejected, rowCounts } from "./helpers/db-state";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { gid, keyOf } from "./helpers/ids";

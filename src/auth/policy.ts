@@ -16,6 +16,20 @@ export function assertRole(user: User, roles: Role[], what: string): void {
   if (!roles.includes(user.role)) throw forbidden(`Only ${roles.join(" or ")} users may ${what}`);
 }
 
+/**
+ * Owner or ADMIN: the edit right of everything a user owns (opportunities, activities) and the
+ * base of the plan rules below. The one place this rule is written.
+ */
+export function isOwnerOrAdmin(user: User, ownerId: number | null): boolean {
+  return user.role === Role.ADMIN || (ownerId !== null && ownerId === user.id);
+}
+
+/** FORBIDDEN unless `user` owns the record (`ownerId`) or is an ADMIN; `what`: e.g. "opportunity", `label`: its type and id. */
+export function assertOwnerOrAdmin(user: User, ownerId: number | null, what: string, label: string): void {
+  if (isOwnerOrAdmin(user, ownerId)) return;
+  throw forbidden(`only the ${what}'s owner or an ADMIN may change ${label}`);
+}
+
 /** What the edit rule needs to know about a plan. */
 export interface PlanAccess {
   id: number;
@@ -31,14 +45,14 @@ export interface PlanAccess {
  */
 export function mayEditPlan(user: User, plan: PlanAccess): boolean {
   if (user.role === Role.ANALYST) return false;
-  if (user.role === Role.ADMIN || plan.ownerId === user.id) return true;
+  if (isOwnerOrAdmin(user, plan.ownerId)) return true;
   return user.role === Role.REVIEWER && plan.status === PlanStatus.SUBMITTED;
 }
 
 /** May `user` delete this plan? Its owner or an ADMIN (a REVIEWER reviews, never deletes). */
 export function mayDeletePlan(user: User, plan: PlanAccess): boolean {
   if (user.role === Role.ANALYST) return false;
-  return user.role === Role.ADMIN || plan.ownerId === user.id;
+  return isOwnerOrAdmin(user, plan.ownerId);
 }
 
 export function assertMayEditPlan(user: User, plan: PlanAccess, what = "edit it"): void {

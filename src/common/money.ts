@@ -87,8 +87,35 @@ const SPLIT = 1_000_000_000n;
  * than 10^9 to the low part, so the partial sums stay exact for billions of rows. The result is
  * TEXT "high:low" (NULL for no rows); sumOf combines it in bigint.
  */
-export const sumSql = (expr: string): string =>
-  `(CAST(SUM((${expr}) / ${SPLIT}) AS TEXT) || ':' || CAST(SUM((${expr}) % ${SPLIT}) AS TEXT))`;
+export const sumSql = (expr: string): string => partsText(sumPartsSql(expr));
+
+/**
+ * The two partial sums of sumSql as separate integer SQL expressions (high: units of 10^9 cents,
+ * low: the rest). Partial sums of partial sums stay exact, so figures summed per group and then
+ * summed again over groups (planSummary over rollups) add up like the rows themselves.
+ */
+export const sumPartsSql = (expr: string): { hi: string; lo: string } => ({
+  hi: `SUM((${expr}) / ${SPLIT})`,
+  lo: `SUM((${expr}) % ${SPLIT})`,
+});
+
+/** The "high:low" TEXT of sumSql from two partial-sum SQL expressions (NULL when they are). */
+export const partsText = (p: { hi: string; lo: string }): string => `(CAST(${p.hi} AS TEXT) || ':' || CAST(${p.lo} AS TEXT))`;
+
+/** The high and low parts (as sumPartsSql splits them) of a stored cents SQL expression. */
+export const splitCentsSql = (expr: string): { hi: string; lo: string } => ({ hi: `((${expr}) / ${SPLIT})`, lo: `((${expr}) % ${SPLIT})` });
+
+/**
+ * An opportunity's weighted revenue in cents: revenue x probability / 100, rounded half up to the
+ * cent (both non-negative, so integer division rounds down and +50 makes it half up). Weighted
+ * pipeline figures are sums of these per-opportunity amounts, so they add up exactly: a plan
+ * tree's figure is the sum of its opportunities' and a summary group's the sum of its trees'.
+ * At most MAX_CENTS x 100 + 50 < 2^63 before the division: no overflow on either dialect.
+ */
+export const weightedCentsSql = (revenueCents: string, probability: string): string => `((${revenueCents} * ${probability} + 50) / 100)`;
+
+/** weightedCentsSql in code (tests, models). */
+export const weightedCents = (revenue: Cents, probability: number): Cents => (revenue * BigInt(probability) + 50n) / 100n;
 
 /** The cents of a sumSql column. */
 export function sumOf(raw: unknown): Cents {

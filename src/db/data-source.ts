@@ -124,11 +124,21 @@ export function buildDataSourceOptions(cfg: DbConfig, logger: CountingQueryLogge
     migrations: postgresMigrations,
     poolSize: cfg.dbPoolSize,
     ssl: cfg.databaseSsl ? { rejectUnauthorized: true } : false,
-    // Session time zone UTC, so DEFAULT now() on the TIMESTAMP (without time zone) columns is UTC
-    // whatever the server's or the database's default time zone is.
-    extra: { options: "-c TimeZone=UTC" },
+    extra: { options: PG_SESSION_OPTIONS },
   };
 }
+
+/**
+ * Settings of every API session on PostgreSQL (docs/operations.md, "PostgreSQL sessions"):
+ * - TimeZone=UTC, so DEFAULT now() on the TIMESTAMP (without time zone) columns is UTC whatever the
+ *   server's or the database's default time zone is.
+ * - jit=off: the API sends short statements; PostgreSQL's JIT compiler triggers on estimated cost
+ *   (jit_above_cost), and a mis-estimated statement spent 432 of its 553 ms compiling (bench Q3).
+ * - random_page_cost=1.1 (default 4, for spinning disks): the working set is in memory or on SSD,
+ *   where a random page costs about what a sequential one does; with 4, a lookup of 4,000 activities
+ *   by id became a parallel sequential scan of the whole table (27 ms instead of 3 ms at the bench's M).
+ */
+export const PG_SESSION_OPTIONS = "-c TimeZone=UTC -c jit=off -c random_page_cost=1.1";
 
 /**
  * TIMESTAMP (without time zone) columns hold UTC on PostgreSQL, as on SQLite.

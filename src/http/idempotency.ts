@@ -6,7 +6,7 @@ import { getOperationAST, parse } from "graphql";
 import { bearerToken } from "../auth/tokens";
 import { ErrorCode } from "../common/errors";
 import type { Context } from "../graphql/context";
-import { QUERY_LIMITS } from "../graphql/limits";
+import { QUERY_LIMITS } from "../common/limits";
 import type { AppDeps } from "../graphql/server";
 import { type CapturedAnswer, IdempotencyService } from "../db/idempotency";
 

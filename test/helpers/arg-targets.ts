@@ -52,6 +52,7 @@ export const BASELINES: Record<string, (f: ArgFixture) => Args> = {
   opportunity: (f) => ({ id: f.opportunity }),
   period: (f) => ({ id: f.period }),
   periods: () => ({}),
+  planSummary: (f) => ({ periodId: f.period, groupBy: "OWNER" }),
   // mutations
   addPlanContact: (f) => ({ planId: f.plan, contactId: f.contact }),
   changeBusinessPlanStatus: (f) => ({ id: f.plan, status: "SUBMITTED" }),

@@ -59,6 +59,11 @@ export async function startTestServer(opts: { env?: Record<string, string>; seed
     },
   });
   const app = await startApp(config, createLogger(config.logLevel, sink));
+  // The test's clients share this process's event loop with the server. A test that blocks the loop
+  // for seconds (code generation, a compiler) lets the server's 5 s keep-alive timer and the client's
+  // reuse of that idle socket race: the server closes it under the next request ("fetch failed").
+  // Idle sockets here are closed by the client (undici, 4 s) or by stop(), never under a request.
+  app.server.keepAliveTimeout = 0;
   return {
     app,
     config,

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { filterKey, parseId } from "../../common/ids";
-import { filterValues } from "../../common/input-limits";
+import { filterValues } from "../../common/limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
 import { connectionOf } from "../../graphql/connection";

@@ -44,11 +44,7 @@ export function objectiveLoaders(k: LoaderKit) {
     objectivesByPlan: k.projected(Objective, "planId", (_: null, p) =>
       manyLoader<Objective>(o, (ids) => raw(Objective).whereIn("plan_id", ids, SQL_BY_ID, undefined, p(ids)), (r) => r.planId ?? 0),
     ),
-    objectiveChildren: manyLoader<Objective>(
-      o,
-      (ids) => raw(Objective).whereIn("parent_id", ids, SQL_BY_ID),
-      (r) => r.parentId ?? 0,
-    ),
+    objectiveChildren: k.byColumn(Objective, "parent_id", (r) => r.parentId),
     /**
      * Keyed by progressKey (objective and account scope): every scope of one field position
      * (graphql/field-position.ts) in one statement, so the account view costs one statement per depth.

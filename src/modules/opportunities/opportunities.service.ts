@@ -1,8 +1,8 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
-import { assertCanWrite } from "../../auth/policy";
-import { OpportunityStatus, Role } from "../../common/enums";
-import { badInput, forbidden } from "../../common/errors";
+import { assertCanWrite, assertOwnerOrAdmin } from "../../auth/policy";
+import { OpportunityStatus } from "../../common/enums";
+import { badInput } from "../../common/errors";
 import { mustFind } from "../../common/find";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
@@ -11,8 +11,8 @@ import { assertDetachableFromObjective, objectiveFor, planForExecution } from ".
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
 import { opportunityWon } from "../webhooks/webhook-events";
-import { notFound, planLocked } from "../../common/errors";
-import { linksAreFinal } from "../plans/plan-workflow";
+import { notFound } from "../../common/errors";
+import { assertLinksDetachable } from "../plans/plan-workflow";
 import type { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
 import { PlanOpportunity } from "./plan-opportunity.entity";
@@ -94,7 +94,7 @@ export class OpportunitiesService {
       const opp = await mustFind(em, Opportunity, rawOppId, "Opportunity");
       this.assertCanChange(actor, opp);
       const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
-      if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: its links are final`);
+      assertLinksDetachable(plan);
       const res = await em.delete(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
       if ((res.affected ?? 0) === 0) throw notFound(`link of Opportunity ${toGlobalId("Opportunity", opp.id)} to BusinessPlan`, toGlobalId("BusinessPlan", plan.id));
       await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", ref("Opportunity", opp.id), null)]);
@@ -110,8 +110,7 @@ export class OpportunitiesService {
 
   /** Opportunities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, opp: Opportunity) {
-    if (actor.role === Role.ADMIN || opp.ownerId === actor.id) return;
-    throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${toGlobalId("Opportunity", opp.id)}`);
+    assertOwnerOrAdmin(actor, opp.ownerId, "opportunity", `Opportunity ${toGlobalId("Opportunity", opp.id)}`);
   }
 }
 

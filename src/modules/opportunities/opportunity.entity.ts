@@ -20,6 +20,8 @@ import { User } from "../users/user.entity";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("opportunity")
+// Objective progress (objective-progress.ts): the WON opportunities per objective, narrowed to an account.
+@Index(["objectiveId", "status", "accountId"])
 // Query.opportunities: one (key, id) index per order, and "open deals closing this quarter" (opportunity-list.ts)
 @Index(["closeDate", "id"])
 @Index(["revenue", "id"])

@@ -22,6 +22,10 @@ export class PlanFrozenRollup {
   @Column({ type: "bigint", name: "won_revenue_cents", transformer: centsTransformer })
   wonRevenue: Cents;
 
+  /** Null for a plan frozen before this figure was kept: it then answers its live weighted figure. */
+  @Column({ type: "bigint", name: "weighted_pipeline_revenue_cents", nullable: true, transformer: centsTransformer })
+  weightedPipelineRevenue: Cents | null;
+
   @Column({ type: "bigint", name: "children_revenue_target_cents", transformer: centsTransformer })
   childrenRevenueTarget: Cents;
 

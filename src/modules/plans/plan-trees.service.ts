@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { badInput, DomainError, ErrorCode } from "../../common/errors";
 import { toGlobalId } from "../../common/ids";
-import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/input-limits";
+import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/limits";
 import type { Database } from "../../db/data-source";
 import type { User } from "../users/user.entity";
 import type { BusinessPlan } from "./business-plan.entity";

@@ -1,4 +1,6 @@
 import { PlanStatus, Role } from "../../common/enums";
+import { planLocked } from "../../common/errors";
+import { toGlobalId } from "../../common/ids";
 
 /** Who may perform a transition: the plan's owner, or a user with one of these roles. */
 export type Party = "OWNER" | Role.REVIEWER | Role.ADMIN;
@@ -85,6 +87,28 @@ export const acceptsLinks = (s: PlanStatus) => s !== PlanStatus.EXPIRED;
  * nothing attached to it may be detached, and its figures are the ones stored at expiry.
  */
 export const linksAreFinal = (s: PlanStatus) => s === PlanStatus.EXPIRED;
+
+/** A plan as the link rules see it; `via`: the objective of that plan a link goes through, if any. */
+interface LinkTarget {
+  id: number;
+  status: PlanStatus;
+}
+
+const linkSubject = (plan: LinkTarget, viaObjectiveId?: number) =>
+  viaObjectiveId === undefined
+    ? `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}`
+    : `Objective ${toGlobalId("Objective", viaObjectiveId)} belongs to BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, which is ${plan.status}`;
+
+/** PLAN_LOCKED unless something may be linked to the plan (directly, or through its objective `viaObjectiveId`). */
+export function assertAcceptsLinks(plan: LinkTarget, viaObjectiveId?: number): void {
+  if (!acceptsLinks(plan.status)) throw planLocked(`${linkSubject(plan, viaObjectiveId)}: nothing more can be linked to it`);
+}
+
+/** PLAN_LOCKED when the plan's links are final: `what` (when named) cannot be detached from it (or from its objective). */
+export function assertLinksDetachable(plan: LinkTarget, what?: string, viaObjectiveId?: number): void {
+  if (!linksAreFinal(plan.status)) return;
+  throw planLocked(`${linkSubject(plan, viaObjectiveId)}: its links are final${what ? `, ${what} cannot be detached from it` : ""}`);
+}
 
 /** The plan answers the rollup stored when it expired instead of live figures. */
 export const hasFrozenFigures = (s: PlanStatus) => s === PlanStatus.EXPIRED;

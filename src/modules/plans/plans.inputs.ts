@@ -1,13 +1,12 @@
-import { ArrayMaxSize, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { type Cents } from "../../common/money";
-import { MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/input-limits";
-import { LIMITS } from "../../graphql/common-types";
+import { AUDIT_TRAIL_MAX, LIMITS, MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/limits";
 import { DecimalScalar } from "../../graphql/scalars";
 import type { PlanFilter } from "./plan-filter";
+import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
 import { PlanOrder } from "./plan-list";
-
 @InputType()
 export class BusinessPlanFilter implements PlanFilter {
   @Field(() => ID, { nullable: true })
@@ -35,9 +34,7 @@ export class BusinessPlanFilter implements PlanFilter {
 
 @InputType()
 export class CreateBusinessPlanInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => ID)
@@ -55,19 +52,13 @@ export class CreateBusinessPlanInput {
   @Field(() => ID, { nullable: true, description: "Defaults to the caller." })
   ownerId?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   businessUnit?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   territory?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   description?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
@@ -76,25 +67,16 @@ export class CreateBusinessPlanInput {
 
 @InputType()
 export class UpdateBusinessPlanInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField({ nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   description?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   businessUnit?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   territory?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
@@ -137,26 +119,17 @@ export class ChangeBusinessPlanStatusArgs {
   @Field(() => PlanStatus)
   status: PlanStatus;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.comment)
+  @TextField(LIMITS.comment)
   comment?: string | null;
 
   @Field(() => Int, { nullable: true })
   expectedVersion?: number | null;
 }
 
-/** Most entries `BusinessPlan.auditTrail(first:)` returns per plan, and its default. */
-export const AUDIT_TRAIL_MAX = 500;
-export const AUDIT_TRAIL_DEFAULT = 50;
-
 /** Arguments of `BusinessPlan.auditTrail`. */
 @ArgsType()
 export class AuditTrailArgs {
-  @Field(() => Int, { nullable: true, description: "At most this many entries (default 50, max 500)." })
-  @IsOptional()
-  @Min(0)
-  @Max(AUDIT_TRAIL_MAX)
+  @IntRangeField(0, AUDIT_TRAIL_MAX, { description: "At most this many entries (default 50, max 500)." })
   first?: number | null;
 }
 

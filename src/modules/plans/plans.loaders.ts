@@ -55,11 +55,7 @@ export function planLoaders(k: LoaderKit) {
       });
       return links.map((l) => [l.planId, l.contactRef as Contact]);
     }),
-    statusHistoryByPlan: manyLoader<PlanStatusChange>(
-      o,
-      (ids) => raw(PlanStatusChange).whereIn("plan_id", ids, SQL_BY_ID),
-      (r) => r.planId,
-    ),
+    statusHistoryByPlan: k.byColumn(PlanStatusChange, "plan_id", (r) => r.planId),
     auditTrailByPlan: family((first: number) =>
       manyLoader<PlanAuditEntry>(
         o,

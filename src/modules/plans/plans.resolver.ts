@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver
 import { parseId, rollupId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { ratio } from "../../common/money";
+import { AUDIT_TRAIL_DEFAULT } from "../../common/limits";
 import type { Context } from "../../graphql/context";
 import { fieldPosition } from "../../graphql/field-position";
 import { connectionOf } from "../../graphql/connection";
@@ -20,7 +21,7 @@ import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
-import { AUDIT_TRAIL_DEFAULT, AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
+import { AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
 import { BusinessPlanConnection, PlanRollup } from "./plans.types";
 
 @Resolver(() => BusinessPlanConnection)
@@ -197,6 +198,7 @@ export class PlansResolver {
       childrenRevenueTarget: f.childrenRevenueTarget,
       pipelineRevenue: f.pipelineRevenue,
       wonRevenue: f.wonRevenue,
+      weightedPipelineRevenue: f.weightedPipelineRevenue,
       attainment: ratio(f.wonRevenue, p.revenueTarget),
       asOf: f.asOf,
     };

@@ -5,5 +5,6 @@ import { IdempotencyKeys1796138392096 as M3 } from "./1796138392096-IdempotencyK
 import { Webhooks1796138524527 as M4 } from "./1796138524527-Webhooks";
 import { ListOrdersAndFilters1796138628727 as M5 } from "./1796138628727-ListOrdersAndFilters";
 import { AddObjectiveDueDateOwner1796141316659 as M6 } from "./1796141316659-AddObjectiveDueDateOwner";
+import { PlanFiguresIndexesWeighted1796142392147 as M7 } from "./1796142392147-PlanFiguresIndexesWeighted";
 
-export const postgresMigrations = [M0, M1, M2, M3, M4, M5, M6];
+export const postgresMigrations = [M0, M1, M2, M3, M4, M5, M6, M7];
