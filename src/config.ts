@@ -30,8 +30,6 @@ export interface AppConfig {
   batching: boolean;
   /** Column projections of list loaders; PROJECTIONS=false reads every column (benchmark comparison only). */
   projections: boolean;
-  /** One rollup/progress loader per field position; FIELD_POSITIONS=false shares one (benchmark comparison only). */
-  fieldPositions: boolean;
   /** How operations execute: "jit" (graphql-jit, compiled once per operation) or "graphql-js" (the reference interpreter). */
   executor: GraphqlExecutor;
   corsOrigins: string[];
@@ -133,7 +131,6 @@ const EnvSchema = z
     INTROSPECTION: bool("INTROSPECTION"),
     BATCHING: bool("BATCHING"),
     PROJECTIONS: bool("PROJECTIONS"),
-    FIELD_POSITIONS: bool("FIELD_POSITIONS"),
     GRAPHQL_EXECUTOR: z.preprocess(
       (v) => {
         const t = unset(v);
@@ -227,7 +224,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: e.INTROSPECTION ?? !isProduction,
     batching: e.BATCHING ?? true,
     projections: e.PROJECTIONS ?? true,
-    fieldPositions: e.FIELD_POSITIONS ?? true,
     executor: e.GRAPHQL_EXECUTOR,
     corsOrigins: (e.CORS_ORIGINS ?? "")
       .split(",")

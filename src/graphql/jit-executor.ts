@@ -15,7 +15,6 @@ import {
   visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
-import { FIELD_POSITION_KEY } from "./field-position";
 
 /** Compiled operations kept per process (least recently used out first). */
 const CACHE_SIZE = 1000;
@@ -106,10 +105,6 @@ export function recursiveInputTypes(schema: GraphQLSchema): Set<string> {
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery | null>();
   const recursiveInputs = recursiveInputTypes(schema);
-  // graphql-jit builds one resolve-info factory per field position of the compiled operation and lets us add to
-  // it: a key unique to that position, so fieldPosition(info) need not walk the response path for every item.
-  let positions = 0;
-  const resolverInfoEnricher = () => ({ [FIELD_POSITION_KEY]: `jit:${++positions}` });
 
   const compiledFor = (key: string, compile: () => CompiledQuery | null): CompiledQuery | null => {
     let q = compiled.get(key);
@@ -139,7 +134,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     const q = compiledFor(`${rc.queryHash}:${operationName ?? ""}`, () => {
       if (mustNotCompile(rc.document, recursiveInputs)) return null;
       try {
-        const c = compileQuery(schema, rc.document, operationName, { disablingCapturingStackErrors: true, resolverInfoEnricher });
+        const c = compileQuery(schema, rc.document, operationName, { disablingCapturingStackErrors: true });
         return isCompiledQuery(c) ? c : null;
       } catch {
         return null;
