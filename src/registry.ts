@@ -13,6 +13,7 @@ import { periodLoaders } from "./modules/periods/periods.loaders";
 import { PeriodsResolver } from "./modules/periods/periods.resolver";
 import { PlanSummaryResolver } from "./modules/plans/plan-summary.resolver";
 import { planLoaders } from "./modules/plans/plans.loaders";
+import { PlanTreesResolver } from "./modules/plans/plan-trees.resolver";
 import { BusinessPlanConnectionResolver, PlanAuditEntryResolver, PlansResolver, PlanStatusChangeResolver } from "./modules/plans/plans.resolver";
 import { userLoaders } from "./modules/users/users.loaders";
 import { DeletesResolver } from "./modules/deletes/deletes.resolver";
@@ -44,6 +45,7 @@ export const RESOLVERS: readonly Function[] = [
   ContactsResolver,
   PeriodsResolver,
   PlansResolver,
+  PlanTreesResolver,
   BusinessPlanConnectionResolver,
   PlanAuditEntryResolver,
   PlanStatusChangeResolver,

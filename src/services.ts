@@ -9,6 +9,7 @@ import { PeriodsService } from "./modules/periods/periods.service";
 import { PlanCopyService } from "./modules/plans/plan-copy";
 import { PlanSummaryService } from "./modules/plans/plan-summary";
 import { PlansService } from "./modules/plans/plans.service";
+import { PlanTreesService } from "./modules/plans/plan-trees.service";
 import { UsersService } from "./modules/users/users.service";
 import { PlanChangeBus } from "./modules/plans/plan-changes";
 import { type WebhookOptions, WebhooksService } from "./modules/webhooks/webhooks.service";
@@ -32,6 +33,7 @@ export function createServices(db: Database, clock: Clock = systemClock, webhook
     planSummary: new PlanSummaryService(db),
     objectives,
     planCopy: new PlanCopyService(db, plans, objectives),
+    planTrees: new PlanTreesService(db, plans),
     opportunities,
     activities: new ActivitiesService(db, opportunities),
     webhooks: new WebhooksService(db, webhooks),

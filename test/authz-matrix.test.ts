@@ -130,6 +130,13 @@ const ROWS: Row[] = [
     query: `mutation($a: ID!, $p: ID!, $o: ID) { createBusinessPlan(input: { name: "p", accountId: $a, periodId: $p, ownerId: $o }) { id } }`,
     variables: { a: await account(owner), p: year, o: gid("User", owner.user.id) },
   })),
+  row("createBusinessPlanTree (ownerId: own / someone else)", "OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => {
+    const a = await account(owner);
+    return {
+      query: `mutation($i: CreateBusinessPlanTreeInput!) { createBusinessPlanTree(input: $i) { id } }`,
+      variables: { i: { name: "p", accountId: a, periodId: year, ownerId: gid("User", owner.user.id), children: [{ name: "c", accountId: a, periodId: year, ownerId: gid("User", owner.user.id) }] } },
+    };
+  }),
   row("updateBusinessPlan (DRAFT)", "                OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => ({
     query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "renamed" }) { id } }`,
     variables: { id: (await plan(owner)).id },

@@ -31,6 +31,8 @@ interface Req {
   query: string;
   variables?: Record<string, unknown>;
   token?: string;
+  /** Extra HTTP headers (Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 interface Outcome {
   req: Req;
@@ -68,7 +70,16 @@ async function ok<T = any>(query: string, variables?: Record<string, unknown>, t
 
 /** Sends every request at once, request i to server i % servers; nothing awaited in between. */
 async function fire(requests: Req[]): Promise<Outcome[]> {
-  const results = await Promise.all(requests.map((req, i) => postGql(urls[i % urls.length], req.token ?? ADMIN, req.query, req.variables)));
+  const send = async (req: Req, url: string): Promise<GqlResponse> => {
+    if (!req.headers) return postGql(url, req.token ?? ADMIN, req.query, req.variables);
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${req.token ?? ADMIN}`, ...req.headers },
+      body: JSON.stringify({ query: req.query, variables: req.variables }),
+    });
+    return (await res.json()) as GqlResponse;
+  };
+  const results = await Promise.all(requests.map((req, i) => send(req, urls[i % urls.length])));
   return results.map((r, i) => {
     const e = r.errors?.[0];
     return e ? { req: requests[i], code: String(e.extensions?.code), message: e.message } : { req: requests[i], data: r.data };
@@ -120,6 +131,11 @@ async function objective(planId: string, extra: Record<string, unknown> = {}): P
 }
 
 // ---------- reading the end state ----------
+
+async function accountPlans(accountId: string): Promise<Array<{ id: string; name: string }>> {
+  const d = await ok(`query($a: ID!) { businessPlans(filter: { accountId: $a }, first: 500) { edges { node { id name } } } }`, { a: accountId });
+  return d.businessPlans.edges.map((e: { node: { id: string; name: string } }) => e.node);
+}
 
 interface PlanState {
   id: string;
@@ -180,6 +196,7 @@ const M = {
   createAccount: `mutation($n: String!) { createAccount(input: { name: $n }) { id name } }`,
   createActivity: `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id plan { id } } }`,
   createPlan: `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id version } }`,
+  createTree: `mutation($i: CreateBusinessPlanTreeInput!) { createBusinessPlanTree(input: $i) { id version children { id version } } }`,
   createContact: `mutation($a: ID!, $n: String!) { createContact(input: { accountId: $a, firstName: $n, lastName: "Same" }) { id } }`,
   followUpActivity: `mutation($id: ID!, $s: String!) { createFollowUpActivity(activityId: $id, input: { subject: $s, type: MEETING }) { id plan { id } followUpOf { id } } }`,
   followUpOpportunity: `mutation($id: ID!, $n: String!) { createFollowUpOpportunity(activityId: $id, input: { name: $n, revenue: "5.00" }) { id plans { id } } }`,
@@ -983,6 +1000,59 @@ const SCENARIOS: Record<string, Scenario> = {
           for (const o of failed(os, M.createPlan)) expect(o.code).toBe("NOT_FOUND");
         },
       };
+    },
+  },
+
+  createBusinessPlanTree: {
+    async identical() {
+      // 20 identical trees (a year and its Q1): twenty trees of two plans, each created once (version 1, one CREATED entry)
+      const a = await account();
+      const tree = { name: "Same", accountId: a, periodId: yearId, children: [{ name: "Same Q1", accountId: a, periodId: q1Id }] };
+      return {
+        requests: times(N, () => ({ query: M.createTree, variables: { i: tree } })),
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          expect(await accountPlans(a)).toHaveLength(2 * N);
+          for (const o of succeeded(os)) {
+            const root = await mustPlan(o.data.createBusinessPlanTree.id);
+            const child = await mustPlan(o.data.createBusinessPlanTree.children[0].id);
+            expect(ids(root.children)).toEqual([child.id]);
+            for (const s of [root, child]) expect([s.version, count(s, "CREATED"), s.audit.length]).toEqual([1, 1, 1]);
+          }
+        },
+      };
+    },
+    async conflicting() {
+      // valid trees and trees with a bad child (next year's period under this year) at once: the bad ones leave nothing
+      const a = await account();
+      const good = (i: number) => ({ name: `Good ${i}`, accountId: a, periodId: yearId, children: [{ name: `Good ${i} Q1`, accountId: a, periodId: q1Id }] });
+      const bad = (i: number) => ({ name: `Bad ${i}`, accountId: a, periodId: yearId, children: [{ name: `Bad ${i} Q1`, accountId: a, periodId: q1Id }, { name: "Elsewhere", accountId: a, periodId: nextYearId }] });
+      return {
+        requests: mix((i) => ({ query: M.createTree, variables: { i: good(i) } }), (i) => ({ query: M.createTree, variables: { i: bad(i) } })),
+        allowed: ["BAD_USER_INPUT"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N / 2);
+          for (const o of failed(os)) expect(o.message).toMatch(/^children\.1\.periodId: /);
+          const plans = await accountPlans(a);
+          expect(plans.map((p) => p.name).sort()).toEqual(range(N / 2).flatMap((i) => [`Good ${2 * i}`, `Good ${2 * i} Q1`]).sort());
+        },
+      };
+    },
+    more: {
+      async "one Idempotency-Key"() {
+        // a retrying client: the same tree 20 times with one key creates one tree, and every answer is the same
+        const a = await account();
+        const tree = { name: "Keyed", accountId: a, periodId: yearId, children: [{ name: "Keyed Q1", accountId: a, periodId: q1Id }] };
+        const key = uniq("tree-key");
+        return {
+          requests: times(N, () => ({ query: M.createTree, variables: { i: tree }, headers: { "idempotency-key": key } })),
+          async check(os) {
+            expect(succeeded(os)).toHaveLength(N);
+            expect(new Set(os.map((o) => JSON.stringify(o.data))).size).toBe(1);
+            expect(await accountPlans(a)).toHaveLength(2);
+          },
+        };
+      },
     },
   },
 

@@ -119,6 +119,8 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect((await rec.ok(A, `query($id: ID!) { period(id: $id) { id name } }`, { id: periodId })).period).toEqual({ id: periodId, name: "FY2041" });
     const createPlan = `mutation($a: ID!, $p: ID!, $n: String!) { createBusinessPlan(input: { name: $n, accountId: $a, periodId: $p }) { id } }`;
     const planId = (await rec.ok(A, createPlan, { a: accountId, p: periodId, n: "Coverage plan" })).createBusinessPlan.id;
+    const tree = `mutation($a: ID!, $p: ID!) { createBusinessPlanTree(input: { name: "Coverage tree", accountId: $a, periodId: $p, children: [{ name: "Coverage subtree", accountId: $a, periodId: $p }] }) { id children { id name } } }`;
+    expect((await rec.ok(A, tree, { a: accountId, p: periodId })).createBusinessPlanTree.children.map((c: { name: string }) => c.name)).toEqual(["Coverage subtree"]);
     const withContact = (await rec.ok(A, `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id contacts { id } } }`, { p: planId, c: contactId })).addPlanContact;
     expect(withContact).toEqual({ id: planId, contacts: [{ id: contactId }] });
 

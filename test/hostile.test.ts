@@ -470,6 +470,13 @@ async function expectStored(t: ArgTarget, call: BuiltCall, r: RawResponse, fx: A
     const plan = (await adminOk(`query($id: ID!) { businessPlan(id: $id) { status statusHistory { to comment } } }`, { id: fx.plan })).businessPlan;
     expect(plan.status).toBe("SUBMITTED");
     expect(plan.statusHistory, label).toEqual([{ to: "SUBMITTED", comment: value }]);
+  } else if (t.field === "createBusinessPlanTree" && t.path.includes("children")) {
+    // the value went into the first child (children.children: the first grandchild): read that plan back
+    const field = t.path[t.path.length - 1];
+    const levels = t.path.filter((p) => p === "children").length;
+    let node = (await adminOk(`query($id: ID!) { businessPlan(id: $id) { ${"children { ".repeat(levels)}${field}${" }".repeat(levels)} } }`, { id: answer.id })).businessPlan;
+    for (let i = 0; i < levels; i++) node = node.children[0];
+    expect(accepted, label).toContain(node[field]);
   } else if (t.field === "revokeToken") {
     expect(answer, label).toBe(false); // no such token: nothing revoked
   } else {

@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
 import { Client } from "pg";
+import { IdempotencyService } from "../src/db/idempotency";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initApp } from "../src/app";
 import { ActivityType, PlanMemberRole } from "../src/common/enums";
@@ -128,6 +129,9 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
       const scratch = await s.plans.create(giulia, { name: "Scratch", accountId: gid("Account", rossi.accountId), periodId: gid("Period", fy2026.id) });
       await s.plans.delete(giulia, gid("BusinessPlan", scratch.id));
       extra.deletedPlan = scratch.id;
+      // a stored Idempotency-Key (with its answer) moves too
+      const keys = new IdempotencyService(deps.db, deps.config.clock, deps.config);
+      await keys.run(giulia.id, "before-the-move", "f".repeat(64), async () => ({ status: 200, headers: [], body: '{"data":{"ok":true}}', storable: true }));
     } finally {
       await deps.db.close();
     }
@@ -143,7 +147,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
   it("exits 0 and prints a verified per-table summary", () => {
     expect(move.stderr).toBe("");
     expect(move.code).toBe(0);
-    expect(move.stdout).toMatch(/^OK: 18 tables, \d+ rows copied and verified in \d+ ms$/m);
+    expect(move.stdout).toMatch(/^OK: 19 tables, \d+ rows copied and verified in \d+ ms$/m);
     expect(move.stdout).not.toContain("MISMATCH");
     expect(move.stdout).toMatch(/^business_plan\s+\d+\s+\d+\s+\d+\s+ok revenue_target_cents sum \d+\.?\d*/m);
     expect(move.stdout).toContain("set forward references in business_plan");
@@ -261,6 +265,13 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
         const opp = await ok(`mutation($a: ID!) { createOpportunity(input: { name: "Deal", accountId: $a, revenue: "10.00" }) { id } }`, { a: accountId }, nora);
         const act = await ok(`mutation($a: ID!) { createActivity(input: { subject: "Call", type: CALL, accountId: $a }) { id } }`, { a: accountId }, nora);
         const note = await ok(`mutation($p: ID!) { addPlanNote(planId: $p, body: "New on PostgreSQL") { id } }`, { p: planId }, nora);
+        // a mutation with an Idempotency-Key stores its key (idempotency_key)
+        const keyed = await fetch(onPg.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${nora}`, "idempotency-key": "after-the-move" },
+          body: JSON.stringify({ query: `mutation($a: ID!) { updateAccount(id: $a, input: { industry: "Biotech" }) { id } }`, variables: { a: accountId } }),
+        });
+        expect(keyed.status).toBe(200);
 
         const created: Record<string, string> = {
           app_user: user.createUser.user.id,
@@ -277,7 +288,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
         for (const [table, id] of Object.entries(created)) {
           expect(keyOf(id), table).toBe(table === "business_plan" ? extra.deletedPlan + 1 : before[table] + 1);
         }
-        // tables written behind the scenes: token, audit entry, status change
+        // tables written behind the scenes: token, audit entry, status change, idempotency key
         for (const t of generated) expect(await maxId(t.table), t.table).toBeGreaterThan(before[t.table]);
       } finally {
         await pg.end();

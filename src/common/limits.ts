@@ -84,3 +84,9 @@ export function filterValues<T>(field: string, values: readonly T[] | null | und
   if (values.length > max) throw badInput(field, `must have at most ${max} values, got ${values.length}`);
   return [...new Set(values)];
 }
+
+/** createBusinessPlanTree: most levels in one tree (the plan, its children, their children, ...). */
+export const MAX_PLAN_TREE_DEPTH = 4;
+
+/** createBusinessPlanTree: most plans in one tree, all levels together. */
+export const MAX_PLAN_TREE_NODES = 50;

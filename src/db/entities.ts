@@ -1,3 +1,4 @@
+import { IdempotencyKey } from "../modules/idempotency/idempotency-key.entity";
 import { Account } from "../modules/accounts/account.entity";
 import { Activity } from "../modules/activities/activity.entity";
 import { Contact } from "../modules/contacts/contact.entity";
@@ -23,6 +24,7 @@ export {
   ApiToken,
   BusinessPlan,
   Contact,
+  IdempotencyKey,
   Objective,
   Opportunity,
   Period,
@@ -54,6 +56,7 @@ export const entities = [
   Opportunity,
   PlanOpportunity,
   PlanFrozenRollup,
+  IdempotencyKey,
   Webhook,
   WebhookDelivery,
   PlanMember,

@@ -88,6 +88,7 @@ export const LEAK_MARKERS: Array<string | RegExp> = [
   "no such column",
   "app_user",
   "api_token",
+  "idempotency_key",
   "business_plan",
   "plan_status_change",
   "plan_audit_entry",

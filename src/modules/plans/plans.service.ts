@@ -89,40 +89,53 @@ export class PlansService {
   // ---------- writing ----------
 
   async create(actor: User, input: CreateBusinessPlanInput): Promise<BusinessPlan> {
+    this.assertMayCreate(actor);
+    return this.db.write((em) => this.createIn(em, actor, input));
+  }
+
+  /** Who may create plans at all (role); the rest is per plan, in createIn. */
+  assertMayCreate(actor: User): void {
     assertCanWrite(actor);
     assertRole(actor, [Role.ACCOUNT_MANAGER, Role.ADMIN], "create business plans");
-    return this.db.write(async (em) => {
-      const account = await mustFind(em, Account, input.accountId, "Account");
-      const period = await mustFind(em, Period, input.periodId, "Period");
-      const owner = await this.resolveOwner(em, actor, input.ownerId);
-      let parent: BusinessPlan | null = null;
-      if (input.parentId != null) {
-        parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
-        await this.assertStructureEditable(em, actor, parent, "add a child plan to it");
-        await this.assertValidParent(em, parent, account.id, period);
-      }
-      const parentId = parent?.id ?? null;
-      const plan = await em.save(
-        em.create(BusinessPlan, {
-          name: input.name.trim(),
-          type: input.type ?? PlanType.ACCOUNT,
-          status: PlanStatus.DRAFT,
-          description: input.description ?? null,
-          accountId: account.id,
-          ownerId: owner.id,
-          periodId: period.id,
-          parentId,
-          businessUnit: input.businessUnit ?? null,
-          territory: input.territory ?? null,
-          revenueTarget: input.revenueTarget ?? null,
-          copiedFromId: null,
-          version: 1,
-        }),
-      );
-      await this.recordCreated(em, actor, plan);
-      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
-      return plan;
-    });
+  }
+
+  /**
+   * The one create path (every rule of a new plan), in the caller's transaction: `create` and
+   * createBusinessPlanTree (plan-trees.service.ts). `parentIsNew`: the parent was created in
+   * the same transaction, so the child is part of its creation (no CHILD_ADDED entry, no version bump).
+   */
+  async createIn(em: EntityManager, actor: User, input: CreateBusinessPlanInput, opts: { parentIsNew?: boolean } = {}): Promise<BusinessPlan> {
+    this.assertMayCreate(actor);
+    const account = await mustFind(em, Account, input.accountId, "Account");
+    const period = await mustFind(em, Period, input.periodId, "Period");
+    const owner = await this.resolveOwner(em, actor, input.ownerId);
+    let parent: BusinessPlan | null = null;
+    if (input.parentId != null) {
+      parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+      await this.assertStructureEditable(em, actor, parent, "add a child plan to it");
+      await this.assertValidParent(em, parent, account.id, period);
+    }
+    const parentId = parent?.id ?? null;
+    const plan = await em.save(
+      em.create(BusinessPlan, {
+        name: input.name.trim(),
+        type: input.type ?? PlanType.ACCOUNT,
+        status: PlanStatus.DRAFT,
+        description: input.description ?? null,
+        accountId: account.id,
+        ownerId: owner.id,
+        periodId: period.id,
+        parentId,
+        businessUnit: input.businessUnit ?? null,
+        territory: input.territory ?? null,
+        revenueTarget: input.revenueTarget ?? null,
+        copiedFromId: null,
+        version: 1,
+      }),
+    );
+    await this.recordCreated(em, actor, plan);
+    if (parent && !opts.parentIsNew) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
+    return plan;
   }
 
   async update(actor: User, rawId: string, patch: UpdateBusinessPlanInput, expectedVersion?: number | null): Promise<BusinessPlan> {
