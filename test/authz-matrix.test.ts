@@ -435,6 +435,9 @@ const TEAM_IRRELEVANT: Record<string, string> = {
   completeActivity: "the activity's owner",
   createFollowUpActivity: "the activity's owner",
   createFollowUpOpportunity: "the activity's owner",
+  createBusinessPlanTree: "creates a new top-level tree: no existing plan, so no team yet",
+  createWebhook: "no plan (ADMIN only)",
+  deleteWebhook: "no plan (ADMIN only)",
 };
 
 //                                                          ADMIN·C ADMIN·R AM·C AM·R REV·C REV·R

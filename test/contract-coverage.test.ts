@@ -133,9 +133,10 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     const oppId = (await rec.ok(A, `mutation($a: ID!) { createOpportunity(input: { name: "Coverage deal", accountId: $a, revenue: "10.00" }) { id } }`, { a: accountId })).createOpportunity.id;
     expect((await rec.ok(A, `mutation($o: ID!, $p: ID!) { linkOpportunityToPlan(opportunityId: $o, planId: $p) { id plans { id } } }`, { o: oppId, p: planId })).linkOpportunityToPlan).toEqual({ id: oppId, plans: [{ id: planId }] });
     expect((await rec.ok(A, `query($id: ID!) { opportunity(id: $id) { id plans { id } } }`, { id: oppId })).opportunity).toEqual({ id: oppId, plans: [{ id: planId }] });
-    // next release (issue 15): the period's one top-level plan, its 10.00 OPEN opportunity at the default 10% weighted 1.00
+    // next release (issue 15): the period's two top-level plans (the coverage plan and the coverage tree), the plan's
+    // 10.00 OPEN opportunity at the default 10% weighted 1.00
     expect((await rec.ok(A, `query($p: ID!) { planSummary(periodId: $p, groupBy: TERRITORY) { key plans pipelineRevenue weightedPipelineRevenue } }`, { p: periodId })).planSummary).toEqual([
-      { key: null, plans: 1, pipelineRevenue: "10.00", weightedPipelineRevenue: "1.00" },
+      { key: null, plans: 2, pipelineRevenue: "10.00", weightedPipelineRevenue: "1.00" },
     ]);
     expect((await rec.ok(A, `mutation($o: ID!, $p: ID!) { unlinkOpportunityFromPlan(opportunityId: $o, planId: $p) { id plans { id } } }`, { o: oppId, p: planId })).unlinkOpportunityFromPlan).toEqual({ id: oppId, plans: [] });
 
