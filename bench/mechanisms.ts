@@ -38,7 +38,6 @@ export const CONFIGS: Record<string, Record<string, string>> = {
   all: {},
   "graphql-js": { GRAPHQL_EXECUTOR: "graphql-js" },
   "no-projections": { PROJECTIONS: "false" },
-  "no-positions": { FIELD_POSITIONS: "false" },
 };
 
 const arg = (argv: string[], n: string) => {

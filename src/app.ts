@@ -12,6 +12,7 @@ import { LOADER_FACTORIES } from "./registry";
 import { buildAppSchema } from "./schema";
 import { createServices } from "./services";
 import { createRateLimits } from "./auth/rate-limits";
+import { startIdempotencyPurge } from "./db/idempotency";
 import { attachSubscriptions } from "./http/subscriptions";
 import { WebhookWorker } from "./modules/webhooks/webhook-worker";
 
@@ -83,6 +84,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
   const apollo = createApolloServer(deps);
   await apollo.start();
   const app = createHttpApp(deps, apollo, [exportRouter(deps)]);
+  const purge = startIdempotencyPurge(deps.db, config.clock, config, (err) => deps.logger.error({ err }, "purging expired idempotency keys failed"));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
@@ -143,6 +145,7 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
         } finally {
           clearTimeout(force);
         }
+        purge.stop();
         await apollo.stop();
         await webhooks.stop();
         await deps.services.planChanges.stop();

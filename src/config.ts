@@ -30,8 +30,6 @@ export interface AppConfig {
   batching: boolean;
   /** Column projections of list loaders; PROJECTIONS=false reads every column (benchmark comparison only). */
   projections: boolean;
-  /** One rollup/progress loader per field position; FIELD_POSITIONS=false shares one (benchmark comparison only). */
-  fieldPositions: boolean;
   /** How operations execute: "jit" (graphql-jit, compiled once per operation) or "graphql-js" (the reference interpreter). */
   executor: GraphqlExecutor;
   corsOrigins: string[];
@@ -55,6 +53,12 @@ export interface AppConfig {
   rateLimitKeyPrefix: string;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null = open. */
   metricsToken: string | null;
+  /** How long an Idempotency-Key and its stored answer are kept (IDEMPOTENCY_TTL_SECONDS, default 24 h). */
+  idempotencyTtlSeconds: number;
+  /** How long a repeat waits for the first request with its key to finish before CONFLICT (IDEMPOTENCY_WAIT_MS). */
+  idempotencyWaitMs: number;
+  /** How often expired Idempotency-Keys are deleted (IDEMPOTENCY_PURGE_INTERVAL_SECONDS). */
+  idempotencyPurgeIntervalSeconds: number;
   /** Open GraphQL subscriptions per user and process (SUBSCRIPTIONS_PER_USER). */
   subscriptionsPerUser: number;
   /** First reconnection delay of the PostgreSQL LISTEN connection (PLAN_EVENTS_RECONNECT_MS); doubles up to 30 s. */
@@ -127,7 +131,6 @@ const EnvSchema = z
     INTROSPECTION: bool("INTROSPECTION"),
     BATCHING: bool("BATCHING"),
     PROJECTIONS: bool("PROJECTIONS"),
-    FIELD_POSITIONS: bool("FIELD_POSITIONS"),
     GRAPHQL_EXECUTOR: z.preprocess(
       (v) => {
         const t = unset(v);
@@ -152,6 +155,9 @@ const EnvSchema = z
       z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: "RATE_LIMIT_KEY_PREFIX must be 1-100 letters, digits, ':', '_' or '-'" }).default("apa"),
     ),
     METRICS_TOKEN: text(),
+    IDEMPOTENCY_TTL_SECONDS: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 30 * 86_400),
+    IDEMPOTENCY_WAIT_MS: int("IDEMPOTENCY_WAIT_MS", 10_000, 100, 600_000),
+    IDEMPOTENCY_PURGE_INTERVAL_SECONDS: int("IDEMPOTENCY_PURGE_INTERVAL_SECONDS", 3600, 1, 86_400),
     SUBSCRIPTIONS_PER_USER: int("SUBSCRIPTIONS_PER_USER", 20, 1, 10_000),
     PLAN_EVENTS_RECONNECT_MS: int("PLAN_EVENTS_RECONNECT_MS", 500, 10, 60_000),
     WEBHOOK_ALLOW_PRIVATE: bool("WEBHOOK_ALLOW_PRIVATE"),
@@ -218,7 +224,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: e.INTROSPECTION ?? !isProduction,
     batching: e.BATCHING ?? true,
     projections: e.PROJECTIONS ?? true,
-    fieldPositions: e.FIELD_POSITIONS ?? true,
     executor: e.GRAPHQL_EXECUTOR,
     corsOrigins: (e.CORS_ORIGINS ?? "")
       .split(",")
@@ -234,6 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL ?? null,
     rateLimitKeyPrefix: e.RATE_LIMIT_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN ?? null,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,
+    idempotencyPurgeIntervalSeconds: e.IDEMPOTENCY_PURGE_INTERVAL_SECONDS,
     subscriptionsPerUser: e.SUBSCRIPTIONS_PER_USER,
     planEventsReconnectMs: e.PLAN_EVENTS_RECONNECT_MS,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? false,

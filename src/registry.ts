@@ -13,8 +13,14 @@ import { periodLoaders } from "./modules/periods/periods.loaders";
 import { PeriodsResolver } from "./modules/periods/periods.resolver";
 import { PlanSummaryResolver } from "./modules/plans/plan-summary.resolver";
 import { planLoaders } from "./modules/plans/plans.loaders";
+import { PlanTreesResolver } from "./modules/plans/plan-trees.resolver";
 import { BusinessPlanConnectionResolver, PlanAuditEntryResolver, PlansResolver, PlanStatusChangeResolver } from "./modules/plans/plans.resolver";
 import { userLoaders } from "./modules/users/users.loaders";
+import { DeletesResolver } from "./modules/deletes/deletes.resolver";
+import { noteLoaders } from "./modules/notes/notes.loaders";
+import { NotesResolver, ObjectiveNotesResolver, PlanNotesResolver } from "./modules/notes/notes.resolver";
+import { planTeamLoaders } from "./modules/plans/plan-team.loaders";
+import { PlanMemberResolver, PlanTeamResolver } from "./modules/plans/plan-team.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
 import { PlanChangeResolver } from "./modules/plans/plan-change.resolver";
 import { webhookLoaders } from "./modules/webhooks/webhooks.loaders";
@@ -39,6 +45,7 @@ export const RESOLVERS: readonly Function[] = [
   ContactsResolver,
   PeriodsResolver,
   PlansResolver,
+  PlanTreesResolver,
   BusinessPlanConnectionResolver,
   PlanAuditEntryResolver,
   PlanStatusChangeResolver,
@@ -48,6 +55,12 @@ export const RESOLVERS: readonly Function[] = [
   ActivitiesResolver,
   WebhooksResolver,
   PlanChangeResolver,
+  PlanTeamResolver,
+  PlanMemberResolver,
+  NotesResolver,
+  PlanNotesResolver,
+  ObjectiveNotesResolver,
+  DeletesResolver,
   // the top-level lists of issue 15
   OpportunityListResolver,
   ActivityListResolver,
@@ -65,4 +78,6 @@ export const LOADER_FACTORIES: readonly LoaderFactory[] = [
   opportunityLoaders,
   activityLoaders,
   webhookLoaders,
+  planTeamLoaders,
+  noteLoaders,
 ];

@@ -130,6 +130,13 @@ const ROWS: Row[] = [
     query: `mutation($a: ID!, $p: ID!, $o: ID) { createBusinessPlan(input: { name: "p", accountId: $a, periodId: $p, ownerId: $o }) { id } }`,
     variables: { a: await account(owner), p: year, o: gid("User", owner.user.id) },
   })),
+  row("createBusinessPlanTree (ownerId: own / someone else)", "OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => {
+    const a = await account(owner);
+    return {
+      query: `mutation($i: CreateBusinessPlanTreeInput!) { createBusinessPlanTree(input: $i) { id } }`,
+      variables: { i: { name: "p", accountId: a, periodId: year, ownerId: gid("User", owner.user.id), children: [{ name: "c", accountId: a, periodId: year, ownerId: gid("User", owner.user.id) }] } },
+    };
+  }),
   row("updateBusinessPlan (DRAFT)", "                OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => ({
     query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "renamed" }) { id } }`,
     variables: { id: (await plan(owner)).id },
@@ -243,6 +250,75 @@ const ROWS: Row[] = [
     query: `mutation($id: ID!) { createFollowUpOpportunity(activityId: $id, input: { name: "deal", revenue: "5.00" }) { id } }`,
     variables: { id: await activity(owner) },
   })),
+  // ---- collaboration (issue 15): plan teams, notes, deletes
+  row("addPlanMember (DRAFT)", "                     OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: CONTRIBUTOR) { id } }`,
+    variables: { p: (await plan(owner)).id, u: gid("User", (await h.user(Role.REVIEWER)).user.id) },
+  })),
+  row("addPlanMember (FINAL_APPROVED)", "            PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED - PLAN_LOCKED FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: REVIEWER) { id } }`,
+    variables: { p: (await plan(owner, "FINAL_APPROVED")).id, u: gid("User", (await h.user(Role.REVIEWER)).user.id) },
+  })),
+  row("removePlanMember (DRAFT)", "                  OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => {
+    const p = await plan(owner);
+    const u = gid("User", (await h.user(Role.ACCOUNT_MANAGER)).user.id);
+    await h.ok(A(), `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: CONTRIBUTOR) { id } }`, { p: p.id, u });
+    return { query: `mutation($p: ID!, $u: ID!) { removePlanMember(planId: $p, userId: $u) { id } }`, variables: { p: p.id, u } };
+  }),
+  row("addPlanNote (DRAFT)", "                       OK OK OK FORBIDDEN - OK FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($p: ID!) { addPlanNote(planId: $p, body: "remark") { id } }`,
+    variables: { p: (await plan(owner)).id },
+  })),
+  row("addPlanNote (FINAL_APPROVED: notes stay open)", "OK OK OK FORBIDDEN - OK FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($p: ID!) { addPlanNote(planId: $p, body: "remark") { id } }`,
+    variables: { p: (await plan(owner, "FINAL_APPROVED")).id },
+  })),
+  row("addObjectiveNote (in a DRAFT plan)", "        OK OK OK FORBIDDEN - OK FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($o: ID!) { addObjectiveNote(objectiveId: $o, body: "remark") { id } }`,
+    variables: { o: await objective({ planId: (await plan(owner)).id }) },
+  })),
+  row("addObjectiveNote (on an account)", "          OK OK OK OK OK OK FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($o: ID!) { addObjectiveNote(objectiveId: $o, body: "remark") { id } }`,
+    variables: { o: await objective({ accountId: await account(owner) }) },
+  })),
+  row("removePlanContact (DRAFT)", "                 OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => {
+    const p = await plan(owner);
+    const c = await contact(p.accountId);
+    await h.ok(A(), `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id } }`, { p: p.id, c });
+    return { query: `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id } }`, variables: { p: p.id, c } };
+  }),
+  row("removePlanContact (FINAL_APPROVED)", "        PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED - PLAN_LOCKED FORBIDDEN", async ({ owner }) => {
+    const p = await plan(owner);
+    const c = await contact(p.accountId);
+    await h.ok(A(), `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id } }`, { p: p.id, c });
+    for (const s of ["SUBMITTED", "FINAL_APPROVED"]) await h.ok(A(), `mutation($id: ID!, $s: PlanStatus!) { changeBusinessPlanStatus(id: $id, status: $s) { id } }`, { id: p.id, s });
+    return { query: `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id } }`, variables: { p: p.id, c } };
+  }),
+  row("deleteOpportunity", "                         OK OK OK FORBIDDEN OK FORBIDDEN FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($id: ID!) { deleteOpportunity(id: $id) }`,
+    variables: { id: (await opportunity(owner)).id },
+  })),
+  row("deleteOpportunity (linked to a FINAL_APPROVED plan)", "PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED FORBIDDEN PLAN_LOCKED FORBIDDEN FORBIDDEN", async ({ owner }) => {
+    const o = await opportunity(owner);
+    const p = (await h.ok(A(), `mutation($a: ID!, $p: ID!) { createBusinessPlan(input: { name: "p", accountId: $a, periodId: $p }) { id } }`, { a: o.accountId, p: year })).createBusinessPlan.id;
+    await h.ok(A(), `mutation($o: ID!, $p: ID!) { linkOpportunityToPlan(opportunityId: $o, planId: $p) { id } }`, { o: o.id, p });
+    for (const s of ["SUBMITTED", "FINAL_APPROVED"]) await h.ok(A(), `mutation($id: ID!, $s: PlanStatus!) { changeBusinessPlanStatus(id: $id, status: $s) { id } }`, { id: p, s });
+    return { query: `mutation($id: ID!) { deleteOpportunity(id: $id) }`, variables: { id: o.id } };
+  }),
+  row("deleteActivity", "                            OK OK OK FORBIDDEN OK FORBIDDEN FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($id: ID!) { deleteActivity(id: $id) }`,
+    variables: { id: await activity(owner) },
+  })),
+  row("deleteContact (on no plan)", "                OK OK OK OK OK OK FORBIDDEN", async ({ owner }) => ({
+    query: `mutation($id: ID!) { deleteContact(id: $id) }`,
+    variables: { id: await contact(await account(owner)) },
+  })),
+  row("deleteContact (on a DRAFT plan)", "           OK OK OK FORBIDDEN - FORBIDDEN FORBIDDEN", async ({ owner }) => {
+    const p = await plan(owner);
+    const c = await contact(p.accountId);
+    await h.ok(A(), `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id } }`, { p: p.id, c });
+    return { query: `mutation($id: ID!) { deleteContact(id: $id) }`, variables: { id: c } };
+  }),
   row("revokeToken (own token / someone else's)", "  OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ owner }) => ({
     query: `mutation($t: String!) { revokeToken(token: $t) }`,
     variables: { t: owner.token },
@@ -269,6 +345,21 @@ async function snapshot(): Promise<string> {
   return JSON.stringify(out);
 }
 
+/** One cell of a matrix: `caller` runs `op`; OK must change something, a refusal must be exactly `outcome` and change nothing. */
+async function expectCell(cell: string, caller: TestUser, op: { query: string; variables?: Record<string, unknown> }, outcome: string): Promise<void> {
+  const before = await snapshot();
+  const res = await h.gql(caller.token, op.query, op.variables);
+  const after = await snapshot();
+  if (outcome === "OK") {
+    expect(res.errors, `${cell}: ${JSON.stringify(res.errors)}`).toBeUndefined();
+    expect(after, `${cell}: accepted but nothing changed`).not.toBe(before);
+  } else {
+    const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes, `${cell}: ${JSON.stringify(res.errors ?? res.data)}`).toEqual([outcome]);
+    expect(after, `${cell}: rejected but something changed`).toBe(before);
+  }
+}
+
 describe("authorization matrix: every mutation x role x own/other record", () => {
   it("covers every mutation of the schema, every role, own and other", () => {
     const mutations = Object.keys(buildAppSchema().getMutationType()!.getFields());
@@ -287,18 +378,209 @@ describe("authorization matrix: every mutation x role x own/other record", () =>
         it(`${col}: ${outcome}`, async () => {
           const caller = await h.user(CALLER[col]);
           const owner = OWN(col) ? caller : await h.user(Role.ACCOUNT_MANAGER);
-          const op = await r.prepare({ caller, owner });
-          const before = await snapshot();
-          const res = await h.gql(caller.token, op.query, op.variables);
-          const after = await snapshot();
-          if (outcome === "OK") {
-            expect(res.errors, `${r.name} ${col}: ${JSON.stringify(res.errors)}`).toBeUndefined();
-            expect(after, `${r.name} ${col}: accepted but nothing changed`).not.toBe(before);
-          } else {
-            const codes = (res.errors ?? []).map((e) => e.extensions?.code);
-            expect(codes, `${r.name} ${col}: ${JSON.stringify(res.errors ?? res.data)}`).toEqual([outcome]);
-            expect(after, `${r.name} ${col}: rejected but something changed`).toBe(before);
-          }
+          await expectCell(`${r.name} ${col}`, caller, await r.prepare({ caller, owner }), outcome);
+        });
+      }
+    });
+  }
+});
+
+// ---------- team roles: the caller is on the owner's plan's team ----------
+//
+// Columns (caller's role · role on the plan's team); the record is always someone else's (the owner is
+// never a member, so "own" is the matrix above). An ANALYST cannot join a team (addPlanMember refuses it).
+
+const TEAM_COLUMNS = ["ADMIN·CONTRIB", "ADMIN·T-REV", "AM·CONTRIB", "AM·T-REV", "REV·CONTRIB", "REV·T-REV"] as const;
+type TeamColumn = (typeof TEAM_COLUMNS)[number];
+const TEAM_CALLER: Record<TeamColumn, Role> = {
+  "ADMIN·CONTRIB": Role.ADMIN,
+  "ADMIN·T-REV": Role.ADMIN,
+  "AM·CONTRIB": Role.ACCOUNT_MANAGER,
+  "AM·T-REV": Role.ACCOUNT_MANAGER,
+  "REV·CONTRIB": Role.REVIEWER,
+  "REV·T-REV": Role.REVIEWER,
+};
+const TEAM_ROLE = (c: TeamColumn) => (c.endsWith("CONTRIB") ? "CONTRIBUTOR" : "REVIEWER");
+
+interface TeamCell {
+  caller: TestUser;
+  owner: TestUser;
+  /** A plan owned by `owner` with the caller on its team (joined while DRAFT), then brought to `status` by an ADMIN. */
+  teamPlan(status?: PlanStatus | "EXPIRED", periodId?: string): Promise<{ id: string; accountId: string }>;
+}
+interface TeamRow {
+  name: string;
+  prepare(c: TeamCell): Promise<{ query: string; variables: Record<string, unknown> }>;
+  expect: Record<TeamColumn, Outcome>;
+}
+const teamRow = (name: string, outcomes: string, prepare: TeamRow["prepare"]): TeamRow => {
+  const list = outcomes.trim().split(/\s+/) as Outcome[];
+  if (list.length !== TEAM_COLUMNS.length) throw new Error(`${name}: ${list.length} outcomes for ${TEAM_COLUMNS.length} team columns`);
+  return { name, prepare, expect: Object.fromEntries(TEAM_COLUMNS.map((c, i) => [c, list[i]])) as Record<TeamColumn, Outcome> };
+};
+const setStatusA = async (id: string, ...path: string[]) => {
+  for (const s of path) await h.ok(A(), `mutation($id: ID!, $s: PlanStatus!) { changeBusinessPlanStatus(id: $id, status: $s) { id } }`, { id, s });
+};
+const addContactA = (p: string, c: string) => h.ok(A(), `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id } }`, { p, c });
+
+/** Mutations where a team role cannot change the answer: they touch no plan, or their rights follow the record's owner (opportunities, activities). */
+const TEAM_IRRELEVANT: Record<string, string> = {
+  createUser: "no plan",
+  createAccount: "no plan",
+  updateAccount: "no plan",
+  createContact: "no plan",
+  createPeriod: "no plan",
+  revokeToken: "no plan",
+  updateOpportunity: "the opportunity's owner",
+  linkOpportunityToPlan: "the opportunity's owner",
+  unlinkOpportunityFromPlan: "the opportunity's owner",
+  createActivity: "the activity's owner",
+  updateActivity: "the activity's owner",
+  completeActivity: "the activity's owner",
+  createFollowUpActivity: "the activity's owner",
+  createFollowUpOpportunity: "the activity's owner",
+  createBusinessPlanTree: "creates a new top-level tree: no existing plan, so no team yet",
+  createWebhook: "no plan (ADMIN only)",
+  deleteWebhook: "no plan (ADMIN only)",
+};
+
+//                                                          ADMIN·C ADMIN·R AM·C AM·R REV·C REV·R
+const TEAM_ROWS: TeamRow[] = [
+  teamRow("updateBusinessPlan (DRAFT)", "                  OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "renamed" }) { id } }`,
+    variables: { id: (await teamPlan()).id },
+  })),
+  teamRow("updateBusinessPlan (SUBMITTED)", "              OK OK OK OK OK OK", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "renamed" }) { id } }`,
+    variables: { id: (await teamPlan("SUBMITTED")).id },
+  })),
+  teamRow("updateBusinessPlan (FINAL_APPROVED)", "         PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED PLAN_LOCKED", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { name: "renamed" }) { id } }`,
+    variables: { id: (await teamPlan("FINAL_APPROVED")).id },
+  })),
+  teamRow("deleteBusinessPlan (DRAFT)", "                  OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { deleteBusinessPlan(id: $id) }`,
+    variables: { id: (await teamPlan()).id },
+  })),
+  teamRow("changeBusinessPlanStatus DRAFT->SUBMITTED", "   OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: SUBMITTED) { id } }`,
+    variables: { id: (await teamPlan()).id },
+  })),
+  teamRow("changeBusinessPlanStatus SUBMITTED->DRAFT", "   OK OK FORBIDDEN OK OK OK", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: DRAFT) { id } }`,
+    variables: { id: (await teamPlan("SUBMITTED")).id },
+  })),
+  teamRow("changeBusinessPlanStatus SUBMITTED->FINAL_APPROVED", "OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: FINAL_APPROVED) { id } }`,
+    variables: { id: (await teamPlan("SUBMITTED")).id },
+  })),
+  teamRow("changeBusinessPlanStatus FINAL_APPROVED->EXPIRED", "OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: EXPIRED) { id } }`,
+    variables: { id: (await teamPlan("FINAL_APPROVED", pastYear)).id },
+  })),
+  teamRow("expireBusinessPlans (a team plan whose period ended)", "OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => {
+    await teamPlan("DRAFT", pastYear);
+    return { query: `mutation { expireBusinessPlans(periodEndedBefore: "2020-01-01") { id } }`, variables: {} };
+  }),
+  teamRow("createBusinessPlan (a child of the team's plan)", "OK OK OK FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => {
+    const p = await teamPlan();
+    return { query: `mutation($a: ID!, $p: ID!, $par: ID!) { createBusinessPlan(input: { name: "child", accountId: $a, periodId: $p, parentId: $par }) { id } }`, variables: { a: p.accountId, p: year, par: p.id } };
+  }),
+  teamRow("copyBusinessPlan", "                            OK OK OK OK FORBIDDEN FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!, $p: ID!) { copyBusinessPlan(id: $id, periodId: $p) { id } }`,
+    variables: { id: (await teamPlan()).id, p: year2 },
+  })),
+  teamRow("addPlanContact (DRAFT)", "                      OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => {
+    const p = await teamPlan();
+    return { query: `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id } }`, variables: { p: p.id, c: await contact(p.accountId) } };
+  }),
+  teamRow("removePlanContact (DRAFT)", "                   OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => {
+    const p = await teamPlan();
+    const c = await contact(p.accountId);
+    await addContactA(p.id, c);
+    return { query: `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id } }`, variables: { p: p.id, c } };
+  }),
+  teamRow("createObjective (in a DRAFT plan)", "           OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($p: ID!, $y: ID!) { createObjective(input: { name: "o", periodId: $y, planId: $p }) { id } }`,
+    variables: { p: (await teamPlan()).id, y: year },
+  })),
+  teamRow("createObjective (in a SUBMITTED plan)", "       OK OK OK OK OK OK", async ({ teamPlan }) => ({
+    query: `mutation($p: ID!, $y: ID!) { createObjective(input: { name: "o", periodId: $y, planId: $p }) { id } }`,
+    variables: { p: (await teamPlan("SUBMITTED")).id, y: year },
+  })),
+  teamRow("updateObjective (in a DRAFT plan)", "           OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { updateObjective(id: $id, input: { name: "renamed" }) { id } }`,
+    variables: { id: await objective({ planId: (await teamPlan()).id }) },
+  })),
+  teamRow("deleteObjective (in a DRAFT plan)", "           OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($id: ID!) { deleteObjective(id: $id) }`,
+    variables: { id: await objective({ planId: (await teamPlan()).id }) },
+  })),
+  teamRow("addPlanMember (someone else)", "                OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => ({
+    query: `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: CONTRIBUTOR) { id } }`,
+    variables: { p: (await teamPlan()).id, u: gid("User", (await h.user(Role.ACCOUNT_MANAGER)).user.id) },
+  })),
+  teamRow("removePlanMember (another member)", "           OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ teamPlan }) => {
+    const p = await teamPlan();
+    const u = gid("User", (await h.user(Role.REVIEWER)).user.id);
+    await h.ok(A(), `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: REVIEWER) { id } }`, { p: p.id, u });
+    return { query: `mutation($p: ID!, $u: ID!) { removePlanMember(planId: $p, userId: $u) { id } }`, variables: { p: p.id, u } };
+  }),
+  teamRow("addPlanNote (FINAL_APPROVED)", "                OK OK OK OK OK OK", async ({ teamPlan }) => ({
+    query: `mutation($p: ID!) { addPlanNote(planId: $p, body: "remark") { id } }`,
+    variables: { p: (await teamPlan("FINAL_APPROVED")).id },
+  })),
+  teamRow("addObjectiveNote (in a DRAFT plan)", "          OK OK OK OK OK OK", async ({ teamPlan }) => ({
+    query: `mutation($o: ID!) { addObjectiveNote(objectiveId: $o, body: "remark") { id } }`,
+    variables: { o: await objective({ planId: (await teamPlan()).id }) },
+  })),
+  teamRow("deleteContact (on the team's DRAFT plan)", "    OK OK OK FORBIDDEN OK FORBIDDEN", async ({ teamPlan }) => {
+    const p = await teamPlan();
+    const c = await contact(p.accountId);
+    await addContactA(p.id, c);
+    return { query: `mutation($id: ID!) { deleteContact(id: $id) }`, variables: { id: c } };
+  }),
+  teamRow("createOpportunity (linked to the team's plan)", "OK OK OK OK OK OK", async ({ teamPlan }) => {
+    const p = await teamPlan();
+    return { query: `mutation($a: ID!, $p: ID!) { createOpportunity(input: { name: "o", accountId: $a, revenue: "1.00", planIds: [$p] }) { id } }`, variables: { a: p.accountId, p: p.id } };
+  }),
+  teamRow("deleteOpportunity (the owner's, on the team's plan)", "OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ owner, teamPlan }) => {
+    const p = await teamPlan();
+    const id = (await h.ok(owner.token, `mutation($a: ID!, $p: ID!) { createOpportunity(input: { name: "o", accountId: $a, revenue: "1.00", planIds: [$p] }) { id } }`, { a: p.accountId, p: p.id })).createOpportunity.id;
+    return { query: `mutation($id: ID!) { deleteOpportunity(id: $id) }`, variables: { id } };
+  }),
+  teamRow("deleteActivity (the owner's, on the team's plan)", "OK OK FORBIDDEN FORBIDDEN FORBIDDEN FORBIDDEN", async ({ owner, teamPlan }) => {
+    const p = await teamPlan();
+    const id = (await h.ok(owner.token, `mutation($a: ID!, $p: ID!) { createActivity(input: { subject: "s", type: CALL, accountId: $a, planId: $p }) { id } }`, { a: p.accountId, p: p.id })).createActivity.id;
+    return { query: `mutation($id: ID!) { deleteActivity(id: $id) }`, variables: { id } };
+  }),
+];
+
+describe("authorization matrix with team roles: every plan mutation x role x team role (someone else's plan)", () => {
+  it("covers every mutation: a team row, or a reason why a team role cannot matter", () => {
+    const mutations = Object.keys(buildAppSchema().getMutationType()!.getFields());
+    const covered = new Set(TEAM_ROWS.map((r) => r.name.split(" ")[0]));
+    expect(mutations.filter((m) => !covered.has(m) && !TEAM_IRRELEVANT[m])).toEqual([]);
+    expect(Object.keys(TEAM_IRRELEVANT).filter((m) => covered.has(m) || !mutations.includes(m))).toEqual([]);
+    console.log(`team matrix: ${TEAM_ROWS.length} rows x ${TEAM_COLUMNS.length} columns = ${TEAM_ROWS.length * TEAM_COLUMNS.length} cells run`);
+  });
+
+  for (const r of TEAM_ROWS) {
+    describe(r.name, () => {
+      for (const col of TEAM_COLUMNS) {
+        const outcome = r.expect[col];
+        if (outcome === "-") continue;
+        it(`${col}: ${outcome}`, async () => {
+          const caller = await h.user(TEAM_CALLER[col]);
+          const owner = await h.user(Role.ACCOUNT_MANAGER);
+          const teamPlan: TeamCell["teamPlan"] = async (status = "DRAFT", periodId = year) => {
+            const p = await plan(owner, "DRAFT", periodId);
+            await h.ok(A(), `mutation($p: ID!, $u: ID!, $r: PlanMemberRole!) { addPlanMember(planId: $p, userId: $u, role: $r) { id } }`, { p: p.id, u: gid("User", caller.user.id), r: TEAM_ROLE(col) });
+            const path = ["SUBMITTED", "FINAL_APPROVED", "EXPIRED"];
+            await setStatusA(p.id, ...path.slice(0, path.indexOf(status) + 1));
+            return p;
+          };
+          await expectCell(`${r.name} ${col}`, caller, await r.prepare({ caller, owner, teamPlan }), outcome);
         });
       }
     });

@@ -31,6 +31,8 @@ interface Req {
   query: string;
   variables?: Record<string, unknown>;
   token?: string;
+  /** Extra HTTP headers (Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 interface Outcome {
   req: Req;
@@ -68,7 +70,16 @@ async function ok<T = any>(query: string, variables?: Record<string, unknown>, t
 
 /** Sends every request at once, request i to server i % servers; nothing awaited in between. */
 async function fire(requests: Req[]): Promise<Outcome[]> {
-  const results = await Promise.all(requests.map((req, i) => postGql(urls[i % urls.length], req.token ?? ADMIN, req.query, req.variables)));
+  const send = async (req: Req, url: string): Promise<GqlResponse> => {
+    if (!req.headers) return postGql(url, req.token ?? ADMIN, req.query, req.variables);
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${req.token ?? ADMIN}`, ...req.headers },
+      body: JSON.stringify({ query: req.query, variables: req.variables }),
+    });
+    return (await res.json()) as GqlResponse;
+  };
+  const results = await Promise.all(requests.map((req, i) => send(req, urls[i % urls.length])));
   return results.map((r, i) => {
     const e = r.errors?.[0];
     return e ? { req: requests[i], code: String(e.extensions?.code), message: e.message } : { req: requests[i], data: r.data };
@@ -120,6 +131,11 @@ async function objective(planId: string, extra: Record<string, unknown> = {}): P
 }
 
 // ---------- reading the end state ----------
+
+async function accountPlans(accountId: string): Promise<Array<{ id: string; name: string }>> {
+  const d = await ok(`query($a: ID!) { businessPlans(filter: { accountId: $a }, first: 500) { edges { node { id name } } } }`, { a: accountId });
+  return d.businessPlans.edges.map((e: { node: { id: string; name: string } }) => e.node);
+}
 
 interface PlanState {
   id: string;
@@ -180,6 +196,7 @@ const M = {
   createAccount: `mutation($n: String!) { createAccount(input: { name: $n }) { id name } }`,
   createActivity: `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id plan { id } } }`,
   createPlan: `mutation($i: CreateBusinessPlanInput!) { createBusinessPlan(input: $i) { id version } }`,
+  createTree: `mutation($i: CreateBusinessPlanTreeInput!) { createBusinessPlanTree(input: $i) { id version children { id version } } }`,
   createContact: `mutation($a: ID!, $n: String!) { createContact(input: { accountId: $a, firstName: $n, lastName: "Same" }) { id } }`,
   followUpActivity: `mutation($id: ID!, $s: String!) { createFollowUpActivity(activityId: $id, input: { subject: $s, type: MEETING }) { id plan { id } followUpOf { id } } }`,
   followUpOpportunity: `mutation($id: ID!, $n: String!) { createFollowUpOpportunity(activityId: $id, input: { name: $n, revenue: "5.00" }) { id plans { id } } }`,
@@ -212,6 +229,43 @@ async function deleteAllWebhooks() {
 const READ_ACTIVITY = `query($id: ID!) { activity(id: $id) { id status completedAt plan { id } } }`;
 const READ_OBJECTIVE = `query($id: ID!) { objective(id: $id) { id name unit targetQuantity parent { id } } }`;
 const READ_OPP = `query($id: ID!) { opportunity(id: $id) { id name revenue status probability plans { id } } }`;
+
+// ---------- collaboration (issue 15) ----------
+
+const C = {
+  addMember: `mutation($p: ID!, $u: ID!, $r: PlanMemberRole!) { addPlanMember(planId: $p, userId: $u, role: $r) { id } }`,
+  removeMember: `mutation($p: ID!, $u: ID!) { removePlanMember(planId: $p, userId: $u) { id } }`,
+  planNote: `mutation($p: ID!, $b: String!) { addPlanNote(planId: $p, body: $b) { id } }`,
+  objectiveNote: `mutation($o: ID!, $b: String!) { addObjectiveNote(objectiveId: $o, body: $b) { id } }`,
+  removeContact: `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id } }`,
+  deleteOpp: `mutation($id: ID!) { deleteOpportunity(id: $id) }`,
+  deleteAct: `mutation($id: ID!) { deleteActivity(id: $id) }`,
+  deleteContact: `mutation($id: ID!) { deleteContact(id: $id) }`,
+};
+async function userId(role: string): Promise<string> {
+  return (await ok(M.createUser, { i: { name: uniq("U"), email: `${uniq("u")}@example.com`, role } })).createUser.user.id;
+}
+interface TeamState {
+  status: string;
+  version: number;
+  team: Array<{ user: { id: string }; role: string }>;
+  notes: Array<{ id: string }>;
+  /** oldest first */
+  audit: Array<{ action: string; changes: Array<{ field: string; oldValue: string | null; newValue: string | null }> }>;
+  actions: string[];
+}
+async function teamState(id: string): Promise<TeamState> {
+  const d = await ok(
+    `query($id: ID!) { businessPlan(id: $id) { status version team { user { id } role } notes { id } auditTrail(first: 500) { action changes { field oldValue newValue } } } }`,
+    { id },
+  );
+  const audit = [...d.businessPlan.auditTrail].reverse();
+  return { ...d.businessPlan, audit, actions: audit.map((e: { action: string }) => e.action).filter((a: string) => a !== "CREATED") };
+}
+const roleOf = (e: TeamState["audit"][number], which: "old" | "new") => {
+  const c = e.changes.find((x) => x.field === "role")!;
+  return which === "old" ? c.oldValue : c.newValue;
+};
 
 // ---------- shared shapes of the plan-link scenarios (addPlanContact, linkOpportunityToPlan) ----------
 
@@ -283,6 +337,427 @@ const followUpsVsMove =
 // ---------- one scenario per mutation ----------
 
 const SCENARIOS: Record<string, Scenario> = {
+  // ---------- collaboration (issue 15): plan teams, notes, deletes ----------
+
+  addPlanMember: {
+    async identical() {
+      // a retried add: one member, one MEMBER_ADDED, one version bump
+      const p = await plan(await account());
+      const u = await userId("ACCOUNT_MANAGER");
+      return {
+        requests: times(N, () => ({ query: C.addMember, variables: { p, u, r: "CONTRIBUTOR" } })),
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          const s = await teamState(p);
+          expect(s.team).toEqual([{ user: { id: u }, role: "CONTRIBUTOR" }]);
+          expect(s.actions).toEqual(["MEMBER_ADDED"]);
+          expect(s.version).toBe(2);
+        },
+      };
+    },
+    async conflicting() {
+      // the same user added as CONTRIBUTOR and as REVIEWER at once: one add, then role changes, each from the role before
+      const p = await plan(await account());
+      const u = await userId("REVIEWER");
+      return {
+        requests: mix(
+          () => ({ query: C.addMember, variables: { p, u, r: "CONTRIBUTOR" } }),
+          () => ({ query: C.addMember, variables: { p, u, r: "REVIEWER" } }),
+        ),
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          const s = await teamState(p);
+          const entries = s.audit.filter((e) => e.action.startsWith("MEMBER_"));
+          expect(entries[0].action).toBe("MEMBER_ADDED");
+          for (const e of entries.slice(1)) expect(e.action).toBe("MEMBER_ROLE_CHANGED");
+          for (let i = 1; i < entries.length; i++) expect(roleOf(entries[i], "old")).toBe(roleOf(entries[i - 1], "new"));
+          expect(s.team).toEqual([{ user: { id: u }, role: roleOf(entries.at(-1)!, "new") }]);
+          expect(s.version).toBe(1 + entries.length);
+        },
+      };
+    },
+    more: {
+      async "vs approval"() {
+        // 19 users added while the plan is approved: an add after the approval is PLAN_LOCKED and adds nothing
+        const p = await plan(await account());
+        await setStatus(p, "SUBMITTED");
+        const us: string[] = [];
+        for (let i = 0; i < N - 1; i++) us.push(await userId("ACCOUNT_MANAGER"));
+        return {
+          requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...us.map((u) => ({ query: C.addMember, variables: { p, u, r: "REVIEWER" } }))],
+          allowed: ["PLAN_LOCKED"],
+          async check(os) {
+            expect(failed(os, M.status)).toEqual([]);
+            const added = succeeded(os, C.addMember).map((o) => String(o.req.variables!.u)).sort();
+            const s = await teamState(p);
+            expect(s.status).toBe("FINAL_APPROVED");
+            expect(s.team.map((m) => m.user.id).sort()).toEqual(added);
+            expect(s.actions.filter((a) => a === "MEMBER_ADDED")).toHaveLength(added.length);
+          },
+        };
+      },
+    },
+  },
+
+  removePlanMember: {
+    async identical() {
+      const p = await plan(await account());
+      const u = await userId("ACCOUNT_MANAGER");
+      await ok(C.addMember, { p, u, r: "CONTRIBUTOR" });
+      return {
+        requests: times(N, () => ({ query: C.removeMember, variables: { p, u } })),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(1);
+          const s = await teamState(p);
+          expect(s.team).toEqual([]);
+          expect(s.actions).toEqual(["MEMBER_ADDED", "MEMBER_REMOVED"]);
+        },
+      };
+    },
+    async conflicting() {
+      // adds and removes of one member race: the audit alternates, and its last entry says whether the user is a member now
+      const p = await plan(await account());
+      const u = await userId("ACCOUNT_MANAGER");
+      await ok(C.addMember, { p, u, r: "CONTRIBUTOR" });
+      return {
+        requests: mix(
+          () => ({ query: C.removeMember, variables: { p, u } }),
+          () => ({ query: C.addMember, variables: { p, u, r: "CONTRIBUTOR" } }),
+        ),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          const s = await teamState(p);
+          const entries = s.actions.filter((a) => a === "MEMBER_ADDED" || a === "MEMBER_REMOVED");
+          expectLinkChain(entries, s.team.length === 1, "MEMBER_ADDED", "MEMBER_REMOVED");
+          expect(entries.filter((a) => a === "MEMBER_REMOVED")).toHaveLength(succeeded(os, C.removeMember).length);
+          for (const o of failed(os)) expect(o.req.query).toBe(C.removeMember);
+        },
+      };
+    },
+  },
+
+  addPlanNote: {
+    async identical() {
+      // a note is added each time it is sent (notes are never merged): 20 notes
+      const p = await plan(await account());
+      return {
+        requests: times(N, () => ({ query: C.planNote, variables: { p, b: "same remark" } })),
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          const s = await teamState(p);
+          expect(s.notes.map((n) => n.id).sort()).toEqual(succeeded(os).map((o) => o.data.addPlanNote.id).sort());
+          expect(s.version).toBe(1); // a note is not an edit
+        },
+      };
+    },
+    async conflicting() {
+      // notes race the plan's approval: notes stay open on approved plans, so every one is kept
+      const p = await plan(await account());
+      await setStatus(p, "SUBMITTED");
+      return {
+        requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...times(N - 1, (i) => ({ query: C.planNote, variables: { p, b: `remark ${i}` } }))],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          const s = await teamState(p);
+          expect(s.status).toBe("FINAL_APPROVED");
+          expect(s.notes).toHaveLength(N - 1);
+        },
+      };
+    },
+    more: {
+      async "vs deleteBusinessPlan"() {
+        const p = await plan(await account());
+        return {
+          requests: [{ query: M.deletePlan, variables: { id: p } }, ...times(N - 1, (i) => ({ query: C.planNote, variables: { p, b: `remark ${i}` } }))],
+          allowed: ["NOT_FOUND"],
+          async check(os) {
+            expect(succeeded(os, M.deletePlan)).toHaveLength(1);
+            for (const o of failed(os)) expect(o.message).toContain(`BusinessPlan ${p} not found`);
+            expect(await planState(p)).toBeNull();
+            const left = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: succeeded(os, C.planNote).map((o) => o.data.addPlanNote.id) });
+            expect(left.nodes.filter((n: unknown) => n !== null)).toEqual([]); // the notes went with the plan
+          },
+        };
+      },
+    },
+  },
+
+  addObjectiveNote: {
+    async identical() {
+      const ob = await objective(await plan(await account()));
+      return {
+        requests: times(N, () => ({ query: C.objectiveNote, variables: { o: ob, b: "same remark" } })),
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          expect((await ok(`query($o: ID!) { objective(id: $o) { notes { id } } }`, { o: ob })).objective.notes).toHaveLength(N);
+        },
+      };
+    },
+    async conflicting() {
+      // notes race the objective's deletion: before it they go with it, after it NOT_FOUND
+      const p = await plan(await account());
+      const ob = await objective(p);
+      return {
+        requests: [{ query: M.deleteObjective, variables: { id: ob } }, ...times(N - 1, (i) => ({ query: C.objectiveNote, variables: { o: ob, b: `remark ${i}` } }))],
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os, M.deleteObjective)).toHaveLength(1);
+          for (const o of failed(os)) expect(o.message).toContain(`Objective ${ob} not found`);
+          const left = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: succeeded(os, C.objectiveNote).map((o) => o.data.addObjectiveNote.id) });
+          expect(left.nodes.filter((n: unknown) => n !== null)).toEqual([]);
+        },
+      };
+    },
+  },
+
+  removePlanContact: {
+    async identical() {
+      const a = await account();
+      const p = await plan(a);
+      const c = await contact(a);
+      await ok(M.addContact, { p, c });
+      return {
+        requests: times(N, () => ({ query: C.removeContact, variables: { p, c } })),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(1);
+          const s = await mustPlan(p);
+          expect(s.contacts).toEqual([]);
+          expect(count(s, "CONTACT_REMOVED")).toBe(1);
+        },
+      };
+    },
+    async conflicting() {
+      // adds and removes of one contact race: the audit alternates and ends where the plan is
+      const a = await account();
+      const p = await plan(a);
+      const c = await contact(a);
+      return {
+        requests: mix(
+          () => ({ query: M.addContact, variables: { p, c } }),
+          () => ({ query: C.removeContact, variables: { p, c } }),
+        ),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          const s = await mustPlan(p);
+          expectLinkChain(linkEntries(s, "contactId", c, "CONTACT_ADDED", "CONTACT_REMOVED"), s.contacts.length === 1, "CONTACT_ADDED", "CONTACT_REMOVED");
+          expect(count(s, "CONTACT_REMOVED")).toBe(succeeded(os, C.removeContact).length);
+        },
+      };
+    },
+    more: {
+      async "vs approval"() {
+        // removals of 19 contacts race the approval: one after it is PLAN_LOCKED and removes nothing
+        const a = await account();
+        const p = await plan(a);
+        const cs: string[] = [];
+        for (let i = 0; i < N - 1; i++) {
+          cs.push(await contact(a));
+          await ok(M.addContact, { p, c: cs[i] });
+        }
+        await setStatus(p, "SUBMITTED");
+        return {
+          requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...cs.map((c) => ({ query: C.removeContact, variables: { p, c } }))],
+          allowed: ["PLAN_LOCKED"],
+          async check(os) {
+            expect(failed(os, M.status)).toEqual([]);
+            const removed = new Set(succeeded(os, C.removeContact).map((o) => String(o.req.variables!.c)));
+            const s = await mustPlan(p);
+            expect(s.status).toBe("FINAL_APPROVED");
+            expect(ids(s.contacts)).toEqual(cs.filter((c) => !removed.has(c)).sort());
+            expect(count(s, "CONTACT_REMOVED")).toBe(removed.size);
+          },
+        };
+      },
+    },
+  },
+
+  deleteOpportunity: {
+    async identical() {
+      const a = await account();
+      const p = await plan(a);
+      const o = await opportunity(a, [p]);
+      return {
+        requests: times(N, () => ({ query: C.deleteOpp, variables: { id: o } })),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(1);
+          expect((await ok(READ_OPP, { id: o })).opportunity).toBeNull();
+          const s = await mustPlan(p);
+          expect(s.opportunities).toEqual([]);
+          expect(count(s, "OPPORTUNITY_DELETED")).toBe(1);
+        },
+      };
+    },
+    async conflicting() {
+      // deletes of 19 opportunities of a plan race its approval: one after it is PLAN_LOCKED and deletes nothing
+      const a = await account();
+      const p = await plan(a);
+      const opps: string[] = [];
+      for (let i = 0; i < N - 1; i++) opps.push(await opportunity(a, [p]));
+      await setStatus(p, "SUBMITTED");
+      return {
+        requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...opps.map((id) => ({ query: C.deleteOpp, variables: { id } }))],
+        allowed: ["PLAN_LOCKED"],
+        async check(os) {
+          expect(failed(os, M.status)).toEqual([]);
+          const deleted = new Set(succeeded(os, C.deleteOpp).map((o) => String(o.req.variables!.id)));
+          const s = await mustPlan(p);
+          expect(s.status).toBe("FINAL_APPROVED");
+          expect(ids(s.opportunities)).toEqual(opps.filter((o) => !deleted.has(o)).sort());
+          expect(count(s, "OPPORTUNITY_DELETED")).toBe(deleted.size);
+        },
+      };
+    },
+    more: {
+      async "vs linkOpportunityToPlan"() {
+        // an opportunity linked to 19 plans while it is deleted: a link after the delete is NOT_FOUND; each plan linked before records the delete
+        const a = await account();
+        const o = await opportunity(a);
+        const ps: string[] = [];
+        for (let i = 0; i < N - 1; i++) ps.push(await plan(a));
+        return {
+          requests: [{ query: C.deleteOpp, variables: { id: o } }, ...ps.map((p) => ({ query: M.link, variables: { o, p } }))],
+          allowed: ["NOT_FOUND"],
+          async check(os) {
+            expect(succeeded(os, C.deleteOpp)).toHaveLength(1);
+            const linked = new Set(succeeded(os, M.link).map((x) => String(x.req.variables!.p)));
+            for (const p of ps) {
+              const s = await mustPlan(p);
+              expect(s.opportunities).toEqual([]);
+              expect(count(s, "OPPORTUNITY_LINKED")).toBe(linked.has(p) ? 1 : 0);
+              expect(count(s, "OPPORTUNITY_DELETED")).toBe(linked.has(p) ? 1 : 0);
+            }
+          },
+        };
+      },
+    },
+  },
+
+  deleteActivity: {
+    async identical() {
+      const a = await account();
+      const p = await plan(a);
+      const act = await activity(a, p);
+      return {
+        requests: times(N, () => ({ query: C.deleteAct, variables: { id: act } })),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(1);
+          expect((await ok(READ_ACTIVITY, { id: act })).activity).toBeNull();
+          const s = await mustPlan(p);
+          expect(s.activities).toEqual([]);
+          expect(count(s, "ACTIVITY_DELETED")).toBe(1);
+        },
+      };
+    },
+    async conflicting() {
+      // deletes of 19 activities of a plan race its approval
+      const a = await account();
+      const p = await plan(a);
+      const acts: string[] = [];
+      for (let i = 0; i < N - 1; i++) acts.push(await activity(a, p));
+      await setStatus(p, "SUBMITTED");
+      return {
+        requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...acts.map((id) => ({ query: C.deleteAct, variables: { id } }))],
+        allowed: ["PLAN_LOCKED"],
+        async check(os) {
+          expect(failed(os, M.status)).toEqual([]);
+          const deleted = new Set(succeeded(os, C.deleteAct).map((o) => String(o.req.variables!.id)));
+          const s = await mustPlan(p);
+          expect(ids(s.activities)).toEqual(acts.filter((x) => !deleted.has(x)).sort());
+          expect(count(s, "ACTIVITY_DELETED")).toBe(deleted.size);
+        },
+      };
+    },
+    more: {
+      async "vs createFollowUpActivity"() {
+        // follow-ups made while their source is deleted: before it they stay (no longer a follow-up), after it NOT_FOUND
+        const a = await account();
+        const p = await plan(a);
+        const act = await activity(a, p);
+        return {
+          requests: [{ query: C.deleteAct, variables: { id: act } }, ...times(N - 1, (i) => ({ query: M.followUpActivity, variables: { id: act, s: `next ${i}` } }))],
+          allowed: ["NOT_FOUND"],
+          async check(os) {
+            expect(succeeded(os, C.deleteAct)).toHaveLength(1);
+            const made = succeeded(os, M.followUpActivity).map((o) => o.data.createFollowUpActivity.id);
+            for (const id of made) {
+              const d = await ok(`query($id: ID!) { activity(id: $id) { id followUpOf { id } plan { id } } }`, { id });
+              expect(d.activity).toEqual({ id, followUpOf: null, plan: { id: p } });
+            }
+            const s = await mustPlan(p);
+            expect(ids(s.activities)).toEqual([...made].sort());
+          },
+        };
+      },
+    },
+  },
+
+  deleteContact: {
+    async identical() {
+      const a = await account();
+      const p = await plan(a);
+      const c = await contact(a);
+      await ok(M.addContact, { p, c });
+      return {
+        requests: times(N, () => ({ query: C.deleteContact, variables: { id: c } })),
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(1);
+          const s = await mustPlan(p);
+          expect(s.contacts).toEqual([]);
+          expect(count(s, "CONTACT_DELETED")).toBe(1);
+        },
+      };
+    },
+    async conflicting() {
+      // deletes of 19 contacts of a plan race its approval: one after it is PLAN_LOCKED and deletes nothing
+      const a = await account();
+      const p = await plan(a);
+      const cs: string[] = [];
+      for (let i = 0; i < N - 1; i++) {
+        cs.push(await contact(a));
+        await ok(M.addContact, { p, c: cs[i] });
+      }
+      await setStatus(p, "SUBMITTED");
+      return {
+        requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...cs.map((id) => ({ query: C.deleteContact, variables: { id } }))],
+        allowed: ["PLAN_LOCKED"],
+        async check(os) {
+          expect(failed(os, M.status)).toEqual([]);
+          const deleted = new Set(succeeded(os, C.deleteContact).map((o) => String(o.req.variables!.id)));
+          const s = await mustPlan(p);
+          expect(ids(s.contacts)).toEqual(cs.filter((c) => !deleted.has(c)).sort());
+          expect(count(s, "CONTACT_DELETED")).toBe(deleted.size);
+        },
+      };
+    },
+    more: {
+      async "vs addPlanContact"() {
+        // a contact added to 19 plans while it is deleted: an add after the delete is NOT_FOUND; each plan it was on records the delete
+        const a = await account();
+        const c = await contact(a);
+        const ps: string[] = [];
+        for (let i = 0; i < N - 1; i++) ps.push(await plan(a));
+        return {
+          requests: [{ query: C.deleteContact, variables: { id: c } }, ...ps.map((p) => ({ query: M.addContact, variables: { p, c } }))],
+          allowed: ["NOT_FOUND"],
+          async check(os) {
+            expect(succeeded(os, C.deleteContact)).toHaveLength(1);
+            const added = new Set(succeeded(os, M.addContact).map((x) => String(x.req.variables!.p)));
+            for (const p of ps) {
+              const s = await mustPlan(p);
+              expect(s.contacts).toEqual([]);
+              expect(count(s, "CONTACT_DELETED")).toBe(added.has(p) ? 1 : 0);
+            }
+          },
+        };
+      },
+    },
+  },
+
   addPlanContact: {
     identical: sameLinkN(CONTACT_LINK),
     async conflicting() {
@@ -525,6 +1000,59 @@ const SCENARIOS: Record<string, Scenario> = {
           for (const o of failed(os, M.createPlan)) expect(o.code).toBe("NOT_FOUND");
         },
       };
+    },
+  },
+
+  createBusinessPlanTree: {
+    async identical() {
+      // 20 identical trees (a year and its Q1): twenty trees of two plans, each created once (version 1, one CREATED entry)
+      const a = await account();
+      const tree = { name: "Same", accountId: a, periodId: yearId, children: [{ name: "Same Q1", accountId: a, periodId: q1Id }] };
+      return {
+        requests: times(N, () => ({ query: M.createTree, variables: { i: tree } })),
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N);
+          expect(await accountPlans(a)).toHaveLength(2 * N);
+          for (const o of succeeded(os)) {
+            const root = await mustPlan(o.data.createBusinessPlanTree.id);
+            const child = await mustPlan(o.data.createBusinessPlanTree.children[0].id);
+            expect(ids(root.children)).toEqual([child.id]);
+            for (const s of [root, child]) expect([s.version, count(s, "CREATED"), s.audit.length]).toEqual([1, 1, 1]);
+          }
+        },
+      };
+    },
+    async conflicting() {
+      // valid trees and trees with a bad child (next year's period under this year) at once: the bad ones leave nothing
+      const a = await account();
+      const good = (i: number) => ({ name: `Good ${i}`, accountId: a, periodId: yearId, children: [{ name: `Good ${i} Q1`, accountId: a, periodId: q1Id }] });
+      const bad = (i: number) => ({ name: `Bad ${i}`, accountId: a, periodId: yearId, children: [{ name: `Bad ${i} Q1`, accountId: a, periodId: q1Id }, { name: "Elsewhere", accountId: a, periodId: nextYearId }] });
+      return {
+        requests: mix((i) => ({ query: M.createTree, variables: { i: good(i) } }), (i) => ({ query: M.createTree, variables: { i: bad(i) } })),
+        allowed: ["BAD_USER_INPUT"],
+        async check(os) {
+          expect(succeeded(os)).toHaveLength(N / 2);
+          for (const o of failed(os)) expect(o.message).toMatch(/^children\.1\.periodId: /);
+          const plans = await accountPlans(a);
+          expect(plans.map((p) => p.name).sort()).toEqual(range(N / 2).flatMap((i) => [`Good ${2 * i}`, `Good ${2 * i} Q1`]).sort());
+        },
+      };
+    },
+    more: {
+      async "one Idempotency-Key"() {
+        // a retrying client: the same tree 20 times with one key creates one tree, and every answer is the same
+        const a = await account();
+        const tree = { name: "Keyed", accountId: a, periodId: yearId, children: [{ name: "Keyed Q1", accountId: a, periodId: q1Id }] };
+        const key = uniq("tree-key");
+        return {
+          requests: times(N, () => ({ query: M.createTree, variables: { i: tree }, headers: { "idempotency-key": key } })),
+          async check(os) {
+            expect(succeeded(os)).toHaveLength(N);
+            expect(new Set(os.map((o) => JSON.stringify(o.data))).size).toBe(1);
+            expect(await accountPlans(a)).toHaveLength(2);
+          },
+        };
+      },
     },
   },
 

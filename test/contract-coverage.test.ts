@@ -119,6 +119,8 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect((await rec.ok(A, `query($id: ID!) { period(id: $id) { id name } }`, { id: periodId })).period).toEqual({ id: periodId, name: "FY2041" });
     const createPlan = `mutation($a: ID!, $p: ID!, $n: String!) { createBusinessPlan(input: { name: $n, accountId: $a, periodId: $p }) { id } }`;
     const planId = (await rec.ok(A, createPlan, { a: accountId, p: periodId, n: "Coverage plan" })).createBusinessPlan.id;
+    const tree = `mutation($a: ID!, $p: ID!) { createBusinessPlanTree(input: { name: "Coverage tree", accountId: $a, periodId: $p, children: [{ name: "Coverage subtree", accountId: $a, periodId: $p }] }) { id children { id name } } }`;
+    expect((await rec.ok(A, tree, { a: accountId, p: periodId })).createBusinessPlanTree.children.map((c: { name: string }) => c.name)).toEqual(["Coverage subtree"]);
     const withContact = (await rec.ok(A, `mutation($p: ID!, $c: ID!) { addPlanContact(planId: $p, contactId: $c) { id contacts { id } } }`, { p: planId, c: contactId })).addPlanContact;
     expect(withContact).toEqual({ id: planId, contacts: [{ id: contactId }] });
 
@@ -131,9 +133,10 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     const oppId = (await rec.ok(A, `mutation($a: ID!) { createOpportunity(input: { name: "Coverage deal", accountId: $a, revenue: "10.00" }) { id } }`, { a: accountId })).createOpportunity.id;
     expect((await rec.ok(A, `mutation($o: ID!, $p: ID!) { linkOpportunityToPlan(opportunityId: $o, planId: $p) { id plans { id } } }`, { o: oppId, p: planId })).linkOpportunityToPlan).toEqual({ id: oppId, plans: [{ id: planId }] });
     expect((await rec.ok(A, `query($id: ID!) { opportunity(id: $id) { id plans { id } } }`, { id: oppId })).opportunity).toEqual({ id: oppId, plans: [{ id: planId }] });
-    // next release (issue 15): the period's one top-level plan, its 10.00 OPEN opportunity at the default 10% weighted 1.00
+    // next release (issue 15): the period's two top-level plans (the coverage plan and the coverage tree), the plan's
+    // 10.00 OPEN opportunity at the default 10% weighted 1.00
     expect((await rec.ok(A, `query($p: ID!) { planSummary(periodId: $p, groupBy: TERRITORY) { key plans pipelineRevenue weightedPipelineRevenue } }`, { p: periodId })).planSummary).toEqual([
-      { key: null, plans: 1, pipelineRevenue: "10.00", weightedPipelineRevenue: "1.00" },
+      { key: null, plans: 2, pipelineRevenue: "10.00", weightedPipelineRevenue: "1.00" },
     ]);
     expect((await rec.ok(A, `mutation($o: ID!, $p: ID!) { unlinkOpportunityFromPlan(opportunityId: $o, planId: $p) { id plans { id } } }`, { o: oppId, p: planId })).unlinkOpportunityFromPlan).toEqual({ id: oppId, plans: [] });
 
@@ -161,6 +164,22 @@ describe.skipIf(!contractPresent())("every contract query and mutation is execut
     expect(found).toEqual({ totalCount: 1, edges: [{ node: { id: planId } }] });
     const analysts = (await rec.ok(A, `{ users(role: ANALYST, search: "coverage analyst") { id role } }`)).users;
     expect(analysts).toEqual([{ id: user.user.id, role: "ANALYST" }]);
+    // Collaboration (issue 15, api-contract-next.graphql): teams, plansToReview, notes, deletes.
+    const teammate = (await rec.ok(A, `mutation { createUser(input: { name: "Coverage Reviewer", email: "coverage.reviewer@example.com", role: ACCOUNT_MANAGER }) { user { id } token } }`)).createUser;
+    const uid = teammate.user.id;
+    const team = (await rec.ok(A, `mutation($p: ID!, $u: ID!) { addPlanMember(planId: $p, userId: $u, role: REVIEWER) { id team { user { id } role } } }`, { p: planId, u: uid })).addPlanMember;
+    expect(team.team).toEqual([{ user: { id: uid }, role: "REVIEWER" }]);
+    await rec.ok(A, `mutation($id: ID!) { changeBusinessPlanStatus(id: $id, status: SUBMITTED) { id } }`, { id: planId });
+    expect((await rec.ok(teammate.token, `{ plansToReview { id } }`)).plansToReview).toEqual([{ id: planId }]);
+    const note = (await rec.ok(teammate.token, `mutation($p: ID!) { addPlanNote(planId: $p, body: "Coverage remark") { id body } }`, { p: planId })).addPlanNote;
+    expect(note.body).toBe("Coverage remark");
+    const obNote = (await rec.ok(A, `mutation($o: ID!) { addObjectiveNote(objectiveId: $o, body: "Coverage objective remark") { id } }`, { o: objectiveId })).addObjectiveNote;
+    expect((await rec.ok(A, `query($o: ID!) { objective(id: $o) { notes { id } } }`, { o: objectiveId })).objective.notes).toEqual([{ id: obNote.id }]);
+    expect((await rec.ok(A, `mutation($p: ID!, $u: ID!) { removePlanMember(planId: $p, userId: $u) { id team { role } } }`, { p: planId, u: uid })).removePlanMember.team).toEqual([]);
+    expect((await rec.ok(A, `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id contacts { id } } }`, { p: planId, c: contactId })).removePlanContact.contacts).toEqual([]);
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteActivity(id: $id) }`, { id: activityId })).deleteActivity).toBe(activityId);
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteOpportunity(id: $id) }`, { id: oppId })).deleteOpportunity).toBe(oppId);
+    expect((await rec.ok(A, `mutation($id: ID!) { deleteContact(id: $id) }`, { id: contactId })).deleteContact).toBe(contactId);
 
     expect(queries.filter((f) => !rec.exercised.has(f)), "contract queries never executed successfully").toEqual([]);
     expect(mutations.filter((f) => !rec.exercised.has(f)), "contract mutations never executed successfully").toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE_TYPES } from "../src/common/ids";
-import { MAX_NODES } from "../src/graphql/node";
+import { MAX_NODES } from "../src/common/limits";
 import { expectRejected } from "./helpers/db-state";
 import { createHarness, expectCode, type Harness } from "./helpers/harness";
 import { fromGlobalId, gid } from "./helpers/ids";
@@ -38,7 +38,7 @@ describe("global ids", () => {
     const r = await h.ok(
       "demo-giulia",
       `{ me { id } account(id: "${gid("Account", 1)}") { id owner { id } contacts { id account { id } }
-          businessPlans { id period { id } objectives { id } opportunities { id } activities { id } } } }`,
+          businessPlans { id period { id } objectives { id } opportunities { id } activities { id } notes { id } } } }`,
     );
     const a = r.account;
     const seen: Array<[string, string]> = [
@@ -52,6 +52,7 @@ describe("global ids", () => {
         ...p.objectives.map((o: any) => ["Objective", o.id]),
         ...p.opportunities.map((o: any) => ["Opportunity", o.id]),
         ...p.activities.map((o: any) => ["Activity", o.id]),
+        ...p.notes.map((o: any) => ["Note", o.id]),
       ]),
     ];
     // webhooks are ADMIN-only (node answers null to others)

@@ -429,7 +429,7 @@ describe("hostile inputs over HTTP", () => {
 });
 
 /** What a root field's selection asks for, by its return type: enough to read the result back. */
-const READ_BACK: Record<string, string> = { Account: "account", Activity: "activity", Contact: "contact", Objective: "objective", Opportunity: "opportunity", Period: "period", BusinessPlan: "businessPlan" };
+const READ_BACK: Record<string, string> = { Account: "account", Activity: "activity", Contact: "contact", Objective: "objective", Opportunity: "opportunity", Period: "period", BusinessPlan: "businessPlan", Note: "node" };
 function SELECT(typeName: string): string | null {
   if (READ_BACK[typeName]) return "id";
   if (typeName === "CreatedUser") return "token user { id }";
@@ -470,12 +470,21 @@ async function expectStored(t: ArgTarget, call: BuiltCall, r: RawResponse, fx: A
     const plan = (await adminOk(`query($id: ID!) { businessPlan(id: $id) { status statusHistory { to comment } } }`, { id: fx.plan })).businessPlan;
     expect(plan.status).toBe("SUBMITTED");
     expect(plan.statusHistory, label).toEqual([{ to: "SUBMITTED", comment: value }]);
+  } else if (t.field === "createBusinessPlanTree" && t.path.includes("children")) {
+    // the value went into the first child (children.children: the first grandchild): read that plan back
+    const field = t.path[t.path.length - 1];
+    const levels = t.path.filter((p) => p === "children").length;
+    let node = (await adminOk(`query($id: ID!) { businessPlan(id: $id) { ${"children { ".repeat(levels)}${field}${" }".repeat(levels)} } }`, { id: answer.id })).businessPlan;
+    for (let i = 0; i < levels; i++) node = node.children[0];
+    expect(accepted, label).toContain(node[field]);
   } else if (t.field === "revokeToken") {
     expect(answer, label).toBe(false); // no such token: nothing revoked
   } else {
     const root = READ_BACK[answer?.__typename];
     if (!root || !call.echoField) throw new Error(`${label}: accepted, but no way to read the stored value back: add one to expectStored`);
-    const stored = (await adminOk(`query($id: ID!) { x: ${root}(id: $id) { ${call.echoField} } }`, { id: answer.id })).x[call.echoField];
+    // types without a query of their own (Note) are read back through node(id:)
+    const selection = root === "node" ? `... on ${answer.__typename} { ${call.echoField} }` : call.echoField;
+    const stored = (await adminOk(`query($id: ID!) { x: ${root}(id: $id) { ${selection} } }`, { id: answer.id })).x[call.echoField];
     expect(stored, label).toBe(answer[call.echoField]);
     expect(accepted, label).toContain(stored);
   }

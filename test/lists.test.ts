@@ -7,28 +7,11 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ActivityStatus, ActivityType, OpportunityStatus, PeriodType, Role } from "../src/common/enums";
+import { ActivityStatus, ActivityType, OpportunityStatus, Role } from "../src/common/enums";
 import { createHarness, expectCode, type Harness, type TestUser } from "./helpers/harness";
+import { createYear, type Ref } from "./helpers/factories";
 import { gid } from "./helpers/ids";
 
-interface Ref {
-  id: string;
-  name: string;
-}
-
-/** A fiscal year with its four quarters, created through the periods service (as ADMIN). */
-async function createYear(h: Harness, year: number): Promise<{ year: Ref; quarters: Ref[] }> {
-  const periods = h.deps.services.periods;
-  const label = `${year} ${Math.random().toString(36).slice(2, 8)}`;
-  const ref = (p: { id: number; name: string }) => ({ id: gid("Period", p.id), name: p.name });
-  const y = ref(await periods.create(h.admin.user, { name: `FY${label}`, type: PeriodType.YEAR, startDate: `${year}-01-01`, endDate: `${year}-12-31` }));
-  const bounds = [["01-01", "03-31"], ["04-01", "06-30"], ["07-01", "09-30"], ["10-01", "12-31"]];
-  const quarters: Ref[] = [];
-  for (const [i, [s, e]] of bounds.entries()) {
-    quarters.push(ref(await periods.create(h.admin.user, { name: `Q${i + 1} FY${label}`, type: PeriodType.QUARTER, startDate: `${year}-${s}`, endDate: `${year}-${e}`, parentId: y.id })));
-  }
-  return { year: y, quarters };
-}
 
 
 let h: Harness;

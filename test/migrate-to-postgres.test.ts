@@ -15,15 +15,17 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
 import { Client } from "pg";
+import { IdempotencyService } from "../src/db/idempotency";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initApp } from "../src/app";
-import { ActivityType } from "../src/common/enums";
+import { ActivityType, PlanMemberRole } from "../src/common/enums";
 import { parseDecimal } from "../src/common/money";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/data-source";
 import { entities } from "../src/db/entities";
 import { createLogger } from "../src/logger";
 import { BusinessPlan } from "../src/modules/plans/business-plan.entity";
+import { Objective } from "../src/modules/objectives/objective.entity";
 import { Opportunity } from "../src/modules/opportunities/opportunity.entity";
 import { Period } from "../src/modules/periods/period.entity";
 import type { User } from "../src/modules/users/user.entity";
@@ -64,7 +66,8 @@ async function tableKeys(): Promise<Array<{ table: string; pk: string[]; generat
 const PLANS = `query($n: Int, $a: Int) { businessPlans(first: $n) { totalCount edges { node {
   id name type status version description businessUnit territory revenueTarget createdAt updatedAt
   account { id } owner { id } period { id } parent { id } copiedFrom { id } children { id } contacts { id }
-  opportunities { id } activities { id } objectives { id }
+  opportunities { id } activities { id } objectives { id notes { id body createdAt author { id } } }
+  team { user { id } role addedAt } notes { id body createdAt author { id } }
   rollup { revenueTarget childrenRevenueTarget wonRevenue pipelineRevenue weightedPipelineRevenue attainment }
   statusHistory { from to comment changedAt changedBy { id } }
   auditTrail(first: $a) { action changedAt changedBy { id } changes { field oldValue newValue } }
@@ -118,10 +121,17 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
       // an amount near the cap (90 trillion units) must arrive exactly
       const rossi = await plan("Rossi & Figli FY2026");
       await s.plans.update(giulia, gid("BusinessPlan", rossi.id), { revenueTarget: parseDecimal("89999999999999.99") });
+      // a plan team and an objective's note (issue 15) travel too
+      await s.planTeam.addMember(giulia, gid("BusinessPlan", rossi.id), gid("User", marco.id), PlanMemberRole.CONTRIBUTOR);
+      const rossiObjective = await deps.db.manager.findOneByOrFail(Objective, { planId: rossi.id });
+      await s.notes.addObjectiveNote(marco, gid("Objective", rossiObjective.id), "Second chain: volumes confirmed.");
       // the newest plan deleted: its id must not be handed out again on PostgreSQL either
       const scratch = await s.plans.create(giulia, { name: "Scratch", accountId: gid("Account", rossi.accountId), periodId: gid("Period", fy2026.id) });
       await s.plans.delete(giulia, gid("BusinessPlan", scratch.id));
       extra.deletedPlan = scratch.id;
+      // a stored Idempotency-Key (with its answer) moves too
+      const keys = new IdempotencyService(deps.db, deps.config.clock, deps.config);
+      await keys.run(giulia.id, "before-the-move", "f".repeat(64), async () => ({ status: 200, headers: [], body: '{"data":{"ok":true}}', storable: true }));
     } finally {
       await deps.db.close();
     }
@@ -137,7 +147,7 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
   it("exits 0 and prints a verified per-table summary", () => {
     expect(move.stderr).toBe("");
     expect(move.code).toBe(0);
-    expect(move.stdout).toMatch(/^OK: 16 tables, \d+ rows copied and verified in \d+ ms$/m);
+    expect(move.stdout).toMatch(/^OK: 19 tables, \d+ rows copied and verified in \d+ ms$/m);
     expect(move.stdout).not.toContain("MISMATCH");
     expect(move.stdout).toMatch(/^business_plan\s+\d+\s+\d+\s+\d+\s+ok revenue_target_cents sum \d+\.?\d*/m);
     expect(move.stdout).toContain("set forward references in business_plan");
@@ -254,6 +264,14 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
         );
         const opp = await ok(`mutation($a: ID!) { createOpportunity(input: { name: "Deal", accountId: $a, revenue: "10.00" }) { id } }`, { a: accountId }, nora);
         const act = await ok(`mutation($a: ID!) { createActivity(input: { subject: "Call", type: CALL, accountId: $a }) { id } }`, { a: accountId }, nora);
+        const note = await ok(`mutation($p: ID!) { addPlanNote(planId: $p, body: "New on PostgreSQL") { id } }`, { p: planId }, nora);
+        // a mutation with an Idempotency-Key stores its key (idempotency_key)
+        const keyed = await fetch(onPg.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${nora}`, "idempotency-key": "after-the-move" },
+          body: JSON.stringify({ query: `mutation($a: ID!) { updateAccount(id: $a, input: { industry: "Biotech" }) { id } }`, variables: { a: accountId } }),
+        });
+        expect(keyed.status).toBe(200);
 
         const created: Record<string, string> = {
           app_user: user.createUser.user.id,
@@ -265,11 +283,12 @@ describe.skipIf(TEST_DB !== "postgres")("db:migrate-to-postgres on the demo data
           opportunity: opp.createOpportunity.id,
           activity: act.createActivity.id,
           webhook: hook.createWebhook.webhook.id,
+          note: note.addPlanNote.id,
         };
         for (const [table, id] of Object.entries(created)) {
           expect(keyOf(id), table).toBe(table === "business_plan" ? extra.deletedPlan + 1 : before[table] + 1);
         }
-        // tables written behind the scenes: token, audit entry, status change
+        // tables written behind the scenes: token, audit entry, status change, idempotency key
         for (const t of generated) expect(await maxId(t.table), t.table).toBeGreaterThan(before[t.table]);
       } finally {
         await pg.end();

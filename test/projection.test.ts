@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESOLVER_NEEDS } from "../src/loaders/projection";
+import { type GraphQLObjectType } from "graphql";
 import { createHarness, type GqlResult, type Harness } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 
@@ -22,7 +22,8 @@ const ACCOUNT_VIEW = `query AccountView($id: ID!) {
   }
 }`;
 
-type Needs = Record<string, Record<string, string[]>>;
+/** The columns a field resolver declares (@Extensions({ needs })), read and written on the served schema. */
+const needsOf = (h: Harness, type: string, field: string) => (h.deps.schema.getType(type) as GraphQLObjectType).getFields()[field].extensions as { needs?: readonly string[] };
 
 describe("column projections", () => {
   let h: Harness;
@@ -123,9 +124,9 @@ describe("column projections", () => {
   });
 
   it("a field resolver that is not listed reads every column (safe by default)", async () => {
-    const needs = RESOLVER_NEEDS as Needs;
-    const saved = needs.Activity.followUpOf;
-    delete needs.Activity.followUpOf;
+    const ext = needsOf(h, "Activity", "followUpOf");
+    const saved = ext.needs;
+    delete ext.needs;
     try {
       const { r, sql: statements } = await run(`{ account(id: "${gid("Account", 1)}") { activities(status: [PLANNED]) { subject followUpOf { subject } } } }`);
       expect(r.errors ?? []).toEqual([]);
@@ -133,20 +134,20 @@ describe("column projections", () => {
       expect(activities).toContain(`AS "notes"`);
       expect(activities).toContain(`AS "createdAt"`);
     } finally {
-      needs.Activity.followUpOf = saved;
+      ext.needs = saved;
     }
   });
 
   it("outside production, a resolver reading a column its list forgot fails loudly instead of answering wrong", async () => {
     expect(h.deps.db.strictProjections).toBe(true);
-    const needs = RESOLVER_NEEDS as Needs;
-    const saved = needs.Objective.isGlobal;
-    needs.Objective.isGlobal = ["planId"]; // forgets accountId
+    const ext = needsOf(h, "Objective", "isGlobal");
+    const saved = ext.needs;
+    ext.needs = ["planId"]; // forgets accountId
     let broken: GqlResult;
     try {
       broken = await h.gql("demo-giulia", `{ account(id: "${gid("Account", 1)}") { businessPlans { objectives { name isGlobal } } } }`);
     } finally {
-      needs.Objective.isGlobal = saved;
+      ext.needs = saved;
     }
     // (another document: projections are memoised per parsed document)
     const fixed = await h.gql("demo-giulia", `{ account(id: "${gid("Account", 1)}") { businessPlans { objectives { id name isGlobal } } } }`);

@@ -48,6 +48,12 @@ export enum ActivityStatus {
   CANCELLED = "CANCELLED",
 }
 
+/** A user's role in one plan's team (plan_member); the plan's owner is not a member. */
+export enum PlanMemberRole {
+  CONTRIBUTOR = "CONTRIBUTOR",
+  REVIEWER = "REVIEWER",
+}
+
 registerEnumType(Role, { name: "Role" });
 registerEnumType(PlanStatus, { name: "PlanStatus" });
 registerEnumType(PlanType, { name: "PlanType" });
@@ -56,3 +62,4 @@ registerEnumType(ObjectiveUnit, { name: "ObjectiveUnit" });
 registerEnumType(OpportunityStatus, { name: "OpportunityStatus" });
 registerEnumType(ActivityType, { name: "ActivityType" });
 registerEnumType(ActivityStatus, { name: "ActivityStatus" });
+registerEnumType(PlanMemberRole, { name: "PlanMemberRole" });

@@ -15,6 +15,10 @@ export enum ErrorCode {
   QUERY_TOO_LARGE = "QUERY_TOO_LARGE",
   /** Too many requests or failed sign-ins from this client (HTTP 429 with Retry-After). */
   RATE_LIMITED = "RATE_LIMITED",
+  /** An Idempotency-Key sent again with a different request (HTTP 422). */
+  IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
+  /** An Idempotency-Key header that is not 1-255 printable ASCII characters (HTTP 400). */
+  IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID",
 }
 
 export class DomainError extends Error {

@@ -6,7 +6,7 @@ export const MAX_ID = 2_147_483_647;
  * A new entity type: add its name here, `implements: Node` on its ObjectType and its loader in
  * NODE_LOADERS (src/graphql/node.ts).
  */
-export const NODE_TYPES = ["Account", "Activity", "BusinessPlan", "Contact", "Objective", "Opportunity", "Period", "User", "Webhook"] as const;
+export const NODE_TYPES = ["Account", "Activity", "BusinessPlan", "Contact", "Note", "Objective", "Opportunity", "Period", "User", "Webhook"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 /** Types whose ids are derived from other ids (computed objects: cache keys only, not nodes). */

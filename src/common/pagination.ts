@@ -1,7 +1,5 @@
 import { badInput } from "./errors";
-
-export const DEFAULT_PAGE = 50;
-export const MAX_PAGE = 500;
+import { DEFAULT_PAGE, MAX_PAGE } from "./limits";
 
 /** Validates `first` (or `last`, named by `field`): default 50, at most 500, never negative. */
 export function pageSize(first: number | null | undefined, field = "first"): number {

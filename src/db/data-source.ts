@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve } from "node:path";
 import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface } from "typeorm";
 import pg, { Client, type ClientConfig } from "pg";
@@ -21,6 +22,18 @@ export type Dialect = "sqlite" | "postgres";
  * more attempts cover a row raced for again while retrying.
  */
 const WRITE_ATTEMPTS = 5;
+
+/**
+ * A request-wide transaction (`Database.requestTransaction`, used by idempotent requests): every
+ * `Database.write` and every read made in its async scope run on its connection, the writes as
+ * savepoints. `failure`: the first lost race (unique/foreign key violation, deadlock, ...) of a
+ * write inside it, which makes the whole transaction run again (see requestTransaction).
+ */
+interface RequestTransaction {
+  em: EntityManager;
+  failure?: unknown;
+}
+const requestTx = new AsyncLocalStorage<RequestTransaction>();
 
 /**
  * Callbacks to run once the transaction of an entity manager has committed (afterCommit). The
@@ -181,8 +194,61 @@ export class Database {
     return this.queued;
   }
 
+  /** The entity manager for reads: the request-wide transaction's inside one (see requestTransaction), else the pool's. */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return requestTx.getStore()?.em ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs `fn` in ONE transaction that every `write()` and read made in its async scope joins:
+   * each `write()` inside becomes a savepoint (its DomainError rolls back its own changes only,
+   * as a separate transaction would), and reads see the transaction's own rows. All of it commits
+   * or rolls back together: the idempotency key of a request commits with the request's effects
+   * (src/modules/idempotency). A race lost by any write inside (what `write()` would retry) runs
+   * the whole of `fn` again, from the start, in a new transaction: `fn` must do nothing but
+   * database work and computing.
+   */
+  async requestTransaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (requestTx.getStore()) throw new Error("requestTransaction cannot be nested");
+    return this.write(async (em) => {
+      const scope: RequestTransaction = { em };
+      let result: T;
+      try {
+        result = await requestTx.run(scope, () => fn(em));
+      } catch (err) {
+        throw scope.failure ?? err; // a lost race inside explains whatever fn threw after it
+      }
+      if (scope.failure) throw scope.failure;
+      return result;
+    });
+  }
+
+  /**
+   * PostgreSQL: the pg connection of the request-wide transaction this call runs in, or null. Code
+   * that queries the pool directly (loaders/raw-rows.ts) must use it instead: the transaction's own
+   * rows are visible only there, and a pooled connection could wait for the one this request holds.
+   */
+  requestConnection(): { query: (...args: never[]) => unknown } | null {
+    const em = requestTx.getStore()?.em;
+    return (em?.queryRunner as unknown as { databaseConnection?: { query: (...args: never[]) => unknown } } | undefined)?.databaseConnection ?? null;
+  }
+
+  /** A write inside a request-wide transaction: a savepoint; a lost race is recorded so the whole transaction runs again. */
+  private async joinWrite<T>(scope: RequestTransaction, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    // afterCommit callbacks registered inside a savepoint that rolls back must never run: they
+    // belong to changes that will not commit (e.g. a refused field of a keyed request).
+    const callbacks = commitCallbacks.get(scope.em);
+    const mark = callbacks?.length ?? 0;
+    try {
+      return await scope.em.transaction(async (inner) => {
+        if (inner !== scope.em && callbacks && !commitCallbacks.has(inner)) commitCallbacks.set(inner, callbacks);
+        return fn(inner);
+      });
+    } catch (err) {
+      if (callbacks) callbacks.length = mark;
+      if (dbFailure(err)) scope.failure ??= err;
+      throw err;
+    }
   }
 
   /**
@@ -200,8 +266,12 @@ export class Database {
    * answer a serial repeat would give (BAD_USER_INPUT for a taken email,
    * NOT_FOUND for a deleted plan, ...), so no client gets an internal error for
    * a race. `fn` must therefore do nothing outside the transaction but compute.
+   *
+   * Inside `requestTransaction` it joins that transaction as a savepoint instead.
    */
   async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    const joined = requestTx.getStore();
+    if (joined) return this.joinWrite(joined, fn);
     if (this.dialect === "postgres") {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -239,7 +309,7 @@ export class Database {
 
   /** Raw query through the same connection/pool as everything else. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], em?: EntityManager): Promise<T[]> {
-    return (em ?? this.dataSource.manager).query(sql, params) as Promise<T[]>;
+    return (em ?? this.manager).query(sql, params) as Promise<T[]>;
   }
 
   /**

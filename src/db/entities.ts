@@ -1,3 +1,4 @@
+import { IdempotencyKey } from "../modules/idempotency/idempotency-key.entity";
 import { Account } from "../modules/accounts/account.entity";
 import { Activity } from "../modules/activities/activity.entity";
 import { Contact } from "../modules/contacts/contact.entity";
@@ -9,6 +10,8 @@ import { BusinessPlan } from "../modules/plans/business-plan.entity";
 import { PlanAuditEntry } from "../modules/plans/plan-audit-entry.entity";
 import { PlanFrozenRollup } from "../modules/plans/plan-frozen-rollup.entity";
 import { PlanContact } from "../modules/plans/plan-contact.entity";
+import { PlanMember } from "../modules/plans/plan-member.entity";
+import { Note } from "../modules/notes/note.entity";
 import { PlanStatusChange } from "../modules/plans/plan-status-change.entity";
 import { ApiToken } from "../modules/users/api-token.entity";
 import { User } from "../modules/users/user.entity";
@@ -21,6 +24,7 @@ export {
   ApiToken,
   BusinessPlan,
   Contact,
+  IdempotencyKey,
   Objective,
   Opportunity,
   Period,
@@ -52,6 +56,9 @@ export const entities = [
   Opportunity,
   PlanOpportunity,
   PlanFrozenRollup,
+  IdempotencyKey,
   Webhook,
   WebhookDelivery,
+  PlanMember,
+  Note,
 ];

@@ -26,12 +26,5 @@ export function pageInfoOf(page: Page<unknown>, after: string | null | undefined
   };
 }
 
-export const LIMITS = {
-  name: 200,
-  short: 200,
-  email: 320,
-  text: 10_000,
-  comment: 2_000,
-  search: 200,
-  listIds: 50,
-} as const;
+/** @deprecated The limits live in src/common/limits.ts; this re-export keeps older branches compiling. */
+export { LIMITS } from "../common/limits";

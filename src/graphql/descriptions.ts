@@ -1,5 +1,6 @@
 import { type GraphQLSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from "graphql";
 import { NODE_TYPES } from "../common/ids";
+import { COLLABORATION_DESCRIPTIONS } from "./descriptions-collaboration";
 
 /**
  * Descriptions for the schema's docs explorer and generated client types, written for frontend
@@ -19,6 +20,7 @@ const PAGE_FIRST = "Page size going forward: at most 500, default 50.";
 const PAGE_AFTER = "The cursor (`cursor` or `pageInfo.endCursor`) of the item after which the page starts.";
 
 export const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  ...COLLABORATION_DESCRIPTIONS,
   // ------------------------------------------------------------------ root types
   Query: "Everything a signed-in user may read (every role reads everything).",
   Subscription: "Live events over WebSocket (graphql-ws protocol on /graphql; the bearer token in the connection_init payload). docs/api.md, Subscriptions.",

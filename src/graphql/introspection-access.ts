@@ -9,7 +9,7 @@ import {
 } from "graphql";
 import { ErrorCode } from "../common/errors";
 import type { Context } from "./context";
-import { QUERY_LIMITS } from "./limits";
+import { QUERY_LIMITS } from "../common/limits";
 
 /**
  * Anonymous introspection.

@@ -4,14 +4,17 @@ import {
   type DocumentNode,
   execute,
   GraphQLError,
+  type GraphQLInputObjectType,
   type GraphQLSchema,
+  getNamedType,
   getVariableValues,
+  isInputObjectType,
   type OperationDefinitionNode,
   printSchema,
+  type TypeNode,
   visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
-import { FIELD_POSITION_KEY } from "./field-position";
 
 /** Compiled operations kept per process (least recently used out first). */
 const CACHE_SIZE = 1000;
@@ -30,9 +33,14 @@ const CACHE_SIZE = 1000;
  */
 const JIT_MARKER = "__MAGIC_";
 
-function mustNotCompile(document: DocumentNode): boolean {
+function mustNotCompile(document: DocumentNode, recursiveInputs: ReadonlySet<string>): boolean {
   let found = false;
   visit(document, {
+    VariableDefinition(node) {
+      if (!recursiveInputs.has(namedTypeOf(node.type))) return undefined;
+      found = true;
+      return BREAK;
+    },
     StringValue(node) {
       if (!node.value.includes(JIT_MARKER)) return undefined;
       found = true;
@@ -45,6 +53,34 @@ function mustNotCompile(document: DocumentNode): boolean {
     },
   });
   return found;
+}
+
+const namedTypeOf = (t: TypeNode): string => (t.kind === "NamedType" ? t.name.value : namedTypeOf(t.type));
+
+/**
+ * The input types that contain themselves, directly or deeper (CreateBusinessPlanTreeInput.children),
+ * and those that contain such a type: graphql-jit 0.8.9 generates the parser of a variable of such a
+ * type without end (the process runs out of memory). Operations with such a variable run on graphql-js.
+ */
+export function recursiveInputTypes(schema: GraphQLSchema): Set<string> {
+  const reach = new Map<string, Set<string>>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isInputObjectType(type)) continue;
+    const seen = new Set<string>();
+    const stack: GraphQLInputObjectType[] = [type];
+    while (stack.length) {
+      for (const field of Object.values(stack.pop()!.getFields())) {
+        const named = getNamedType(field.type);
+        if (isInputObjectType(named) && !seen.has(named.name)) {
+          seen.add(named.name);
+          stack.push(named);
+        }
+      }
+    }
+    reach.set(type.name, seen);
+  }
+  const cyclic = [...reach].filter(([name, seen]) => seen.has(name)).map(([name]) => name);
+  return new Set([...reach].filter(([, seen]) => cyclic.some((c) => seen.has(c))).map(([name]) => name).concat(cyclic));
 }
 
 /**
@@ -63,14 +99,12 @@ function mustNotCompile(document: DocumentNode): boolean {
  *   original error for the error formatter);
  * - an operation graphql-jit cannot compile, no operation at all (an
  *   unknown operationName), or a document graphql-jit must not compile
- *   (mustNotCompile below), runs on graphql-js.
+ *   (mustNotCompile below: markers, `__proto__`, a variable of a recursive
+ *   input type), runs on graphql-js.
  */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery | null>();
-  // graphql-jit builds one resolve-info factory per field position of the compiled operation and lets us add to
-  // it: a key unique to that position, so fieldPosition(info) need not walk the response path for every item.
-  let positions = 0;
-  const resolverInfoEnricher = () => ({ [FIELD_POSITION_KEY]: `jit:${++positions}` });
+  const recursiveInputs = recursiveInputTypes(schema);
 
   const compiledFor = (key: string, compile: () => CompiledQuery | null): CompiledQuery | null => {
     let q = compiled.get(key);
@@ -98,9 +132,9 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     if (coerced.errors) return { errors: coerced.errors };
 
     const q = compiledFor(`${rc.queryHash}:${operationName ?? ""}`, () => {
-      if (mustNotCompile(rc.document)) return null;
+      if (mustNotCompile(rc.document, recursiveInputs)) return null;
       try {
-        const c = compileQuery(schema, rc.document, operationName, { disablingCapturingStackErrors: true, resolverInfoEnricher });
+        const c = compileQuery(schema, rc.document, operationName, { disablingCapturingStackErrors: true });
         return isCompiledQuery(c) ? c : null;
       } catch {
         return null;

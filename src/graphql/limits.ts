@@ -14,41 +14,10 @@ import {
 } from "graphql";
 import { type ComplexityEstimator, type ComplexityEstimatorArgs, fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import { ErrorCode } from "../common/errors";
-import { DEFAULT_PAGE, MAX_PAGE } from "../common/pagination";
+import { DEFAULT_PAGE, MAX_PAGE, QUERY_LIMITS } from "../common/limits";
 import { textInputGuard } from "./input-guard";
 
-/**
- * Query and request limits. Every number is explained in docs/security.md
- * ("Query limits"); test/limits.test.ts pins the account view (must pass)
- * and the hostile shapes (must be refused) against them.
- *
- * Measured on the account view (the heaviest query the UI sends; docs/security.md, "Query limits"):
- *   single account (`account(id:)`, the bench's Q2): depth 6, 122 tokens, armor cost 227, estimate 119,556
- *   wide form (`accounts(first: 20) { edges { node { ...same } } }`, the bench's Q3): depth 8, 122 tokens,
- *   estimate 2,391,141 (literal or variable first); the widest page the estimate admits is 41 accounts.
- *   The amplification query of issue 19 (account > opportunities > plans > opportunities > plans >
- *   opportunities) is estimated at 18,900,602 and refused before anything runs.
- */
-export const QUERY_LIMITS = {
-  /** Nesting of selection sets. The account view needs 8 (wide form); 2 levels of headroom. */
-  maxDepth: 10,
-  /** Aliased fields per operation (armor's default). The UI uses none. */
-  maxAliases: 15,
-  /** Directives per operation (@include/@skip on optional sections). */
-  maxDirectives: 20,
-  /** Lexical tokens per document, enforced by the graphql-js parser (parse aborts). Account view 122, introspection 183. */
-  maxTokens: 2_000,
-  /** graphql-armor's cost (objects 2, scalars 1, x1.5 per level, x literal first/last). Wide account view at first: 100: 51,512. */
-  armorMaxCost: 200_000,
-  /** graphql-query-complexity: 1 per field, and every list multiplies its selection by its size: the page size
-   *  of a list with `first` (from variables too; default 50, capped at 500), the declared size (LIST_SIZES) of
-   *  every other list. The estimate is the number of fields the answer can have; see LIST_SIZES for the numbers. */
-  maxComplexity: 5_000_000,
-  /** Execution backstop: list items resolved per request (every list field counts its items as it resolves). */
-  maxListItems: 100_000,
-  /** graphql-query-complexity gives up on documents with more selection nodes than this (fragment explosion). */
-  maxQueryNodes: 5_000,
-} as const;
+
 
 /** The page size a `first` argument asks for, as the resolvers will apply it (default 50, at most 500). */
 export function requestedPage(first: unknown, fallback = DEFAULT_PAGE): number {
@@ -115,6 +84,11 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   "Opportunity.plans": 5,
   "Opportunity.activities": 10,
   "Activity.followUps": 3,
+  // collaboration (issue 15): a plan's team, notes (the newest 100 are served), plans waiting for review
+  "BusinessPlan.team": 10,
+  "BusinessPlan.notes": 20,
+  "Objective.notes": 10,
+  "Query.plansToReview": 50,
   "Activity.followUpOpportunities": 3,
   // a year's quarters, a quarter's months
   "Period.children": 12,

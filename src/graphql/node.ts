@@ -4,12 +4,11 @@ import { isInterfaceType, isObjectType } from "graphql";
 import { Arg, Ctx, Field, ID, InterfaceType, Query, Resolver } from "type-graphql";
 import { Role } from "../common/enums";
 import { badInput } from "../common/errors";
+import { MAX_NODES } from "../common/limits";
 import { fromGlobalId, NODE_TYPES, type NodeType, toGlobalId } from "../common/ids";
 import type { Loaders } from "../loaders/loaders";
 import type { Context } from "./context";
 
-/** Most ids `nodes(ids:)` takes at once. */
-export const MAX_NODES = 100;
 
 /** The type of each object node/nodes answered (the loaders' rows carry no GraphQL type). */
 const typeOfNode = new WeakMap<object, NodeType>();
@@ -33,6 +32,7 @@ const NODE_LOADERS: { [T in NodeType]: (l: Loaders) => { load(id: number): Promi
   Activity: (l) => l.activity,
   BusinessPlan: (l) => l.plan,
   Contact: (l) => l.contact,
+  Note: (l) => l.note,
   Objective: (l) => l.objective,
   Opportunity: (l) => l.opportunity,
   Period: (l) => l.period,

@@ -18,7 +18,7 @@ import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
 import { jitGateway } from "./jit-executor";
 
-const loaderOptions = (c: AppConfig): LoaderOptions => ({ batching: c.batching, projections: c.projections, fieldPositions: c.fieldPositions });
+const loaderOptions = (c: AppConfig): LoaderOptions => ({ batching: c.batching, projections: c.projections });
 
 export interface AppDeps {
   config: AppConfig;

@@ -11,6 +11,7 @@ import { loadExamples } from "../graphql/examples";
 import { createMetrics } from "./metrics";
 import { playgroundRouter } from "./playground";
 import { graphqlRequestLog } from "./request-log";
+import { idempotencyMiddleware } from "./idempotency";
 
 export const BODY_LIMIT = "1mb";
 
@@ -62,20 +63,15 @@ export function createHttpApp(deps: AppDeps, apollo: ApolloServer<Context>, rout
   // routes of the modules, given by the composition root (src/app.ts): GET /export/plans.csv
   for (const route of routes) app.use(route);
 
+  const contextFor = (req: Request) =>
+    buildContext(deps, req.headers.authorization, undefined, (req.method === "GET" ? req.query : req.body) as GraphqlParams, req.socket.remoteAddress ?? "unknown");
   app.use(
     "/graphql",
     cors({ origin: deps.config.corsOrigins.length ? deps.config.corsOrigins : false }),
     express.json({ limit: BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        buildContext(
-          deps,
-          req.headers.authorization,
-          undefined,
-          (req.method === "GET" ? req.query : req.body) as GraphqlParams,
-          req.socket.remoteAddress ?? "unknown",
-        ),
-    }),
+    // Idempotency-Key: a keyed mutation runs (or is answered from the stored answer) there, in one transaction.
+    idempotencyMiddleware(deps, apollo, contextFor),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }),
   );
 
   // Body-parser failures (malformed JSON, too large) as clear 4xx answers.

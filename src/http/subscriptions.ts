@@ -8,7 +8,8 @@ import { createLoaders } from "../loaders/loaders";
 import type { User } from "../db/entities";
 import { newRequestId } from "../graphql/context";
 import { makeFormatError } from "../graphql/errors";
-import { createQueryLimits, estimateOperation, QUERY_LIMITS } from "../graphql/limits";
+import { QUERY_LIMITS } from "../common/limits";
+import { createQueryLimits, estimateOperation } from "../graphql/limits";
 import type { AppDeps } from "../graphql/server";
 import type { SubscriptionContext } from "../graphql/subscription-context";
 

@@ -6,8 +6,6 @@ export interface LoaderOptions {
   batching: boolean;
   /** false: list loaders read every column (benchmark comparison only). */
   projections?: boolean;
-  /** false: one rollup/progress loader for every field position (benchmark comparison only). */
-  fieldPositions?: boolean;
 }
 
 function options<K, V>(o: LoaderOptions): DataLoader.Options<K, V, K> {
@@ -63,15 +61,6 @@ export function valueLoader<V, K extends number | string = number>(
  * Loaders for list fields that take arguments (status filters etc.): one
  * loader per distinct argument set, created on first use within the request.
  */
-/** One loader per field position (see graphql/field-position.ts), or one for all with fieldPositions: false. */
-export function perPosition<L>(o: LoaderOptions, make: () => L): (position: string) => L {
-  if (o.fieldPositions === false) {
-    const one = make();
-    return () => one;
-  }
-  return family((_position: string) => make());
-}
-
 export function family<A, L>(make: (args: A) => L): (args: A) => L {
   const cache = new Map<string, L>();
   return (args: A) => {

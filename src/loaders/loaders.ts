@@ -2,7 +2,7 @@ import type DataLoader from "dataloader";
 import type { GraphQLResolveInfo } from "graphql";
 import type { ObjectLiteral } from "typeorm";
 import type { Database } from "../db/data-source";
-import { columnFamily, type LoaderOptions, oneLoader } from "./loader-kit";
+import { columnFamily, type LoaderOptions, manyLoader, oneLoader } from "./loader-kit";
 import { type ProjectionKey, projector } from "./projection";
 import { type RawTable, rawTable } from "./raw-rows";
 
@@ -40,6 +40,8 @@ export interface LoaderKit {
     keyProp: string | null,
     make: (args: A, columnsFor: (keys: readonly number[]) => ProjectionKey) => DataLoader<number, T[]>,
   ): (args: A, info?: GraphQLResolveInfo) => { load(key: number): Promise<T[]> };
+  /** The rows whose `column` (database name) is one of the keys, in `orderBy` order (default by id), grouped by `keyOf`. */
+  byColumn<T extends ObjectLiteral>(entity: new () => T, column: string, keyOf: (row: T) => number | null, orderBy?: string): DataLoader<number, T[]>;
   /** ` "t"."col" IN (...)` with parameters from number `start` on (an `extra` condition of RawTable.whereIn). */
   inFilter(column: string, values: readonly unknown[]): (start: number) => { sql: string; params: unknown[] };
 }
@@ -56,6 +58,8 @@ export function loaderKit(db: Database, o: LoaderOptions): LoaderKit {
     raw,
     byIds: <T extends ObjectLiteral & { id: number }>(entity: new () => T) =>
       oneLoader<T>(o, (ids) => raw(entity).whereIn("id", ids, SQL_BY_ID), (r) => r.id),
+    byColumn: <T extends ObjectLiteral>(entity: new () => T, column: string, keyOf: (row: T) => number | null, orderBy = SQL_BY_ID) =>
+      manyLoader<T>(o, (ids) => raw(entity).whereIn(column, ids, orderBy), (r) => keyOf(r) ?? 0),
     projected: <A, T extends ObjectLiteral>(
       entity: new () => T,
       keyProp: string | null,

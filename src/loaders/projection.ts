@@ -8,84 +8,16 @@ import {
 } from "graphql";
 
 /**
- * Which entity properties a list field's selection needs, so that its loader
- * reads only those columns (on the account view, the activities' and
- * opportunities' unrequested columns cost more than the rest of the
- * statement: docs/performance.md).
- *
- * A field the selection names needs:
- * - its own property when graphql reads it straight off the entity (no
- *   resolver: the schema's simple fields, named like the entity property);
- * - what RESOLVER_NEEDS lists when it has a field resolver.
- * Anything else (a resolver not listed, a name that is no column) makes the
- * projection null: every column is read, as without projections. So a new
- * field resolver is safe by default and only gets the saving once listed.
- * `@skip`/`@include` are ignored: a skipped field only widens the projection.
- *
- * Outside production, an entity read through a projection throws when code
- * reads a column that was not selected (raw-rows.ts), so a wrong list below
- * fails the tests instead of answering null.
+ * Column projections: a list loader reads only the columns its field's selection needs (on the
+ * account view the unrequested columns cost more than the rest of the statement; measured share
+ * in docs/performance.md). A selected field needs its own property when graphql reads it off the
+ * entity (no resolver), or what its field resolver declares next to itself with type-graphql's
+ * `@Extensions({ needs: ["ownerId"] })`. A resolver that declares nothing (or a name that is no
+ * column) makes the projection null: every column is read, as without projections, so a new field
+ * is safe by default. `@skip`/`@include` are ignored (a skipped field only widens the projection).
+ * Outside production, reading a column that was not selected throws (raw-rows.ts), so a wrong
+ * declaration fails the tests instead of answering null.
  */
-export const RESOLVER_NEEDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  Account: {
-    owner: ["ownerId"],
-    contacts: ["id"],
-    businessPlans: ["id"],
-    objectives: ["id"],
-    applicableObjectives: ["id"],
-    opportunities: ["id"],
-    activities: ["id"],
-  },
-  BusinessPlan: {
-    account: ["accountId"],
-    owner: ["ownerId"],
-    period: ["periodId"],
-    parent: ["parentId"],
-    ancestors: ["id", "parentId"],
-    children: ["id"],
-    objectives: ["id"],
-    opportunities: ["id"],
-    activities: ["id"],
-    contacts: ["id"],
-    statusHistory: ["id"],
-    auditTrail: ["id"],
-    copiedFrom: ["copiedFromId"],
-    rollup: ["id", "revenueTarget", "status"],
-  },
-  Objective: {
-    period: ["periodId"],
-    plan: ["planId"],
-    account: ["accountId"],
-    contact: ["contactId"],
-    parent: ["parentId"],
-    children: ["id"],
-    isGlobal: ["accountId", "planId"],
-    progress: ["id", "unit", "manualQuantity", "targetQuantity", "targetRevenue"],
-    opportunities: ["id"],
-    activities: ["id"],
-  },
-  Opportunity: {
-    account: ["accountId"],
-    owner: ["ownerId"],
-    objective: ["objectiveId"],
-    plans: ["id"],
-    sourceActivity: ["sourceActivityId"],
-    activities: ["id"],
-  },
-  Activity: {
-    account: ["accountId"],
-    contact: ["contactId"],
-    plan: ["planId"],
-    objective: ["objectiveId"],
-    opportunity: ["opportunityId"],
-    owner: ["ownerId"],
-    followUpOf: ["followUpOfId"],
-    followUps: ["id"],
-    followUpOpportunities: ["id"],
-  },
-  Contact: { account: ["accountId"] },
-  Period: { parent: ["parentId"], children: ["id"] },
-};
 
 const ID_NEEDS: readonly string[] = ["id"];
 
@@ -121,7 +53,6 @@ function compute(info: GraphQLResolveInfo, columns: ReadonlySet<string>, always:
   const type = getNamedType(info.returnType);
   if (!isObjectType(type)) return null;
   const fields = type.getFields();
-  const needs = RESOLVER_NEEDS[type.name] ?? {};
   const props = new Set<string>(always);
   const visited = new Set<string>();
   let complete = true;
@@ -133,7 +64,7 @@ function compute(info: GraphQLResolveInfo, columns: ReadonlySet<string>, always:
         if (name.startsWith("__")) continue;
         const def = fields[name];
         // `id` of a node type is served as the global id computed from the id column (graphql/node.ts)
-        const listed = (def?.extensions?.needs as readonly string[] | undefined) ?? needs[name] ?? (name === "id" ? ID_NEEDS : undefined);
+        const listed = (def?.extensions?.needs as readonly string[] | undefined) ?? (name === "id" ? ID_NEEDS : undefined);
         if (def && !def.resolve && columns.has(name)) props.add(name);
         else if (def?.resolve && listed) for (const p of listed) props.add(p);
         else complete = false;

@@ -21,14 +21,14 @@ interface View {
   missing: string[];
 }
 
-/** Outside production: reading a column the projection left out is a bug in RESOLVER_NEEDS; say so loudly. */
+/** Outside production: reading a column the projection left out is a bug in a resolver's declared needs; say so loudly. */
 function guardMissing(e: Record<string, unknown>, missing: string[], table: string): void {
   for (const p of missing) {
     Object.defineProperty(e, p, {
       configurable: true,
       enumerable: false,
       get() {
-        throw new Error(`${table}.${p} was not selected by this loader's projection: list it in RESOLVER_NEEDS (loaders/projection.ts)`);
+        throw new Error(`${table}.${p} was not selected by this loader's projection: declare it in the field resolver's @Extensions({ needs }) (loaders/projection.ts)`);
       },
       set(value: unknown) {
         Object.defineProperty(e, p, { value, writable: true, enumerable: true, configurable: true });
@@ -220,7 +220,8 @@ function sqliteRawRows(db: Database, sql: string, params: unknown[]): unknown[][
 
 /** Runs a SELECT on TypeORM's pg pool, rows as arrays; logged (and failing) like TypeORM's own queries. */
 async function pgRawRows(db: Database, sql: string, params: unknown[]): Promise<unknown[][]> {
-  const pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+  // inside a keyed request's transaction (Database.requestTransaction): its connection, not the pool
+  const pool = (db.requestConnection() as Pool | null) ?? (db.dataSource.driver as unknown as { master: Pool }).master;
   db.logger.logQuery(sql, params);
   try {
     return (await pool.query<unknown[]>({ text: sql, values: params, rowMode: "array" })).rows;

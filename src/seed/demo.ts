@@ -229,5 +229,8 @@ export async function seedDemo(db: Database, services: Services): Promise<Record
   await s.plans.changeStatus(giulia, gid("BusinessPlan", lastYear.id), PlanStatus.SUBMITTED, null);
   await s.plans.changeStatus(giulia, gid("BusinessPlan", lastYear.id), PlanStatus.FINAL_APPROVED, null);
   await s.plans.changeStatus(giulia, gid("BusinessPlan", lastYear.id), PlanStatus.EXPIRED, "FY2025 closed");
+
+  // A reviewer's remark on the approved annual plan (notes stay open on locked plans; a note is not an edit).
+  await s.notes.addPlanNote(users.rita, gid("BusinessPlan", annual.id), "Approved. Watch the Torino retrofit phase 2 close date: it carries most of the Q3 pipeline.");
   return tokens;
 }

@@ -16,6 +16,7 @@ import {
   isNonNullType,
   isObjectType,
 } from "graphql";
+import { toGlobalId } from "../../src/common/ids";
 
 /** Ids of records the baselines point at (all created by the ADMIN caller). */
 export interface ArgFixture {
@@ -61,6 +62,14 @@ export const BASELINES: Record<string, (f: ArgFixture) => Args> = {
   createAccount: () => ({ input: { name: "Hostile Co" } }),
   createActivity: (f) => ({ input: { subject: "Hostile call", type: "CALL", accountId: f.account } }),
   createBusinessPlan: (f) => ({ input: { name: "Hostile plan", accountId: f.account, periodId: f.period } }),
+  createBusinessPlanTree: (f) => ({
+    input: {
+      name: "Hostile tree",
+      accountId: f.account,
+      periodId: f.period,
+      children: [{ name: "Hostile child", accountId: f.account, periodId: f.period, children: [{ name: "Hostile grandchild", accountId: f.account, periodId: f.period }] }],
+    },
+  }),
   createContact: (f) => ({ input: { accountId: f.account, firstName: "Hos", lastName: "Tile" } }),
   createFollowUpActivity: (f) => ({ activityId: f.activity, input: { subject: "Follow-up", type: "TASK" } }),
   createFollowUpOpportunity: (f) => ({ activityId: f.activity, input: { name: "Follow-up deal", revenue: "1.00" } }),
@@ -82,6 +91,15 @@ export const BASELINES: Record<string, (f: ArgFixture) => Args> = {
   updateBusinessPlan: (f) => ({ id: f.plan, input: { name: "Hostile plan renamed" } }),
   updateObjective: (f) => ({ id: f.objective, input: { name: "Hostile objective renamed" } }),
   updateOpportunity: (f) => ({ id: f.opportunity, input: { name: "Hostile deal renamed" } }),
+  // collaboration (issue 15); demo user 2 is an ACCOUNT_MANAGER who does not own the fixture's plan
+  addPlanMember: (f) => ({ planId: f.plan, userId: toGlobalId("User", 2), role: "CONTRIBUTOR" }),
+  removePlanMember: (f) => ({ planId: f.plan, userId: toGlobalId("User", 2) }),
+  addPlanNote: (f) => ({ planId: f.plan, body: "Hostile note" }),
+  addObjectiveNote: (f) => ({ objectiveId: f.objective, body: "Hostile objective note" }),
+  removePlanContact: (f) => ({ planId: f.plan, contactId: f.contact }),
+  deleteOpportunity: (f) => ({ id: f.opportunity }),
+  deleteActivity: (f) => ({ id: f.activity }),
+  deleteContact: (f) => ({ id: f.contact }),
 };
 
 export interface ArgTarget {
@@ -121,7 +139,8 @@ function setPath(obj: Args, path: string[], value: unknown) {
   let cur = obj;
   for (const key of path.slice(0, -1)) {
     if (cur[key] === null || typeof cur[key] !== "object") cur[key] = {};
-    cur = cur[key] as Args;
+    // a list of input objects (createBusinessPlanTree's children): the value goes into its first item
+    cur = (Array.isArray(cur[key]) ? ((cur[key] as Args[])[0] ??= {}) : cur[key]) as Args;
   }
   cur[path[path.length - 1]] = value;
 }

@@ -1,17 +1,12 @@
-import { IsOptional, Length, Matches, MaxLength } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
-import { LIMITS } from "../../graphql/common-types";
-
+import { LIMITS } from "../../common/limits";
+import { NameField, TextField } from "../../graphql/input-fields";
 @InputType()
 export class CreateAccountInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   industry?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -20,15 +15,10 @@ export class CreateAccountInput {
 
 @InputType()
 export class UpdateAccountInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField({ nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   industry?: string | null;
 
   @Field(() => ID, { nullable: true })
@@ -38,9 +28,7 @@ export class UpdateAccountInput {
 /** Arguments of `accounts`. */
 @ArgsType()
 export class AccountsArgs {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.search)
+  @TextField(LIMITS.search)
   search?: string | null;
 
   @Field(() => Int, { nullable: true })

@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { filterKey, parseId } from "../../common/ids";
-import { filterValues } from "../../common/input-limits";
+import { filterValues } from "../../common/limits";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
 import { connectionOf } from "../../graphql/connection";
@@ -56,16 +56,19 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => User, { nullable: true })
+  @Extensions({ needs: ["ownerId"] })
   owner(@Root() a: Account, @Ctx() ctx: Context) {
     return a.ownerId == null ? null : ctx.loaders.user.load(a.ownerId);
   }
 
   @FieldResolver(() => [Contact])
+  @Extensions({ needs: ["id"] })
   contacts(@Root() a: Account, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.contactsByAccount(null, info).load(a.id);
   }
 
   @FieldResolver(() => [BusinessPlan])
+  @Extensions({ needs: ["id"] })
   businessPlans(
     @Root() a: Account,
     @Ctx() ctx: Context,
@@ -80,11 +83,13 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
+  @Extensions({ needs: ["id"] })
   objectives(@Root() a: Account, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.objectivesByAccount(null, info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "This account's objectives plus the global ones." })
+  @Extensions({ needs: ["id"] })
   async applicableObjectives(
     @Root() a: Account,
     @Ctx() ctx: Context,
@@ -101,6 +106,7 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => [Opportunity])
+  @Extensions({ needs: ["id"] })
   opportunities(
     @Root() a: Account,
     @Ctx() ctx: Context,
@@ -112,6 +118,7 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => [Activity], { description: "Ordered by due time (undated last), then creation." })
+  @Extensions({ needs: ["id"] })
   activities(
     @Root() a: Account,
     @Ctx() ctx: Context,

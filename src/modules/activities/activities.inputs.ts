@@ -1,17 +1,29 @@
-import { ArrayMaxSize } from "class-validator";
-import { IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
+import { ArrayMaxSize, IsEnum, IsOptional } from "class-validator";
+import { ArgsType, Field, ID, InputType } from "type-graphql";
 import { ActivityStatus, ActivityType } from "../../common/enums";
 import type { Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
-import { IsInt, Max, Min } from "class-validator";
+import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
+/** What an activity is tied to (every one optional; the account's own records only). */
+@InputType()
+export abstract class ActivityLinksInput {
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  planId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  objectiveId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  opportunityId?: string | null;
+}
 
 @InputType()
-export class CreateActivityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+export class CreateActivityInput extends ActivityLinksInput {
+  @NameField()
   subject: string;
 
   @Field(() => ActivityType)
@@ -24,61 +36,28 @@ export class CreateActivityInput {
   @Field(() => DateTimeScalar, { nullable: true })
   dueAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  opportunityId?: string | null;
 }
 
 @InputType()
-export class UpdateActivityInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+export class UpdateActivityInput extends ActivityLinksInput {
+  @NameField({ nullable: true })
   subject?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
   dueAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 
   @Field(() => ActivityStatus, { nullable: true })
   status?: ActivityStatus | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  planId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  objectiveId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  opportunityId?: string | null;
 }
 
 @InputType()
 export class FollowUpActivityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   subject: string;
 
   @Field(() => ActivityType)
@@ -88,27 +67,19 @@ export class FollowUpActivityInput {
   @Field(() => DateTimeScalar, { nullable: true })
   dueAt?: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 }
 
 @InputType()
 export class FollowUpOpportunityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => DecimalScalar)
   revenue: Cents;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IntRangeField(0, 100)
   probability?: number | null;
 
   @Field(() => DateScalar, { nullable: true })
@@ -121,9 +92,7 @@ export class CompleteActivityArgs {
   @Field(() => ID)
   id: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   notes?: string | null;
 }
 

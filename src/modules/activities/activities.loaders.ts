@@ -18,24 +18,12 @@ export function activityLoaders(k: LoaderKit) {
         (r) => r.accountId,
       ),
     ),
-    activitiesByPlan: manyLoader<Activity>(
-      o,
-      (ids) => raw(Activity).whereIn("plan_id", ids, SQL_ACTIVITY_ORDER),
-      (r) => r.planId ?? 0,
-    ),
+    activitiesByPlan: k.byColumn(Activity, "plan_id", (r) => r.planId, SQL_ACTIVITY_ORDER),
     activitiesByObjective: k.projected(Activity, "objectiveId", (_: null, p) =>
       manyLoader<Activity>(o, (ids) => raw(Activity).whereIn("objective_id", ids, SQL_ACTIVITY_ORDER, undefined, p(ids)), (r) => r.objectiveId ?? 0),
     ),
-    activitiesByOpportunity: manyLoader<Activity>(
-      o,
-      (ids) => raw(Activity).whereIn("opportunity_id", ids, SQL_ACTIVITY_ORDER),
-      (r) => r.opportunityId ?? 0,
-    ),
-    followUps: manyLoader<Activity>(
-      o,
-      (ids) => raw(Activity).whereIn("follow_up_of_id", ids, SQL_ACTIVITY_ORDER),
-      (r) => r.followUpOfId ?? 0,
-    ),
+    activitiesByOpportunity: k.byColumn(Activity, "opportunity_id", (r) => r.opportunityId, SQL_ACTIVITY_ORDER),
+    followUps: k.byColumn(Activity, "follow_up_of_id", (r) => r.followUpOfId, SQL_ACTIVITY_ORDER),
   };
 }
 

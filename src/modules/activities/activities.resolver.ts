@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
 import { Account } from "../accounts/account.entity";
@@ -52,46 +52,55 @@ export class ActivitiesResolver {
   }
 
   @FieldResolver(() => Account)
+  @Extensions({ needs: ["accountId"] })
   account(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(a.accountId);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
+  @Extensions({ needs: ["contactId"] })
   contact(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.contactId == null ? null : ctx.loaders.contact.load(a.contactId);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true })
+  @Extensions({ needs: ["planId"] })
   plan(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.planId == null ? null : ctx.loaders.plan.load(a.planId);
   }
 
   @FieldResolver(() => Objective, { nullable: true })
+  @Extensions({ needs: ["objectiveId"] })
   objective(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.objectiveId == null ? null : ctx.loaders.objective.load(a.objectiveId);
   }
 
   @FieldResolver(() => Opportunity, { nullable: true })
+  @Extensions({ needs: ["opportunityId"] })
   opportunity(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.opportunityId == null ? null : ctx.loaders.opportunity.load(a.opportunityId);
   }
 
   @FieldResolver(() => User)
+  @Extensions({ needs: ["ownerId"] })
   owner(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(a.ownerId);
   }
 
   @FieldResolver(() => Activity, { nullable: true })
+  @Extensions({ needs: ["followUpOfId"] })
   followUpOf(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.followUpOfId == null ? null : ctx.loaders.activity.load(a.followUpOfId);
   }
 
   @FieldResolver(() => [Activity])
+  @Extensions({ needs: ["id"] })
   followUps(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.followUps.load(a.id);
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities created as follow-ups of this activity." })
+  @Extensions({ needs: ["id"] })
   followUpOpportunities(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.followUpOpportunities.load(a.id);
   }

@@ -1,8 +1,9 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
-import { assertCanWrite } from "../../auth/policy";
-import { ActivityStatus, Role } from "../../common/enums";
-import { badInput, conflict, forbidden } from "../../common/errors";
+import { assertCanWrite, assertOwnerOrAdmin } from "../../auth/policy";
+import { assertActivityTransition } from "./activity-status";
+import { ActivityStatus } from "../../common/enums";
+import { badInput, conflict } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
 import type { Database } from "../../db/data-source";
 import { Account } from "../accounts/account.entity";
@@ -13,8 +14,10 @@ import type { Opportunity } from "../opportunities/opportunity.entity";
 import type { OpportunitiesService } from "../opportunities/opportunities.service";
 import type { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
+import { Objective } from "../objectives/objective.entity";
+import { assertTreesUnlocked } from "../plans/plan-locks";
 import { assertDetachableFromObjective, assertDetachableFromPlan, contactFor, objectiveFor, opportunityFor, planForExecution } from "./links";
-import type { CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
+import type { ActivityLinksInput, CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
 
 export class ActivitiesService {
   constructor(
@@ -27,22 +30,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const account = await mustFind(em, Account, input.accountId, "Account");
       const links = await this.links(em, account.id, input);
-      const saved = await em.save(
-        em.create(Activity, {
-          subject: input.subject.trim(),
-          type: input.type,
-          status: ActivityStatus.PLANNED,
-          dueAt: input.dueAt ?? null,
-          completedAt: null,
-          notes: input.notes ?? null,
-          accountId: account.id,
-          ...links,
-          ownerId: actor.id,
-          followUpOfId: null,
-        }),
-      );
-      await this.auditPlanLink(em, actor, saved, null, saved.planId);
-      return saved;
+      return this.insertPlanned(em, actor, input, { accountId: account.id, ...links, followUpOfId: null });
     });
   }
 
@@ -67,10 +55,7 @@ export class ActivitiesService {
         if (v !== undefined) a[k] = v;
       }
       if (patch.status != null && patch.status !== a.status) {
-        if (a.status === ActivityStatus.COMPLETED) throw badInput("status", "a COMPLETED activity cannot change status");
-        if (a.status === ActivityStatus.CANCELLED && patch.status === ActivityStatus.COMPLETED) {
-          throw badInput("status", `Activity ${toGlobalId("Activity", a.id)} is CANCELLED and cannot be completed`);
-        }
+        assertActivityTransition(a, patch.status, "status");
         a.status = patch.status;
         a.completedAt = patch.status === ActivityStatus.COMPLETED ? new Date() : null;
       }
@@ -87,8 +72,7 @@ export class ActivitiesService {
     return this.db.write(async (em) => {
       const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
       this.assertCanChange(actor, a);
-      if (a.status === ActivityStatus.CANCELLED) throw badInput("id", `Activity ${toGlobalId("Activity", a.id)} is CANCELLED and cannot be completed`);
-      if (a.status === ActivityStatus.COMPLETED) throw badInput("id", `Activity ${toGlobalId("Activity", a.id)} is already COMPLETED`);
+      assertActivityTransition(a, ActivityStatus.COMPLETED, "id");
       a.status = ActivityStatus.COMPLETED;
       a.completedAt = new Date();
       if (notes != null) a.notes = notes;
@@ -105,25 +89,14 @@ export class ActivitiesService {
       const src = await this.source(em, rawId);
       if (src.planId != null) await planForExecution(em, src.planId, src.accountId);
       if (src.objectiveId != null) await objectiveFor(em, src.objectiveId, src.accountId);
-      const saved = await em.save(
-        em.create(Activity, {
-          subject: input.subject.trim(),
-          type: input.type,
-          status: ActivityStatus.PLANNED,
-          dueAt: input.dueAt ?? null,
-          completedAt: null,
-          notes: input.notes ?? null,
-          accountId: src.accountId,
-          contactId: src.contactId,
-          planId: src.planId,
-          objectiveId: src.objectiveId,
-          opportunityId: src.opportunityId,
-          ownerId: actor.id,
-          followUpOfId: src.id,
-        }),
-      );
-      await this.auditPlanLink(em, actor, saved, null, saved.planId);
-      return saved;
+      return this.insertPlanned(em, actor, input, {
+        accountId: src.accountId,
+        contactId: src.contactId,
+        planId: src.planId,
+        objectiveId: src.objectiveId,
+        opportunityId: src.opportunityId,
+        followUpOfId: src.id,
+      });
     });
   }
 
@@ -150,6 +123,29 @@ export class ActivitiesService {
   }
 
   /**
+   * Deletes the activity (its owner or an ADMIN, as for its edits). It counts in its plan and in its
+   * objective's plan (CALLS and MEETINGS objectives count completed activities): PLAN_LOCKED when
+   * either is in a locked tree (plan-locks.ts); otherwise each records ACTIVITY_DELETED. Its follow-ups
+   * stay, no longer a follow-up of anything (follow_up_of_id SET NULL), and so do opportunities
+   * made from it (source_activity_id SET NULL).
+   */
+  async delete(actor: User, rawId: string): Promise<string> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      const a = await mustFind(em, Activity, rawId, "Activity", { forUpdate: true });
+      this.assertCanChange(actor, a);
+      const objectivePlan = a.objectiveId == null ? null : ((await em.findOneBy(Objective, { id: a.objectiveId }))?.planId ?? null);
+      const planIds = [...(a.planId == null ? [] : [a.planId]), ...(objectivePlan == null ? [] : [objectivePlan])];
+      const plans = await assertTreesUnlocked(this.db, em, planIds, `delete Activity ${toGlobalId("Activity", a.id)}, which counts in it`);
+      await em.delete(Activity, { id: a.id });
+      for (const plan of plans) {
+        await recordAudit(em, plan.id, actor.id, "ACTIVITY_DELETED", [change("activityId", ref("Activity", a.id), null), change("subject", a.subject, null)]);
+      }
+      return toGlobalId("Activity", a.id);
+    });
+  }
+
+  /**
    * The activity a follow-up copies from, with its plan (if any) kept from being deleted until the
    * transaction ends, so the follow-up inherits the plan the source has at that point: the same as
    * a serial order, also when the plan is deleted or the source moved meanwhile. The plan is locked
@@ -171,7 +167,7 @@ export class ActivitiesService {
   private async links(
     em: EntityManager,
     accountId: number,
-    input: { contactId?: string | null; planId?: string | null; objectiveId?: string | null; opportunityId?: string | null },
+    input: ActivityLinksInput,
   ) {
     const out: { contactId?: number | null; planId?: number | null; objectiveId?: number | null; opportunityId?: number | null } = {};
     if (input.contactId !== undefined) out.contactId = (await contactFor(em, input.contactId, accountId))?.id ?? null;
@@ -179,6 +175,29 @@ export class ActivitiesService {
     if (input.objectiveId !== undefined) out.objectiveId = (await objectiveFor(em, input.objectiveId, accountId))?.id ?? null;
     if (input.opportunityId !== undefined) out.opportunityId = (await opportunityFor(em, input.opportunityId, accountId))?.id ?? null;
     return out;
+  }
+
+  /** A new PLANNED activity of `actor` (subject, type, due date, notes from `input`), attached as `at` says; its plan link audited. */
+  private async insertPlanned(
+    em: EntityManager,
+    actor: User,
+    input: CreateActivityInput | FollowUpActivityInput,
+    at: Partial<Pick<Activity, "contactId" | "planId" | "objectiveId" | "opportunityId">> & Pick<Activity, "accountId" | "followUpOfId">,
+  ): Promise<Activity> {
+    const saved = await em.save(
+      em.create(Activity, {
+        subject: input.subject.trim(),
+        type: input.type,
+        status: ActivityStatus.PLANNED,
+        dueAt: input.dueAt ?? null,
+        completedAt: null,
+        notes: input.notes ?? null,
+        ...at,
+        ownerId: actor.id,
+      }),
+    );
+    await this.auditPlanLink(em, actor, saved, null, saved.planId);
+    return saved;
   }
 
   /** Linking an activity to a plan (or moving it away) is a write to the plan: audited there. */
@@ -190,7 +209,6 @@ export class ActivitiesService {
 
   /** Activities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, a: Activity) {
-    if (actor.role === Role.ADMIN || a.ownerId === actor.id) return;
-    throw forbidden(`only the activity's owner or an ADMIN may change Activity ${toGlobalId("Activity", a.id)}`);
+    assertOwnerOrAdmin(actor, a.ownerId, "activity", `Activity ${toGlobalId("Activity", a.id)}`);
   }
 }

@@ -1,18 +1,18 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
-import { badInput, planLocked } from "../../common/errors";
+import { badInput } from "../../common/errors";
 import { findOptional, mustFind } from "../../common/find";
 import { Contact } from "../contacts/contact.entity";
 import { Objective } from "../objectives/objective.entity";
 import { Opportunity } from "../opportunities/opportunity.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
-import { acceptsLinks, linksAreFinal } from "../plans/plan-workflow";
+import { assertAcceptsLinks, assertLinksDetachable } from "../plans/plan-workflow";
 
 /** Consistency rules for what opportunities and activities point at. */
 export async function planForExecution(em: EntityManager, rawId: string | number, accountId: number, field = "planId"): Promise<BusinessPlan> {
   const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan");
   if (plan.accountId !== accountId) throw badInput(field, `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} belongs to another account`);
-  if (!acceptsLinks(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: nothing more can be linked to it`);
+  assertAcceptsLinks(plan);
   return plan;
 }
 
@@ -25,7 +25,7 @@ export async function objectiveFor(em: EntityManager, rawId: string | number | n
     const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
     if (ob.accountId === null && plan.accountId !== accountId) throw badInput("objectiveId", `Objective ${toGlobalId("Objective", ob.id)} belongs to another account`);
     // tying something to a plan's objective links it to the plan (it counts in the plan's rollup)
-    if (!acceptsLinks(plan.status)) throw planLocked(`Objective ${toGlobalId("Objective", ob.id)} belongs to BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, which is ${plan.status}: nothing more can be linked to it`);
+    assertAcceptsLinks(plan, ob.id);
   }
   return ob;
 }
@@ -46,7 +46,7 @@ export async function opportunityFor(em: EntityManager, rawId: string | null | u
 export async function assertDetachableFromPlan(em: EntityManager, planId: number | null, what: string): Promise<void> {
   if (planId == null) return;
   const plan = await em.findOneByOrFail(BusinessPlan, { id: planId });
-  if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: its links are final, ${what} cannot be detached from it`);
+  assertLinksDetachable(plan, what);
 }
 
 /** Detaching something from an objective (its objectiveId changes): refused when the objective's plan's links are final. */
@@ -55,7 +55,5 @@ export async function assertDetachableFromObjective(em: EntityManager, objective
   const ob = await em.findOneByOrFail(Objective, { id: objectiveId });
   if (ob.planId == null) return;
   const plan = await em.findOneByOrFail(BusinessPlan, { id: ob.planId });
-  if (linksAreFinal(plan.status)) {
-    throw planLocked(`Objective ${toGlobalId("Objective", ob.id)} belongs to BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, which is ${plan.status}: its links are final, ${what} cannot be detached from it`);
-  }
+  assertLinksDetachable(plan, what, ob.id);
 }

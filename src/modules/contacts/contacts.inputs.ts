@@ -1,30 +1,22 @@
-import { IsEmail, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { IsEmail } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
-import { LIMITS } from "../../graphql/common-types";
-
+import { LIMITS } from "../../common/limits";
+import { NameField, TextField } from "../../graphql/input-fields";
 @InputType()
 export class CreateContactInput {
   @Field(() => ID)
   accountId: string;
 
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   firstName: string;
 
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   lastName: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.email)
+  @TextField(LIMITS.email)
   @IsEmail()
   email?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   jobTitle?: string | null;
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
 import { Account } from "../accounts/account.entity";
@@ -19,6 +19,7 @@ export class ContactsResolver {
   }
 
   @FieldResolver(() => Account)
+  @Extensions({ needs: ["accountId"] })
   account(@Root() c: Contact, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(c.accountId);
   }

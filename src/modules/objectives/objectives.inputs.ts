@@ -1,17 +1,28 @@
-import { IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { Field, ID, InputType } from "type-graphql";
 import { ObjectiveUnit } from "../../common/enums";
 import { type Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS, MAX_QUANTITY } from "../../common/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
+import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
+/** The fields an objective is created with and may change: its description and its targets. */
+@InputType()
+export abstract class ObjectiveTargetsInput {
+  @TextField(LIMITS.text)
+  description?: string | null;
 
-const MAX_QTY = 1_000_000_000;
+  @Field(() => DecimalScalar, { nullable: true })
+  targetRevenue?: Cents | null;
+
+  @IntRangeField(0, MAX_QUANTITY)
+  targetQuantity?: number | null;
+
+  @Field(() => ObjectiveUnit, { nullable: true })
+  unit?: ObjectiveUnit | null;
+}
 
 @InputType()
-export class CreateObjectiveInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+export class CreateObjectiveInput extends ObjectiveTargetsInput {
+  @NameField()
   name: string;
 
   @Field(() => ID)
@@ -29,23 +40,6 @@ export class CreateObjectiveInput {
   @Field(() => ID, { nullable: true })
   parentId?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  targetRevenue?: Cents | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QTY)
-  targetQuantity?: number | null;
-
-  @Field(() => ObjectiveUnit, { nullable: true })
-  unit?: ObjectiveUnit | null;
-
   @Field(() => DateScalar, { nullable: true, description: "Within the objective's period; defaults to its last day." })
   dueDate?: string | null;
 
@@ -54,29 +48,9 @@ export class CreateObjectiveInput {
 }
 
 @InputType()
-export class UpdateObjectiveInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+export class UpdateObjectiveInput extends ObjectiveTargetsInput {
+  @NameField({ nullable: true })
   name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
-  description?: string | null;
-
-  @Field(() => DecimalScalar, { nullable: true })
-  targetRevenue?: Cents | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QTY)
-  targetQuantity?: number | null;
-
-  @Field(() => ObjectiveUnit, { nullable: true })
-  unit?: ObjectiveUnit | null;
 
   @Field(() => DateScalar, { nullable: true, description: "Within the objective's period; cannot be null." })
   dueDate?: string | null;
@@ -84,9 +58,6 @@ export class UpdateObjectiveInput {
   @Field(() => ID, { nullable: true, description: "An existing user; null: no owner." })
   ownerId?: string | null;
 
-  @Field(() => Int, { nullable: true, description: "Progress entered by hand; UNITS objectives only." })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_QTY)
+  @IntRangeField(0, MAX_QUANTITY, { description: "Progress entered by hand; UNITS objectives only." })
   actualQuantity?: number | null;
 }

@@ -1,4 +1,4 @@
-import { manyLoader, perPosition, valueLoader } from "../../loaders/loader-kit";
+import { manyLoader, valueLoader } from "../../loaders/loader-kit";
 import { type LoaderKit, SQL_BY_ID } from "../../loaders/loaders";
 import { emptyProgress, loadProgress, type ProgressFigures } from "./objective-progress";
 import { Objective } from "./objective.entity";
@@ -44,16 +44,9 @@ export function objectiveLoaders(k: LoaderKit) {
     objectivesByPlan: k.projected(Objective, "planId", (_: null, p) =>
       manyLoader<Objective>(o, (ids) => raw(Objective).whereIn("plan_id", ids, SQL_BY_ID, undefined, p(ids)), (r) => r.planId ?? 0),
     ),
-    objectiveChildren: manyLoader<Objective>(
-      o,
-      (ids) => raw(Objective).whereIn("parent_id", ids, SQL_BY_ID),
-      (r) => r.parentId ?? 0,
-    ),
-    /**
-     * Keyed by progressKey (objective and account scope): every scope of one field position
-     * (graphql/field-position.ts) in one statement, so the account view costs one statement per depth.
-     */
-    progress: perPosition(o, () => valueLoader<ProgressFigures, string>(o, (keys) => loadProgress(db, keys), emptyProgress)),
+    objectiveChildren: k.byColumn(Objective, "parent_id", (r) => r.parentId),
+    /** Keyed by progressKey (objective and account scope): every scope asked for at once in one statement. */
+    progress: valueLoader<ProgressFigures, string>(o, (keys) => loadProgress(db, keys), emptyProgress),
   };
 }
 

@@ -5,7 +5,6 @@ import { filterKey, parseId, progressId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { ratio } from "../../common/money";
 import type { Context } from "../../graphql/context";
-import { fieldPosition } from "../../graphql/field-position";
 import { Account } from "../accounts/account.entity";
 import { Activity } from "../activities/activity.entity";
 import { Contact } from "../contacts/contact.entity";
@@ -53,36 +52,43 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => Period)
+  @Extensions({ needs: ["periodId"] })
   period(@Root() o: Objective, @Ctx() ctx: Context) {
     return ctx.loaders.period.load(o.periodId);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true })
+  @Extensions({ needs: ["planId"] })
   plan(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.planId == null ? null : ctx.loaders.plan.load(o.planId);
   }
 
   @FieldResolver(() => Account, { nullable: true })
+  @Extensions({ needs: ["accountId"] })
   account(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.accountId == null ? null : ctx.loaders.account.load(o.accountId);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
+  @Extensions({ needs: ["contactId"] })
   contact(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.contactId == null ? null : ctx.loaders.contact.load(o.contactId);
   }
 
   @FieldResolver(() => Objective, { nullable: true })
+  @Extensions({ needs: ["parentId"] })
   parent(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.parentId == null ? null : ctx.loaders.objective.load(o.parentId);
   }
 
   @FieldResolver(() => [Objective])
+  @Extensions({ needs: ["id"] })
   children(@Root() o: Objective, @Ctx() ctx: Context) {
     return ctx.loaders.objectiveChildren.load(o.id);
   }
 
   @FieldResolver(() => Boolean, { description: "True when the objective has neither account nor plan: it applies to all accounts." })
+  @Extensions({ needs: ["accountId", "planId"] })
   isGlobal(@Root() o: Objective): boolean {
     return o.accountId == null && o.planId == null;
   }
@@ -91,6 +97,7 @@ export class ObjectivesResolver {
     description:
       "Progress of this objective and its descendants; for a global objective, accountId narrows it to one account (in Account.applicableObjectives it is that account).",
   })
+  @Extensions({ needs: ["id", "unit", "manualQuantity", "targetQuantity", "targetRevenue"] })
   async progress(
     @Root() o: Objective,
     @Ctx() ctx: Context,
@@ -99,7 +106,7 @@ export class ObjectivesResolver {
   ): Promise<ObjectiveProgress> {
     // an id that cannot exist narrows to an account without activities or opportunities: zero
     const scope = filterKey(accountId, "Account") ?? accountScopeOf(o);
-    const f = await ctx.loaders.progress(fieldPosition(info)).load(progressKey({ objectiveId: o.id, accountId: scope }));
+    const f = await ctx.loaders.progress.load(progressKey({ objectiveId: o.id, accountId: scope }));
     const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
     let percentComplete: number | null = null;
     if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
@@ -117,12 +124,14 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => [Opportunity])
+  @Extensions({ needs: ["id"] })
   opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.opportunitiesByObjective(null, info).load(o.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
+  @Extensions({ needs: ["id"] })
   activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.activitiesByObjective(null, info).load(o.id).then(take);

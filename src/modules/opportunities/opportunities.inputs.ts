@@ -1,28 +1,14 @@
-import { MaxLength } from "class-validator";
-import { ArrayMaxSize, IsOptional, Length, Matches, Max, Min } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { ArrayMaxSize, IsOptional, MaxLength } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
 import { OpportunityStatus } from "../../common/enums";
 import type { Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { LIMITS } from "../../common/limits";
 import { DateScalar, DecimalScalar } from "../../graphql/scalars";
-
+import { IntRangeField, NameField } from "../../graphql/input-fields";
+/** The terms an opportunity is created with and may change. */
 @InputType()
-export class CreateOpportunityInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
-  name: string;
-
-  @Field(() => ID)
-  accountId: string;
-
-  @Field(() => DecimalScalar)
-  revenue: Cents;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
+export abstract class OpportunityTermsInput {
+  @IntRangeField(0, 100)
   probability?: number | null;
 
   @Field(() => OpportunityStatus, { nullable: true })
@@ -30,6 +16,18 @@ export class CreateOpportunityInput {
 
   @Field(() => DateScalar, { nullable: true })
   closeDate?: string | null;
+}
+
+@InputType()
+export class CreateOpportunityInput extends OpportunityTermsInput {
+  @NameField()
+  name: string;
+
+  @Field(() => ID)
+  accountId: string;
+
+  @Field(() => DecimalScalar)
+  revenue: Cents;
 
   @Field(() => ID, { nullable: true })
   objectiveId?: string | null;
@@ -41,27 +39,12 @@ export class CreateOpportunityInput {
 }
 
 @InputType()
-export class UpdateOpportunityInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+export class UpdateOpportunityInput extends OpportunityTermsInput {
+  @NameField({ nullable: true })
   name?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
   revenue?: Cents | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(100)
-  probability?: number | null;
-
-  @Field(() => OpportunityStatus, { nullable: true })
-  status?: OpportunityStatus | null;
-
-  @Field(() => DateScalar, { nullable: true })
-  closeDate?: string | null;
 
   @Field(() => ID, { nullable: true, description: "null unlinks the objective." })
   objectiveId?: string | null;

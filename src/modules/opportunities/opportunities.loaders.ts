@@ -38,11 +38,7 @@ export function opportunityLoaders(k: LoaderKit) {
       });
       return links.map((l) => [l.opportunityId, l.planRef as BusinessPlan]);
     }),
-    followUpOpportunities: manyLoader<Opportunity>(
-      o,
-      (ids) => raw(Opportunity).whereIn("source_activity_id", ids, SQL_BY_ID),
-      (r) => r.sourceActivityId ?? 0,
-    ),
+    followUpOpportunities: k.byColumn(Opportunity, "source_activity_id", (r) => r.sourceActivityId),
   };
 }
 

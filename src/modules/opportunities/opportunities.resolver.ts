@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import type { Context } from "../../graphql/context";
@@ -43,32 +43,38 @@ export class OpportunitiesResolver {
   }
 
   @FieldResolver(() => Account)
+  @Extensions({ needs: ["accountId"] })
   account(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(o.accountId);
   }
 
   @FieldResolver(() => User)
+  @Extensions({ needs: ["ownerId"] })
   owner(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(o.ownerId);
   }
 
   @FieldResolver(() => Objective, { nullable: true })
+  @Extensions({ needs: ["objectiveId"] })
   objective(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return o.objectiveId == null ? null : ctx.loaders.objective.load(o.objectiveId);
   }
 
   @FieldResolver(() => [BusinessPlan])
+  @Extensions({ needs: ["id"] })
   plans(@Root() o: Opportunity, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.plansByOpportunity.load(o.id).then(take);
   }
 
   @FieldResolver(() => Activity, { nullable: true, description: "The activity this opportunity was created as a follow-up of." })
+  @Extensions({ needs: ["sourceActivityId"] })
   sourceActivity(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return o.sourceActivityId == null ? null : ctx.loaders.activity.load(o.sourceActivityId);
   }
 
   @FieldResolver(() => [Activity])
+  @Extensions({ needs: ["id"] })
   activities(@Root() o: Opportunity, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.activitiesByOpportunity.load(o.id).then(take);

@@ -1,8 +1,8 @@
 import { toGlobalId } from "../../common/ids";
 import type { EntityManager } from "typeorm";
-import { assertCanWrite } from "../../auth/policy";
-import { OpportunityStatus, Role } from "../../common/enums";
-import { badInput, forbidden } from "../../common/errors";
+import { assertCanWrite, assertOwnerOrAdmin } from "../../auth/policy";
+import { OpportunityStatus } from "../../common/enums";
+import { badInput } from "../../common/errors";
 import { mustFind } from "../../common/find";
 import { insertIfAbsent } from "../../db/constraint-errors";
 import type { Database } from "../../db/data-source";
@@ -12,7 +12,9 @@ import { BusinessPlan } from "../plans/business-plan.entity";
 import { change, recordAudit, ref } from "../plans/plan-audit";
 import { opportunityWon } from "../webhooks/webhook-events";
 import { notFound, planLocked } from "../../common/errors";
-import { linksAreFinal } from "../plans/plan-workflow";
+import { assertLinksDetachable, linksAreFinal } from "../plans/plan-workflow";
+import { assertTreesUnlocked } from "../plans/plan-locks";
+import { Objective } from "../objectives/objective.entity";
 import type { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
 import { PlanOpportunity } from "./plan-opportunity.entity";
@@ -94,11 +96,35 @@ export class OpportunitiesService {
       const opp = await mustFind(em, Opportunity, rawOppId, "Opportunity");
       this.assertCanChange(actor, opp);
       const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
-      if (linksAreFinal(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: its links are final`);
+      assertLinksDetachable(plan);
       const res = await em.delete(PlanOpportunity, { planId: plan.id, opportunityId: opp.id });
       if ((res.affected ?? 0) === 0) throw notFound(`link of Opportunity ${toGlobalId("Opportunity", opp.id)} to BusinessPlan`, toGlobalId("BusinessPlan", plan.id));
       await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_UNLINKED", [change("opportunityId", ref("Opportunity", opp.id), null)]);
       return opp;
+    });
+  }
+
+  /**
+   * Deletes the opportunity (its owner or an ADMIN, as for its edits). It counts in every plan it is
+   * linked to and in its objective's plan: PLAN_LOCKED when any of them is in a locked tree
+   * (plan-locks.ts); otherwise each of them records OPPORTUNITY_DELETED. Activities about it stay,
+   * without the opportunity (opportunity_id SET NULL).
+   */
+  async delete(actor: User, rawId: string): Promise<string> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      // locked first (PostgreSQL): a link being made meanwhile either commits before (and is seen) or waits
+      const opp = await mustFind(em, Opportunity, rawId, "Opportunity", { forUpdate: true });
+      this.assertCanChange(actor, opp);
+      const links = await em.find(PlanOpportunity, { where: { opportunityId: opp.id } });
+      const objectivePlan = opp.objectiveId == null ? null : ((await em.findOneBy(Objective, { id: opp.objectiveId }))?.planId ?? null);
+      const planIds = [...links.map((l) => l.planId), ...(objectivePlan == null ? [] : [objectivePlan])];
+      const plans = await assertTreesUnlocked(this.db, em, planIds, `delete Opportunity ${toGlobalId("Opportunity", opp.id)}, which counts in it`);
+      await em.delete(Opportunity, { id: opp.id });
+      for (const plan of plans) {
+        await recordAudit(em, plan.id, actor.id, "OPPORTUNITY_DELETED", [change("opportunityId", ref("Opportunity", opp.id), null), change("name", opp.name, null)]);
+      }
+      return toGlobalId("Opportunity", opp.id);
     });
   }
 
@@ -110,8 +136,7 @@ export class OpportunitiesService {
 
   /** Opportunities are changed by their owner or an ADMIN. */
   private assertCanChange(actor: User, opp: Opportunity) {
-    if (actor.role === Role.ADMIN || opp.ownerId === actor.id) return;
-    throw forbidden(`only the opportunity's owner or an ADMIN may change Opportunity ${toGlobalId("Opportunity", opp.id)}`);
+    assertOwnerOrAdmin(actor, opp.ownerId, "opportunity", `Opportunity ${toGlobalId("Opportunity", opp.id)}`);
   }
 }
 

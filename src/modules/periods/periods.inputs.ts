@@ -1,14 +1,11 @@
-import { IsEnum, Length, Matches } from "class-validator";
+import { IsEnum } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { PeriodType } from "../../common/enums";
-import { LIMITS } from "../../graphql/common-types";
 import { DateScalar } from "../../graphql/scalars";
-
+import { NameField } from "../../graphql/input-fields";
 @InputType()
 export class CreatePeriodInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => PeriodType)

@@ -1,4 +1,3 @@
-import { manyLoader } from "../../loaders/loader-kit";
 import type { LoaderKit } from "../../loaders/loaders";
 import { Period } from "./period.entity";
 
@@ -7,14 +6,9 @@ const SQL_PERIOD_ORDER = `"t"."start_date" ASC, "t"."id" ASC`;
 
 /** The periods module's per-request loaders (composed by src/registry.ts). */
 export function periodLoaders(k: LoaderKit) {
-  const { o, raw } = k;
   return {
     period: k.byIds(Period),
-    periodChildren: manyLoader<Period>(
-      o,
-      (ids) => raw(Period).whereIn("parent_id", ids, SQL_PERIOD_ORDER),
-      (r) => r.parentId ?? 0,
-    ),
+    periodChildren: k.byColumn(Period, "parent_id", (r) => r.parentId, SQL_PERIOD_ORDER),
   };
 }
 

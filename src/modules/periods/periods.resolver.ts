@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { PeriodType } from "../../common/enums";
 import { parseId } from "../../common/ids";
 import type { Context } from "../../graphql/context";
@@ -24,11 +24,13 @@ export class PeriodsResolver {
   }
 
   @FieldResolver(() => Period, { nullable: true })
+  @Extensions({ needs: ["parentId"] })
   parent(@Root() p: Period, @Ctx() ctx: Context) {
     return p.parentId == null ? null : ctx.loaders.period.load(p.parentId);
   }
 
   @FieldResolver(() => [Period])
+  @Extensions({ needs: ["id"] })
   children(@Root() p: Period, @Ctx() ctx: Context) {
     return ctx.loaders.periodChildren.load(p.id);
   }

@@ -1,7 +1,12 @@
-import { PlanStatus, Role } from "../../common/enums";
+import { PlanMemberRole, PlanStatus, Role } from "../../common/enums";
+import { planLocked } from "../../common/errors";
+import { toGlobalId } from "../../common/ids";
 
-/** Who may perform a transition: the plan's owner, or a user with one of these roles. */
-export type Party = "OWNER" | Role.REVIEWER | Role.ADMIN;
+/**
+ * Who may perform a transition: the plan's owner, the plan's team REVIEWER, or a user with one of
+ * these roles. A team CONTRIBUTOR is in no row: contributors never change a plan's status.
+ */
+export type Party = "OWNER" | "TEAM_REVIEWER" | Role.REVIEWER | Role.ADMIN;
 
 export interface Transition {
   from: PlanStatus;
@@ -17,7 +22,7 @@ export interface Transition {
  */
 export const TRANSITIONS: readonly Transition[] = [
   { from: PlanStatus.DRAFT, to: PlanStatus.SUBMITTED, who: ["OWNER", Role.ADMIN] },
-  { from: PlanStatus.SUBMITTED, to: PlanStatus.DRAFT, who: ["OWNER", Role.REVIEWER, Role.ADMIN] },
+  { from: PlanStatus.SUBMITTED, to: PlanStatus.DRAFT, who: ["OWNER", "TEAM_REVIEWER", Role.REVIEWER, Role.ADMIN] },
   { from: PlanStatus.SUBMITTED, to: PlanStatus.FINAL_APPROVED, who: ["OWNER", Role.ADMIN] },
   { from: PlanStatus.FINAL_APPROVED, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
   { from: PlanStatus.DRAFT, to: PlanStatus.EXPIRED, who: ["OWNER", Role.ADMIN], needsPeriodEnded: true },
@@ -27,6 +32,8 @@ export const TRANSITIONS: readonly Transition[] = [
 export interface TransitionActor {
   role: Role;
   isOwner: boolean;
+  /** The actor's role in the plan's team, if a member. */
+  teamRole?: PlanMemberRole | null;
 }
 
 export type TransitionVerdict =
@@ -51,12 +58,13 @@ export function checkTransition(
   }
   const permitted =
     (actor.isOwner && actor.role !== Role.ANALYST && row.who.includes("OWNER")) ||
+    (actor.teamRole === PlanMemberRole.REVIEWER && actor.role !== Role.ANALYST && row.who.includes("TEAM_REVIEWER")) ||
     row.who.includes(actor.role as Party);
   if (!permitted) {
     return {
       ok: false,
       code: "FORBIDDEN",
-      reason: `only ${row.who.map((w) => (w === "OWNER" ? "the plan's owner" : w)).join(", ")} may change a ${from} plan to ${to}`,
+      reason: `only ${row.who.map((w) => (w === "OWNER" ? "the plan's owner" : w === "TEAM_REVIEWER" ? "the plan's team REVIEWER" : w)).join(", ")} may change a ${from} plan to ${to}`,
     };
   }
   if (row.needsPeriodEnded && !periodEnded) {
@@ -85,6 +93,28 @@ export const acceptsLinks = (s: PlanStatus) => s !== PlanStatus.EXPIRED;
  * nothing attached to it may be detached, and its figures are the ones stored at expiry.
  */
 export const linksAreFinal = (s: PlanStatus) => s === PlanStatus.EXPIRED;
+
+/** A plan as the link rules see it; `via`: the objective of that plan a link goes through, if any. */
+interface LinkTarget {
+  id: number;
+  status: PlanStatus;
+}
+
+const linkSubject = (plan: LinkTarget, viaObjectiveId?: number) =>
+  viaObjectiveId === undefined
+    ? `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}`
+    : `Objective ${toGlobalId("Objective", viaObjectiveId)} belongs to BusinessPlan ${toGlobalId("BusinessPlan", plan.id)}, which is ${plan.status}`;
+
+/** PLAN_LOCKED unless something may be linked to the plan (directly, or through its objective `viaObjectiveId`). */
+export function assertAcceptsLinks(plan: LinkTarget, viaObjectiveId?: number): void {
+  if (!acceptsLinks(plan.status)) throw planLocked(`${linkSubject(plan, viaObjectiveId)}: nothing more can be linked to it`);
+}
+
+/** PLAN_LOCKED when the plan's links are final: `what` (when named) cannot be detached from it (or from its objective). */
+export function assertLinksDetachable(plan: LinkTarget, what?: string, viaObjectiveId?: number): void {
+  if (!linksAreFinal(plan.status)) return;
+  throw planLocked(`${linkSubject(plan, viaObjectiveId)}: its links are final${what ? `, ${what} cannot be detached from it` : ""}`);
+}
 
 /** The plan answers the rollup stored when it expired instead of live figures. */
 export const hasFrozenFigures = (s: PlanStatus) => s === PlanStatus.EXPIRED;

@@ -1,12 +1,12 @@
-import { ArrayMaxSize, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { PlanStatus, PlanType } from "../../common/enums";
 import { type Cents } from "../../common/money";
-import { LIMITS } from "../../graphql/common-types";
+import { AUDIT_TRAIL_MAX, LIMITS, MAX_PLAN_TREE_DEPTH, MAX_PLAN_TREE_NODES } from "../../common/limits";
 import { DecimalScalar } from "../../graphql/scalars";
 import type { PlanFilter } from "./plan-filter";
+import { IntRangeField, NameField, TextField } from "../../graphql/input-fields";
 import { PlanOrder } from "./plan-list";
-
 @InputType()
 export class BusinessPlanFilter implements PlanFilter {
   @Field(() => ID, { nullable: true })
@@ -34,9 +34,7 @@ export class BusinessPlanFilter implements PlanFilter {
 
 @InputType()
 export class CreateBusinessPlanInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field(() => ID)
@@ -54,19 +52,13 @@ export class CreateBusinessPlanInput {
   @Field(() => ID, { nullable: true, description: "Defaults to the caller." })
   ownerId?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   businessUnit?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   territory?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   description?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
@@ -75,25 +67,16 @@ export class CreateBusinessPlanInput {
 
 @InputType()
 export class UpdateBusinessPlanInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField({ nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.text)
+  @TextField(LIMITS.text)
   description?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   businessUnit?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.short)
+  @TextField(LIMITS.short)
   territory?: string | null;
 
   @Field(() => DecimalScalar, { nullable: true })
@@ -136,25 +119,67 @@ export class ChangeBusinessPlanStatusArgs {
   @Field(() => PlanStatus)
   status: PlanStatus;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(LIMITS.comment)
+  @TextField(LIMITS.comment)
   comment?: string | null;
 
   @Field(() => Int, { nullable: true })
   expectedVersion?: number | null;
 }
 
-/** Most entries `BusinessPlan.auditTrail(first:)` returns per plan, and its default. */
-export const AUDIT_TRAIL_MAX = 500;
-export const AUDIT_TRAIL_DEFAULT = 50;
-
 /** Arguments of `BusinessPlan.auditTrail`. */
 @ArgsType()
 export class AuditTrailArgs {
-  @Field(() => Int, { nullable: true, description: "At most this many entries (default 50, max 500)." })
-  @IsOptional()
-  @Min(0)
-  @Max(AUDIT_TRAIL_MAX)
+  @IntRangeField(0, AUDIT_TRAIL_MAX, { description: "At most this many entries (default 50, max 500)." })
   first?: number | null;
+}
+
+export const TREE_BOUNDS = `at most ${MAX_PLAN_TREE_NODES} plans in all and ${MAX_PLAN_TREE_DEPTH} levels (the plan, its children, their children, ...)`;
+
+@InputType({
+  description: `A new business plan (DRAFT, version 1) and the plans to create under it, each checked as if created alone with createBusinessPlan; ${TREE_BOUNDS}.`,
+})
+export class CreateBusinessPlanTreeInput {
+  @Field(() => ID, { description: "The account the plan is for (a child's must be its parent's)." })
+  accountId: string;
+
+  @Field({ description: "1-200 characters, not blank; leading and trailing spaces are removed." })
+  @Length(1, LIMITS.name)
+  @Matches(/\S/, { message: "$property must not be blank" })
+  name: string;
+
+  @Field(() => ID, { description: "The period the plan covers (a child's must lie within its parent's)." })
+  periodId: string;
+
+  @Field(() => PlanType, { nullable: true, description: "Default ACCOUNT." })
+  type?: PlanType | null;
+
+  @Field(() => String, { nullable: true, description: "Free text, at most 10,000 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.text)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true, description: "At most 200 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  businessUnit?: string | null;
+
+  @Field(() => String, { nullable: true, description: "At most 200 characters." })
+  @IsOptional()
+  @MaxLength(LIMITS.short)
+  territory?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Exact decimal amount with at most 2 decimals, sent as a string ("1250000.00"); 0 to 90000000000000.00.',
+  })
+  revenueTarget?: Cents | null;
+
+  @Field(() => ID, { nullable: true, description: "Defaults to the caller; only an ADMIN may name someone else (an ACCOUNT_MANAGER or ADMIN)." })
+  ownerId?: string | null;
+
+  @Field(() => [CreateBusinessPlanTreeInput], { nullable: true, description: `Created under this plan, in the same transaction; ${TREE_BOUNDS}.` })
+  @IsOptional()
+  @ArrayMaxSize(MAX_PLAN_TREE_NODES)
+  @ValidateNested({ each: true })
+  children?: CreateBusinessPlanTreeInput[] | null;
 }

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { In } from "typeorm";
-import { family, manyLoader, pairLoader, perPosition, valueLoader } from "../../loaders/loader-kit";
+import { family, manyLoader, pairLoader, valueLoader } from "../../loaders/loader-kit";
 import { type LoaderKit, SQL_BY_ID } from "../../loaders/loaders";
 import type { Contact } from "../contacts/contact.entity";
 import { BusinessPlan } from "./business-plan.entity";
@@ -55,11 +55,7 @@ export function planLoaders(k: LoaderKit) {
       });
       return links.map((l) => [l.planId, l.contactRef as Contact]);
     }),
-    statusHistoryByPlan: manyLoader<PlanStatusChange>(
-      o,
-      (ids) => raw(PlanStatusChange).whereIn("plan_id", ids, SQL_BY_ID),
-      (r) => r.planId,
-    ),
+    statusHistoryByPlan: k.byColumn(PlanStatusChange, "plan_id", (r) => r.planId),
     auditTrailByPlan: family((first: number) =>
       manyLoader<PlanAuditEntry>(
         o,
@@ -75,15 +71,10 @@ export function planLoaders(k: LoaderKit) {
       ),
     ),
     /**
-     * Keyed by figuresKey: live figures, or an EXPIRED plan's stored ones, all in one statement per
-     * field position (graphql/field-position.ts), not shared across positions: a plan's rollup asked
-     * for at two depths (the account view asks for both) then costs exactly one statement per depth,
-     * whatever order the database answers in. A loader shared across depths would sometimes serve the
-     * deeper one from the cache and sometimes not (16 or 17 statements on PostgreSQL, depending on timing).
+     * Keyed by figuresKey: live figures, or an EXPIRED plan's stored ones, in one statement per batch
+     * (one per depth of the query; a plan already read at another depth comes from the cache).
      */
-    rollup: perPosition(o, () =>
-      valueLoader<PlanFigures, string>(o, (keys) => loadPlanFigures(db, keys, requestTime), () => ({ ...emptyRollup(), asOf: requestTime })),
-    ),
+    rollup: valueLoader<PlanFigures, string>(o, (keys) => loadPlanFigures(db, keys, requestTime), () => ({ ...emptyRollup(), asOf: requestTime })),
     /**
      * The ancestors of each plan, nearest first: one recursive statement for the whole batch,
      * then the plans through the `plan` loader (one more statement, shared with other plan reads).

@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { parseId, rollupId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
 import { ratio } from "../../common/money";
+import { AUDIT_TRAIL_DEFAULT } from "../../common/limits";
 import type { Context } from "../../graphql/context";
-import { fieldPosition } from "../../graphql/field-position";
 import { connectionOf } from "../../graphql/connection";
 import { pagedListComplexity } from "../../graphql/limits";
 import { DateScalar } from "../../graphql/scalars";
@@ -20,7 +20,7 @@ import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { figuresKey } from "./plan-rollup";
 import { hasFrozenFigures } from "./plan-workflow";
-import { AUDIT_TRAIL_DEFAULT, AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
+import { AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
 import { BusinessPlanConnection, PlanRollup } from "./plans.types";
 
 @Resolver(() => BusinessPlanConnection)
@@ -119,21 +119,25 @@ export class PlansResolver {
   // ----- fields -----
 
   @FieldResolver(() => Account)
+  @Extensions({ needs: ["accountId"] })
   account(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(p.accountId);
   }
 
   @FieldResolver(() => User)
+  @Extensions({ needs: ["ownerId"] })
   owner(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(p.ownerId);
   }
 
   @FieldResolver(() => Period)
+  @Extensions({ needs: ["periodId"] })
   period(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.period.load(p.periodId);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true })
+  @Extensions({ needs: ["parentId"] })
   parent(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return p.parentId == null ? null : ctx.loaders.plan.load(p.parentId);
   }
@@ -142,55 +146,65 @@ export class PlansResolver {
     description:
       "The plan's parent, its parent's parent, ... up to the top-level plan (nearest first; empty for a top-level plan): the plans whose rollups change when this plan's figures change, to refetch in one query after a mutation.",
   })
+  @Extensions({ needs: ["id", "parentId"] })
   ancestors(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return p.parentId == null ? [] : ctx.loaders.planAncestors.load(p.id);
   }
 
   @FieldResolver(() => [BusinessPlan])
+  @Extensions({ needs: ["id"] })
   children(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.planChildren(null, info).load(p.id);
   }
 
   @FieldResolver(() => [Objective])
+  @Extensions({ needs: ["id"] })
   objectives(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.objectivesByPlan(null, info).load(p.id);
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities linked to this plan directly." })
+  @Extensions({ needs: ["id"] })
   opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.opportunitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
+  @Extensions({ needs: ["id"] })
   activities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.activitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Contact])
+  @Extensions({ needs: ["id"] })
   contacts(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.contactsByPlan.load(p.id);
   }
 
   @FieldResolver(() => [PlanStatusChange], { description: "Oldest first." })
+  @Extensions({ needs: ["id"] })
   statusHistory(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.statusHistoryByPlan.load(p.id);
   }
 
   @FieldResolver(() => [PlanAuditEntry], { description: "Every write to the plan, newest first.", complexity: pagedListComplexity })
+  @Extensions({ needs: ["id"] })
   auditTrail(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Args(() => AuditTrailArgs) { first }: AuditTrailArgs) {
     return ctx.loaders.auditTrailByPlan(first ?? AUDIT_TRAIL_DEFAULT).load(p.id);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true, description: "The plan this one was rolled forward from." })
+  @Extensions({ needs: ["copiedFromId"] })
   copiedFrom(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return p.copiedFromId == null ? null : ctx.loaders.plan.load(p.copiedFromId);
   }
 
   @FieldResolver(() => PlanRollup, { description: "Live figures; an EXPIRED plan answers the figures stored when it expired." })
+  @Extensions({ needs: ["id", "revenueTarget", "status"] })
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
-    const f = await ctx.loaders.rollup(fieldPosition(info)).load(figuresKey(p.id, hasFrozenFigures(p.status)));
+    const f = await ctx.loaders.rollup.load(figuresKey(p.id, hasFrozenFigures(p.status)));
     return {
       id: rollupId(p.id),
       revenueTarget: p.revenueTarget,

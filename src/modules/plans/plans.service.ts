@@ -1,8 +1,8 @@
 import { type EntityManager, In } from "typeorm";
 import { assertCanWrite, assertMayEditPlan, assertRole, mayDeletePlan } from "../../auth/policy";
 import { type Clock, systemClock } from "../../common/clock";
-import { PlanStatus, PlanType, Role } from "../../common/enums";
-import { badInput, conflict, DomainError, ErrorCode, forbidden, planLocked } from "../../common/errors";
+import { type PlanMemberRole, PlanStatus, PlanType, Role } from "../../common/enums";
+import { badInput, conflict, DomainError, ErrorCode, forbidden, notFound, planLocked } from "../../common/errors";
 import { mustFind, rowLock } from "../../common/find";
 import { parseId, toGlobalId } from "../../common/ids";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "../../common/pagination";
@@ -21,6 +21,7 @@ import { PlanContact } from "./plan-contact.entity";
 import { joinForOrder, PLAN_ORDERS, type PlanOrder } from "./plan-list";
 import { freezeRollup } from "./plan-rollup";
 import { type PlanFilter, planFilterConditions } from "./plan-filter";
+import { planAccessFor } from "./plan-team";
 import { lockedInChain, planAndAncestorIds } from "./plan-tree";
 import { PlanStatusChange } from "./plan-status-change.entity";
 import { checkTransition, hasFrozenFigures, isDeletable, isLocked, todayUtc } from "./plan-workflow";
@@ -42,7 +43,7 @@ const AUDITED_FIELDS = [
 /** The audited fields that hold references, and the type they point at (shown as global ids). */
 const AUDITED_REFS = { accountId: "Account", ownerId: "User", periodId: "Period", parentId: "BusinessPlan" } as const;
 
-const actorOf = (user: User, plan: BusinessPlan) => ({ role: user.role, isOwner: plan.ownerId === user.id });
+const actorOf = (user: User, plan: BusinessPlan, teamRole: PlanMemberRole | null = null) => ({ role: user.role, isOwner: plan.ownerId === user.id, teamRole });
 
 export class PlansService {
   constructor(
@@ -88,40 +89,53 @@ export class PlansService {
   // ---------- writing ----------
 
   async create(actor: User, input: CreateBusinessPlanInput): Promise<BusinessPlan> {
+    this.assertMayCreate(actor);
+    return this.db.write((em) => this.createIn(em, actor, input));
+  }
+
+  /** Who may create plans at all (role); the rest is per plan, in createIn. */
+  assertMayCreate(actor: User): void {
     assertCanWrite(actor);
     assertRole(actor, [Role.ACCOUNT_MANAGER, Role.ADMIN], "create business plans");
-    return this.db.write(async (em) => {
-      const account = await mustFind(em, Account, input.accountId, "Account");
-      const period = await mustFind(em, Period, input.periodId, "Period");
-      const owner = await this.resolveOwner(em, actor, input.ownerId);
-      let parent: BusinessPlan | null = null;
-      if (input.parentId != null) {
-        parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
-        await this.assertStructureEditable(em, actor, parent, "add a child plan to it");
-        await this.assertValidParent(em, parent, account.id, period);
-      }
-      const parentId = parent?.id ?? null;
-      const plan = await em.save(
-        em.create(BusinessPlan, {
-          name: input.name.trim(),
-          type: input.type ?? PlanType.ACCOUNT,
-          status: PlanStatus.DRAFT,
-          description: input.description ?? null,
-          accountId: account.id,
-          ownerId: owner.id,
-          periodId: period.id,
-          parentId,
-          businessUnit: input.businessUnit ?? null,
-          territory: input.territory ?? null,
-          revenueTarget: input.revenueTarget ?? null,
-          copiedFromId: null,
-          version: 1,
-        }),
-      );
-      await this.recordCreated(em, actor, plan);
-      if (parent) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
-      return plan;
-    });
+  }
+
+  /**
+   * The one create path (every rule of a new plan), in the caller's transaction: `create` and
+   * createBusinessPlanTree (plan-trees.service.ts). `parentIsNew`: the parent was created in
+   * the same transaction, so the child is part of its creation (no CHILD_ADDED entry, no version bump).
+   */
+  async createIn(em: EntityManager, actor: User, input: CreateBusinessPlanInput, opts: { parentIsNew?: boolean } = {}): Promise<BusinessPlan> {
+    this.assertMayCreate(actor);
+    const account = await mustFind(em, Account, input.accountId, "Account");
+    const period = await mustFind(em, Period, input.periodId, "Period");
+    const owner = await this.resolveOwner(em, actor, input.ownerId);
+    let parent: BusinessPlan | null = null;
+    if (input.parentId != null) {
+      parent = await mustFind(em, BusinessPlan, input.parentId, "BusinessPlan");
+      await this.assertStructureEditable(em, actor, parent, "add a child plan to it");
+      await this.assertValidParent(em, parent, account.id, period);
+    }
+    const parentId = parent?.id ?? null;
+    const plan = await em.save(
+      em.create(BusinessPlan, {
+        name: input.name.trim(),
+        type: input.type ?? PlanType.ACCOUNT,
+        status: PlanStatus.DRAFT,
+        description: input.description ?? null,
+        accountId: account.id,
+        ownerId: owner.id,
+        periodId: period.id,
+        parentId,
+        businessUnit: input.businessUnit ?? null,
+        territory: input.territory ?? null,
+        revenueTarget: input.revenueTarget ?? null,
+        copiedFromId: null,
+        version: 1,
+      }),
+    );
+    await this.recordCreated(em, actor, plan);
+    if (parent && !opts.parentIsNew) await this.recordStructureChange(em, actor, parent, "CHILD_ADDED", [change("childId", null, ref("BusinessPlan", plan.id))]);
+    return plan;
   }
 
   async update(actor: User, rawId: string, patch: UpdateBusinessPlanInput, expectedVersion?: number | null): Promise<BusinessPlan> {
@@ -132,7 +146,7 @@ export class PlansService {
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       // stale first: the caller's view is outdated, whatever the plan's state is now (deterministic under races)
       if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
-      this.assertEditable(actor, plan);
+      await this.assertEditable(em, actor, plan);
       const next: Partial<BusinessPlan> = {};
       if (patch.name != null) next.name = patch.name.trim();
       else if (patch.name === null) throw badInput("name", "cannot be null");
@@ -226,7 +240,8 @@ export class PlansService {
       const plan = await mustFind(em, BusinessPlan, rawId, "BusinessPlan", { forUpdate: true });
       if (expectedVersion != null && expectedVersion !== plan.version) throw staleVersion(plan, expectedVersion);
       const period = await em.findOneByOrFail(Period, { id: plan.periodId });
-      const verdict = checkTransition(plan.status, to, actorOf(actor, plan), period.endDate < todayUtc(this.clock.now()));
+      const { teamRole } = await planAccessFor(em, actor, plan);
+      const verdict = checkTransition(plan.status, to, actorOf(actor, plan, teamRole ?? null), period.endDate < todayUtc(this.clock.now()));
       if (!verdict.ok) throw new DomainError(ErrorCode[verdict.code], verdict.reason);
       return this.applyStatus(em, actor, plan, to, comment ?? null);
     });
@@ -269,7 +284,7 @@ export class PlansService {
     assertCanWrite(actor);
     return this.db.write(async (em) => {
       const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan");
-      this.assertEditable(actor, plan);
+      await this.assertEditable(em, actor, plan);
       const contact = await mustFind(em, Contact, rawContactId, "Contact");
       if (contact.accountId !== plan.accountId) throw badInput("contactId", "the contact belongs to another account");
       if (await insertIfAbsent(em, PlanContact, { planId: plan.id, contactId: contact.id })) {
@@ -279,13 +294,28 @@ export class PlansService {
     });
   }
 
+  /** Removes a contact from the plan: an edit of the plan (as addPlanContact); NOT_FOUND when it is not linked. */
+  async removeContact(actor: User, rawPlanId: string, rawContactId: string): Promise<BusinessPlan> {
+    assertCanWrite(actor);
+    return this.db.write(async (em) => {
+      // locked: a concurrent approval either waits for this removal or is seen by it
+      const plan = await mustFind(em, BusinessPlan, rawPlanId, "BusinessPlan", { forUpdate: true });
+      await this.assertEditable(em, actor, plan);
+      const contact = await mustFind(em, Contact, rawContactId, "Contact");
+      const res = await em.delete(PlanContact, { planId: plan.id, contactId: contact.id });
+      if ((res.affected ?? 0) === 0) throw notFound(`link of Contact ${toGlobalId("Contact", contact.id)} to BusinessPlan`, toGlobalId("BusinessPlan", plan.id));
+      await recordAudit(em, plan.id, actor.id, "CONTACT_REMOVED", [change("contactId", ref("Contact", contact.id), null)]);
+      return plan;
+    });
+  }
+
   // ---------- rules shared with other services ----------
 
-  /** Field edits of the plan itself: the workflow's lock, then the policy's edit right. */
-  assertEditable(actor: User, plan: BusinessPlan): void {
+  /** Field edits of the plan itself: the workflow's lock, then the policy's edit right (team roles included). */
+  async assertEditable(em: EntityManager, actor: User, plan: BusinessPlan, what?: string): Promise<void> {
     assertCanWrite(actor);
     if (isLocked(plan.status)) throw planLocked(`BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is ${plan.status}: it can no longer be edited`);
-    assertMayEditPlan(actor, plan);
+    assertMayEditPlan(actor, await planAccessFor(em, actor, plan), what);
   }
 
   /**
@@ -310,8 +340,9 @@ export class PlansService {
           : `BusinessPlan ${toGlobalId("BusinessPlan", plan.id)} is in the tree of ${locked.status} BusinessPlan ${toGlobalId("BusinessPlan", locked.id)}: cannot ${what}`,
       );
     }
+    const access = await planAccessFor(em, actor, plan);
     try {
-      assertMayEditPlan(actor, plan, what);
+      assertMayEditPlan(actor, access, what);
     } catch (e) {
       return e as DomainError;
     }

@@ -1,13 +1,11 @@
-import { IsEmail, IsEnum, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { IsEmail, IsEnum, IsOptional, MaxLength } from "class-validator";
 import { ArgsType, Field, InputType } from "type-graphql";
 import { Role } from "../../common/enums";
-import { LIMITS } from "../../graphql/common-types";
-
+import { LIMITS, MAX_TOKEN_LENGTH } from "../../common/limits";
+import { NameField } from "../../graphql/input-fields";
 @InputType()
 export class CreateUserInput {
-  @Field()
-  @Length(1, LIMITS.name)
-  @Matches(/\S/, { message: "$property must not be blank" })
+  @NameField()
   name: string;
 
   @Field()
@@ -19,9 +17,6 @@ export class CreateUserInput {
   @IsEnum(Role)
   role: Role;
 }
-
-/** The longest bearer token the Authorization header accepts. */
-export const MAX_TOKEN_LENGTH = 512;
 
 /** Arguments of `revokeToken`. */
 @ArgsType()

@@ -2,7 +2,6 @@ import { ArrayMaxSize, MaxLength } from "class-validator";
 import { Field, InputType } from "type-graphql";
 import { MAX_WEBHOOK_URL } from "./url-guard";
 import { WEBHOOK_EVENTS } from "./webhook-events";
-
 @InputType({ description: "A webhook to create." })
 export class CreateWebhookInput {
   @Field({ description: `http(s) URL that receives a POST per event (at most ${MAX_WEBHOOK_URL} characters; it must resolve to a public address).` })

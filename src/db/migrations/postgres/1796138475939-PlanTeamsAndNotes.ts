@@ -1,0 +1,33 @@
+import type { MigrationInterface, QueryRunner } from "typeorm";
+
+export class PlanTeamsAndNotes1796138475939 implements MigrationInterface {
+  name = "PlanTeamsAndNotes1796138475939";
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"plan_member\" (\"plan_id\" integer NOT NULL, \"user_id\" integer NOT NULL, \"role\" character varying(16) NOT NULL, \"added_at\" TIMESTAMP NOT NULL, CONSTRAINT \"PK_fb893eb2b2b2de92be7252bcea0\" PRIMARY KEY (\"plan_id\", \"user_id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_fae80f0799d64c8f24d1de42d6\" ON \"plan_member\"  (\"user_id\") ");
+    await queryRunner.query("CREATE TABLE \"note\" (\"id\" SERIAL NOT NULL, \"plan_id\" integer, \"objective_id\" integer, \"author_id\" integer NOT NULL, \"body\" text NOT NULL, \"created_at\" TIMESTAMP NOT NULL, CONSTRAINT \"PK_96d0c172a4fba276b1bbed43058\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_d86f41f95b11fbf565464ff9ee\" ON \"note\"  (\"plan_id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_f2a801b1f62ba032ad1d8ec7a3\" ON \"note\"  (\"objective_id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_665a6b343c55b13e2aba74ef61\" ON \"note\"  (\"author_id\") ");
+    await queryRunner.query("ALTER TABLE \"plan_member\" ADD CONSTRAINT \"FK_1fb3c6cc875024a01d110eecfdc\" FOREIGN KEY (\"plan_id\") REFERENCES \"business_plan\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"plan_member\" ADD CONSTRAINT \"FK_fae80f0799d64c8f24d1de42d66\" FOREIGN KEY (\"user_id\") REFERENCES \"app_user\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"note\" ADD CONSTRAINT \"FK_d86f41f95b11fbf565464ff9ee2\" FOREIGN KEY (\"plan_id\") REFERENCES \"business_plan\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"note\" ADD CONSTRAINT \"FK_f2a801b1f62ba032ad1d8ec7a3e\" FOREIGN KEY (\"objective_id\") REFERENCES \"objective\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"note\" ADD CONSTRAINT \"FK_665a6b343c55b13e2aba74ef613\" FOREIGN KEY (\"author_id\") REFERENCES \"app_user\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("ALTER TABLE \"note\" DROP CONSTRAINT \"FK_665a6b343c55b13e2aba74ef613\"");
+    await queryRunner.query("ALTER TABLE \"note\" DROP CONSTRAINT \"FK_f2a801b1f62ba032ad1d8ec7a3e\"");
+    await queryRunner.query("ALTER TABLE \"note\" DROP CONSTRAINT \"FK_d86f41f95b11fbf565464ff9ee2\"");
+    await queryRunner.query("ALTER TABLE \"plan_member\" DROP CONSTRAINT \"FK_fae80f0799d64c8f24d1de42d66\"");
+    await queryRunner.query("ALTER TABLE \"plan_member\" DROP CONSTRAINT \"FK_1fb3c6cc875024a01d110eecfdc\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_665a6b343c55b13e2aba74ef61\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_f2a801b1f62ba032ad1d8ec7a3\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_d86f41f95b11fbf565464ff9ee\"");
+    await queryRunner.query("DROP TABLE \"note\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_fae80f0799d64c8f24d1de42d6\"");
+    await queryRunner.query("DROP TABLE \"plan_member\"");
+  }
+}
