@@ -345,6 +345,21 @@ async function snapshot(): Promise<string> {
   return JSON.stringify(out);
 }
 
+/** One cell of a matrix: `caller` runs `op`; OK must change something, a refusal must be exactly `outcome` and change nothing. */
+async function expectCell(cell: string, caller: TestUser, op: { query: string; variables?: Record<string, unknown> }, outcome: string): Promise<void> {
+  const before = await snapshot();
+  const res = await h.gql(caller.token, op.query, op.variables);
+  const after = await snapshot();
+  if (outcome === "OK") {
+    expect(res.errors, `${cell}: ${JSON.stringify(res.errors)}`).toBeUndefined();
+    expect(after, `${cell}: accepted but nothing changed`).not.toBe(before);
+  } else {
+    const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes, `${cell}: ${JSON.stringify(res.errors ?? res.data)}`).toEqual([outcome]);
+    expect(after, `${cell}: rejected but something changed`).toBe(before);
+  }
+}
+
 describe("authorization matrix: every mutation x role x own/other record", () => {
   it("covers every mutation of the schema, every role, own and other", () => {
     const mutations = Object.keys(buildAppSchema().getMutationType()!.getFields());
@@ -363,18 +378,7 @@ describe("authorization matrix: every mutation x role x own/other record", () =>
         it(`${col}: ${outcome}`, async () => {
           const caller = await h.user(CALLER[col]);
           const owner = OWN(col) ? caller : await h.user(Role.ACCOUNT_MANAGER);
-          const op = await r.prepare({ caller, owner });
-          const before = await snapshot();
-          const res = await h.gql(caller.token, op.query, op.variables);
-          const after = await snapshot();
-          if (outcome === "OK") {
-            expect(res.errors, `${r.name} ${col}: ${JSON.stringify(res.errors)}`).toBeUndefined();
-            expect(after, `${r.name} ${col}: accepted but nothing changed`).not.toBe(before);
-          } else {
-            const codes = (res.errors ?? []).map((e) => e.extensions?.code);
-            expect(codes, `${r.name} ${col}: ${JSON.stringify(res.errors ?? res.data)}`).toEqual([outcome]);
-            expect(after, `${r.name} ${col}: rejected but something changed`).toBe(before);
-          }
+          await expectCell(`${r.name} ${col}`, caller, await r.prepare({ caller, owner }), outcome);
         });
       }
     });
@@ -576,18 +580,7 @@ describe("authorization matrix with team roles: every plan mutation x role x tea
             await setStatusA(p.id, ...path.slice(0, path.indexOf(status) + 1));
             return p;
           };
-          const op = await r.prepare({ caller, owner, teamPlan });
-          const before = await snapshot();
-          const res = await h.gql(caller.token, op.query, op.variables);
-          const after = await snapshot();
-          if (outcome === "OK") {
-            expect(res.errors, `${r.name} ${col}: ${JSON.stringify(res.errors)}`).toBeUndefined();
-            expect(after, `${r.name} ${col}: accepted but nothing changed`).not.toBe(before);
-          } else {
-            const codes = (res.errors ?? []).map((e) => e.extensions?.code);
-            expect(codes, `${r.name} ${col}: ${JSON.stringify(res.errors ?? res.data)}`).toEqual([outcome]);
-            expect(after, `${r.name} ${col}: rejected but something changed`).toBe(before);
-          }
+          await expectCell(`${r.name} ${col}`, caller, await r.prepare({ caller, owner, teamPlan }), outcome);
         });
       }
     });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { loadConfig } from "../src/config";
 import { dbFailure, insertIfAbsent, isUniqueViolation } from "../src/db/constraint-errors";
-import { type Database, openDatabase } from "../src/db/data-source";
+import { afterCommit, type Database, openDatabase } from "../src/db/data-source";
 import { createMetrics } from "../src/http/metrics";
 import { PlanContact } from "../src/modules/plans/plan-contact.entity";
 import { ApiToken } from "../src/modules/users/api-token.entity";
@@ -130,5 +130,28 @@ describe(`database failures (${TEST_DB})`, () => {
     );
     expect([(plain as Error).message, attempts]).toEqual(["a rule said no", 1]);
     expect(await users()).toBe(before);
+  });
+});
+
+describe("afterCommit inside a request-wide transaction (idempotent requests)", () => {
+  it("runs the callbacks of the writes that committed, never those of a write whose savepoint rolled back", async () => {
+    const ran: string[] = [];
+    const before = await users();
+    await db.requestTransaction(async () => {
+      await db.write(async (em) => {
+        await em.insert(User, newUser("kept-savepoint@example.com"));
+        afterCommit(em, () => ran.push("kept"));
+      });
+      await db
+        .write(async (em) => {
+          await em.insert(User, newUser("refused-savepoint@example.com"));
+          afterCommit(em, () => ran.push("refused"));
+          throw new Error("refused field");
+        })
+        .catch(() => undefined);
+      expect(ran).toEqual([]); // nothing runs before the outer commit
+    });
+    expect(ran).toEqual(["kept"]);
+    expect(await users()).toBe(before + 1);
   });
 });

@@ -4,24 +4,18 @@
  * or any plan above it FINAL_APPROVED or EXPIRED), audited on every plan it touches, permissions as
  * for the matching edits, follow-up links kept sensible. On SQLite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { collabKit } from "./helpers/collab-kit";
+import { type CollabWorld, useCollabWorld } from "./helpers/collab-kit";
 import { expectRejected } from "./helpers/db-state";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import type { Harness, TestUser } from "./helpers/harness";
 import { gid } from "./helpers/ids";
 
 let h: Harness;
-let kit: ReturnType<typeof collabKit>;
+let kit: CollabWorld["kit"];
 let year: string;
 let owner: TestUser;
-beforeAll(async () => {
-  h = await createHarness();
-  kit = collabKit(h);
-  year = await kit.period("FY2035", "2035-01-01", "2035-12-31");
-  owner = await h.user(Role.ACCOUNT_MANAGER, "Owner");
-});
-afterAll(async () => h?.close());
+useCollabWorld((w) => ({ h, kit, year, owner } = w));
 
 const REMOVE_CONTACT = `mutation($p: ID!, $c: ID!) { removePlanContact(planId: $p, contactId: $c) { id contacts { id } } }`;
 const DEL_OPP = `mutation($id: ID!) { deleteOpportunity(id: $id) }`;

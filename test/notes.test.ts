@@ -3,25 +3,19 @@
  * first, the newest 100), Note as a Node, who may write (who may edit, in every status, and REVIEWERs
  * by role), the body's limits. On SQLite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
 import { NOTES_SHOWN } from "../src/modules/notes/notes.loaders";
-import { collabKit } from "./helpers/collab-kit";
+import { type CollabWorld, useCollabWorld } from "./helpers/collab-kit";
 import { expectBadInput, expectRejected } from "./helpers/db-state";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import type { Harness, TestUser } from "./helpers/harness";
 import { gid, keyOf } from "./helpers/ids";
 
 let h: Harness;
-let kit: ReturnType<typeof collabKit>;
+let kit: CollabWorld["kit"];
 let year: string;
 let owner: TestUser;
-beforeAll(async () => {
-  h = await createHarness();
-  kit = collabKit(h);
-  year = await kit.period("FY2035", "2035-01-01", "2035-12-31");
-  owner = await h.user(Role.ACCOUNT_MANAGER, "Owner");
-});
-afterAll(async () => h?.close());
+useCollabWorld((w) => ({ h, kit, year, owner } = w));
 
 const PLAN_NOTE = `mutation($p: ID!, $b: String!) { addPlanNote(planId: $p, body: $b) { id body author { id name } createdAt } }`;
 const OB_NOTE = `mutation($o: ID!, $b: String!) { addObjectiveNote(objectiveId: $o, body: $b) { id body author { id } } }`;

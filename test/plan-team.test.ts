@@ -4,24 +4,18 @@
  * SUBMITTED and sends back to DRAFT), plansToReview, the audit trail of team changes, and the
  * team/notes loaders' statement bound. On SQLite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Role } from "../src/common/enums";
-import { collabKit } from "./helpers/collab-kit";
+import { type CollabWorld, useCollabWorld } from "./helpers/collab-kit";
 import { expectRejected } from "./helpers/db-state";
-import { createHarness, type Harness, type TestUser } from "./helpers/harness";
+import type { Harness, TestUser } from "./helpers/harness";
 import { gid, keyOf } from "./helpers/ids";
 
 let h: Harness;
-let kit: ReturnType<typeof collabKit>;
+let kit: CollabWorld["kit"];
 let year: string;
 let owner: TestUser;
-beforeAll(async () => {
-  h = await createHarness();
-  kit = collabKit(h);
-  year = await kit.period("FY2035", "2035-01-01", "2035-12-31");
-  owner = await h.user(Role.ACCOUNT_MANAGER, "Owner");
-});
-afterAll(async () => h?.close());
+useCollabWorld((w) => ({ h, kit, year, owner } = w));
 
 const ADD = `mutation($p: ID!, $u: ID!, $r: PlanMemberRole!) { addPlanMember(planId: $p, userId: $u, role: $r) { id version team { user { id name } role addedAt } } }`;
 const REMOVE = `mutation($p: ID!, $u: ID!) { removePlanMember(planId: $p, userId: $u) { id team { user { id } role } } }`;

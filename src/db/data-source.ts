@@ -235,9 +235,17 @@ export class Database {
 
   /** A write inside a request-wide transaction: a savepoint; a lost race is recorded so the whole transaction runs again. */
   private async joinWrite<T>(scope: RequestTransaction, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    // afterCommit callbacks registered inside a savepoint that rolls back must never run: they
+    // belong to changes that will not commit (e.g. a refused field of a keyed request).
+    const callbacks = commitCallbacks.get(scope.em);
+    const mark = callbacks?.length ?? 0;
     try {
-      return await scope.em.transaction(fn);
+      return await scope.em.transaction(async (inner) => {
+        if (inner !== scope.em && callbacks && !commitCallbacks.has(inner)) commitCallbacks.set(inner, callbacks);
+        return fn(inner);
+      });
     } catch (err) {
+      if (callbacks) callbacks.length = mark;
       if (dbFailure(err)) scope.failure ??= err;
       throw err;
     }

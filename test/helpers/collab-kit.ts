@@ -2,7 +2,9 @@
  * Fixtures for the collaboration tests (plan teams, notes, deletes): records made through the API by
  * the harness's ADMIN, owned by whoever is given.
  */
-import type { Harness, TestUser } from "./harness";
+import { afterAll, beforeAll } from "vitest";
+import { Role } from "../../src/common/enums";
+import { createHarness, type Harness, type TestUser } from "./harness";
 import { gid } from "./ids";
 
 export type Status = "DRAFT" | "SUBMITTED" | "FINAL_APPROVED" | "EXPIRED";
@@ -59,4 +61,27 @@ export function collabKit(h: Harness) {
     },
   };
   return kit;
+}
+
+export interface CollabWorld {
+  h: Harness;
+  kit: ReturnType<typeof collabKit>;
+  /** The FY2035 period (2035-01-01 to 2035-12-31). */
+  year: string;
+  /** An ACCOUNT_MANAGER who owns the file's plans. */
+  owner: TestUser;
+}
+
+/**
+ * One harness per test file with the collaboration fixtures: a fresh database, the kit, the FY2035
+ * period and an owner, handed to `set` before the file's tests run (closed after them).
+ */
+export function useCollabWorld(set: (w: CollabWorld) => void): void {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await createHarness();
+    const kit = collabKit(h);
+    set({ h, kit, year: await kit.period("FY2035", "2035-01-01", "2035-12-31"), owner: await h.user(Role.ACCOUNT_MANAGER, "Owner") });
+  });
+  afterAll(async () => h?.close());
 }
