@@ -89,6 +89,10 @@ export async function startApp(config: AppConfig, logger?: AppLogger): Promise<R
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
   });
+  // Node's default of 5 s closes idle keep-alive sockets while a client (or a load balancer with a
+  // 60 s idle timeout) may be sending on them: the request fails with a reset. Keep them longer than
+  // the client side does, so that side closes first (headersTimeout, 60 s, still bounds a slow request's headers).
+  server.keepAliveTimeout = config.httpKeepAliveSeconds * 1000;
   // GraphQL subscriptions (WebSocket, same path), the plan-change fan-out and the webhook delivery worker
   const subscriptions = attachSubscriptions(server, deps);
   await deps.services.planChanges.start({ reconnectMs: config.planEventsReconnectMs, maxReconnectMs: 30_000, log: deps.logger });

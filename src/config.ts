@@ -37,6 +37,8 @@ export interface AppConfig {
   playground: boolean;
   /** Graceful shutdown: how long in-flight requests may take to finish before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout, so the client side closes first). */
+  httpKeepAliveSeconds: number;
   /** Where the services read "now" (not from the environment: the system clock; tests pin it). */
   clock: Clock;
   /** Execution backstop: list items one request may resolve (QUERY_MAX_LIST_ITEMS). */
@@ -145,6 +147,7 @@ const EnvSchema = z
     ),
     PLAYGROUND: bool("PLAYGROUND"),
     SHUTDOWN_TIMEOUT_MS: int("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    HTTP_KEEP_ALIVE_SECONDS: int("HTTP_KEEP_ALIVE_SECONDS", 65, 1, 3600),
     QUERY_MAX_LIST_ITEMS: int("QUERY_MAX_LIST_ITEMS", 100_000, 1, 10_000_000),
     AUTH_FAILURES_PER_WINDOW: int("AUTH_FAILURES_PER_WINDOW", 20, 1, 1_000_000),
     RATE_LIMIT_PER_MINUTE: optionalInt("RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
@@ -232,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
     playground: e.PLAYGROUND ?? !isProduction,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    httpKeepAliveSeconds: e.HTTP_KEEP_ALIVE_SECONDS,
     queryMaxListItems: e.QUERY_MAX_LIST_ITEMS,
     authFailuresPerWindow: e.AUTH_FAILURES_PER_WINDOW,
     rateLimitPerWindow: e.RATE_LIMIT_PER_MINUTE ?? null,
