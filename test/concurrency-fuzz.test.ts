@@ -312,6 +312,76 @@ const CONTACT_LINK: PlanLink = { make: contact, query: M.addContact, vars: (p, c
 const OPP_LINK: PlanLink = { make: (a) => opportunity(a), query: M.link, vars: (p, o) => ({ o, p }), listed: (s) => s.opportunities, action: "OPPORTUNITY_LINKED" };
 
 /**
+ * deleteOpportunity / deleteContact of a record linked to plans (`l`): the same delete N times (one
+ * succeeds, the plan records it once); deletes of N - 1 records of a plan racing its approval (one after
+ * it is PLAN_LOCKED and deletes nothing); one delete racing N - 1 links of the record to other plans (a
+ * link after the delete is NOT_FOUND; each plan linked before records the delete).
+ */
+const deleteOfLinked = (l: PlanLink, del: string, deleted: string, raceName: string, gone: (x: string) => Promise<void> = async () => {}): Scenario => ({
+  async identical() {
+    const a = await account();
+    const p = await plan(a);
+    const x = await l.make(a);
+    await ok(l.query, l.vars(p, x));
+    return {
+      requests: times(N, () => ({ query: del, variables: { id: x } })),
+      allowed: ["NOT_FOUND"],
+      async check(os) {
+        expect(succeeded(os)).toHaveLength(1);
+        await gone(x);
+        const s = await mustPlan(p);
+        expect(l.listed(s)).toEqual([]);
+        expect(count(s, deleted)).toBe(1);
+      },
+    };
+  },
+  async conflicting() {
+    const a = await account();
+    const p = await plan(a);
+    const xs: string[] = [];
+    for (let i = 0; i < N - 1; i++) {
+      xs.push(await l.make(a));
+      await ok(l.query, l.vars(p, xs[i]));
+    }
+    await setStatus(p, "SUBMITTED");
+    return {
+      requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...xs.map((id) => ({ query: del, variables: { id } }))],
+      allowed: ["PLAN_LOCKED"],
+      async check(os) {
+        expect(failed(os, M.status)).toEqual([]);
+        const gone = new Set(succeeded(os, del).map((o) => String(o.req.variables!.id)));
+        const s = await mustPlan(p);
+        expect(s.status).toBe("FINAL_APPROVED");
+        expect(ids(l.listed(s))).toEqual(xs.filter((x) => !gone.has(x)).sort());
+        expect(count(s, deleted)).toBe(gone.size);
+      },
+    };
+  },
+  more: {
+    async [raceName]() {
+      const a = await account();
+      const x = await l.make(a);
+      const ps: string[] = [];
+      for (let i = 0; i < N - 1; i++) ps.push(await plan(a));
+      return {
+        requests: [{ query: del, variables: { id: x } }, ...ps.map((p) => ({ query: l.query, variables: l.vars(p, x) }))],
+        allowed: ["NOT_FOUND"],
+        async check(os) {
+          expect(succeeded(os, del)).toHaveLength(1);
+          const linked = new Set(succeeded(os, l.query).map((o) => String(o.req.variables!.p)));
+          for (const p of ps) {
+            const s = await mustPlan(p);
+            expect(l.listed(s)).toEqual([]);
+            expect(count(s, l.action)).toBe(linked.has(p) ? 1 : 0);
+            expect(count(s, deleted)).toBe(linked.has(p) ? 1 : 0);
+          }
+        },
+      };
+    },
+  },
+});
+
+/**
  * N - 2 follow-ups of an activity race the deletion of its plan p1 and its move to plan p2:
  * each follows the source as it is at that moment, never NOT_FOUND; every request succeeds.
  */
@@ -573,67 +643,9 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
-  deleteOpportunity: {
-    async identical() {
-      const a = await account();
-      const p = await plan(a);
-      const o = await opportunity(a, [p]);
-      return {
-        requests: times(N, () => ({ query: C.deleteOpp, variables: { id: o } })),
-        allowed: ["NOT_FOUND"],
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(1);
-          expect((await ok(READ_OPP, { id: o })).opportunity).toBeNull();
-          const s = await mustPlan(p);
-          expect(s.opportunities).toEqual([]);
-          expect(count(s, "OPPORTUNITY_DELETED")).toBe(1);
-        },
-      };
-    },
-    async conflicting() {
-      // deletes of 19 opportunities of a plan race its approval: one after it is PLAN_LOCKED and deletes nothing
-      const a = await account();
-      const p = await plan(a);
-      const opps: string[] = [];
-      for (let i = 0; i < N - 1; i++) opps.push(await opportunity(a, [p]));
-      await setStatus(p, "SUBMITTED");
-      return {
-        requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...opps.map((id) => ({ query: C.deleteOpp, variables: { id } }))],
-        allowed: ["PLAN_LOCKED"],
-        async check(os) {
-          expect(failed(os, M.status)).toEqual([]);
-          const deleted = new Set(succeeded(os, C.deleteOpp).map((o) => String(o.req.variables!.id)));
-          const s = await mustPlan(p);
-          expect(s.status).toBe("FINAL_APPROVED");
-          expect(ids(s.opportunities)).toEqual(opps.filter((o) => !deleted.has(o)).sort());
-          expect(count(s, "OPPORTUNITY_DELETED")).toBe(deleted.size);
-        },
-      };
-    },
-    more: {
-      async "vs linkOpportunityToPlan"() {
-        // an opportunity linked to 19 plans while it is deleted: a link after the delete is NOT_FOUND; each plan linked before records the delete
-        const a = await account();
-        const o = await opportunity(a);
-        const ps: string[] = [];
-        for (let i = 0; i < N - 1; i++) ps.push(await plan(a));
-        return {
-          requests: [{ query: C.deleteOpp, variables: { id: o } }, ...ps.map((p) => ({ query: M.link, variables: { o, p } }))],
-          allowed: ["NOT_FOUND"],
-          async check(os) {
-            expect(succeeded(os, C.deleteOpp)).toHaveLength(1);
-            const linked = new Set(succeeded(os, M.link).map((x) => String(x.req.variables!.p)));
-            for (const p of ps) {
-              const s = await mustPlan(p);
-              expect(s.opportunities).toEqual([]);
-              expect(count(s, "OPPORTUNITY_LINKED")).toBe(linked.has(p) ? 1 : 0);
-              expect(count(s, "OPPORTUNITY_DELETED")).toBe(linked.has(p) ? 1 : 0);
-            }
-          },
-        };
-      },
-    },
-  },
+  deleteOpportunity: deleteOfLinked(OPP_LINK, C.deleteOpp, "OPPORTUNITY_DELETED", "vs linkOpportunityToPlan", async (o) => {
+    expect((await ok(READ_OPP, { id: o })).opportunity).toBeNull();
+  }),
 
   deleteActivity: {
     async identical() {
@@ -695,68 +707,7 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
-  deleteContact: {
-    async identical() {
-      const a = await account();
-      const p = await plan(a);
-      const c = await contact(a);
-      await ok(M.addContact, { p, c });
-      return {
-        requests: times(N, () => ({ query: C.deleteContact, variables: { id: c } })),
-        allowed: ["NOT_FOUND"],
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(1);
-          const s = await mustPlan(p);
-          expect(s.contacts).toEqual([]);
-          expect(count(s, "CONTACT_DELETED")).toBe(1);
-        },
-      };
-    },
-    async conflicting() {
-      // deletes of 19 contacts of a plan race its approval: one after it is PLAN_LOCKED and deletes nothing
-      const a = await account();
-      const p = await plan(a);
-      const cs: string[] = [];
-      for (let i = 0; i < N - 1; i++) {
-        cs.push(await contact(a));
-        await ok(M.addContact, { p, c: cs[i] });
-      }
-      await setStatus(p, "SUBMITTED");
-      return {
-        requests: [{ query: M.status, variables: { id: p, s: "FINAL_APPROVED" } }, ...cs.map((id) => ({ query: C.deleteContact, variables: { id } }))],
-        allowed: ["PLAN_LOCKED"],
-        async check(os) {
-          expect(failed(os, M.status)).toEqual([]);
-          const deleted = new Set(succeeded(os, C.deleteContact).map((o) => String(o.req.variables!.id)));
-          const s = await mustPlan(p);
-          expect(ids(s.contacts)).toEqual(cs.filter((c) => !deleted.has(c)).sort());
-          expect(count(s, "CONTACT_DELETED")).toBe(deleted.size);
-        },
-      };
-    },
-    more: {
-      async "vs addPlanContact"() {
-        // a contact added to 19 plans while it is deleted: an add after the delete is NOT_FOUND; each plan it was on records the delete
-        const a = await account();
-        const c = await contact(a);
-        const ps: string[] = [];
-        for (let i = 0; i < N - 1; i++) ps.push(await plan(a));
-        return {
-          requests: [{ query: C.deleteContact, variables: { id: c } }, ...ps.map((p) => ({ query: M.addContact, variables: { p, c } }))],
-          allowed: ["NOT_FOUND"],
-          async check(os) {
-            expect(succeeded(os, C.deleteContact)).toHaveLength(1);
-            const added = new Set(succeeded(os, M.addContact).map((x) => String(x.req.variables!.p)));
-            for (const p of ps) {
-              const s = await mustPlan(p);
-              expect(s.contacts).toEqual([]);
-              expect(count(s, "CONTACT_DELETED")).toBe(added.has(p) ? 1 : 0);
-            }
-          },
-        };
-      },
-    },
-  },
+  deleteContact: deleteOfLinked(CONTACT_LINK, C.deleteContact, "CONTACT_DELETED", "vs addPlanContact"),
 
   addPlanContact: {
     identical: sameLinkN(CONTACT_LINK),
