@@ -37,7 +37,7 @@ import { Client } from "pg";
 import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
 import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN, dataFileStamp, defaultDataFile, type FillStats, generateSqliteFile, metaFileOf } from "./generate";
-import { checkPgPlans, describePgChecks, isAuthentication } from "./pg-plan-check";
+import { checkPgPlans, describePgChecks, isAuthentication, type LoggedStatement, parseLoggedStatements } from "./pg-plan-check";
 import { comparePeer, type PeerResult } from "./postgraphile";
 import { summarizeProfile } from "./profile-summary";
 import { Q1, Q2, Q3, Q4, Q5_COMPLETE, Q5_CREATE, Q5_LINK } from "./queries";
@@ -322,11 +322,6 @@ function writeSteps(data: DataSet) {
 // ---------------------------------------------------------------------------
 // Statement counts and query plans
 
-interface LoggedStatement {
-  sql: string;
-  params: unknown[];
-}
-
 async function quietOutput(s: Server): Promise<void> {
   let len = -1;
   while (len !== s.output.length) {
@@ -342,22 +337,7 @@ async function statementsOf(s: Server, b: string): Promise<{ statements: LoggedS
   const response = await post(s.url, b);
   await quietOutput(s);
   const chunk = s.output.slice(start);
-  const statements: LoggedStatement[] = [];
-  for (const part of chunk.split(/^query: /m).slice(1)) {
-    const text = part.replace(/\n$/, "");
-    const i = text.lastIndexOf(" -- [");
-    let sql = text;
-    let params: unknown[] = [];
-    if (i >= 0) {
-      try {
-        params = JSON.parse(text.slice(i + 4));
-        sql = text.slice(0, i);
-      } catch {
-        /* no parameters */
-      }
-    }
-    statements.push({ sql: sql.trimEnd(), params });
-  }
+  const statements = parseLoggedStatements(chunk);
   return { statements, response };
 }
 
