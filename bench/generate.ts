@@ -26,6 +26,8 @@ import type BetterSqlite3 from "better-sqlite3";
 import { hashToken } from "../src/auth/tokens";
 import { type Database, openDatabase } from "../src/db/data-source";
 import { sqliteMigrations } from "../src/db/migrations/sqlite";
+import { Objective } from "../src/modules/objectives/objective.entity";
+import { objectiveDefaults } from "../src/modules/objectives/objectives.service";
 
 /** The bench user's bearer token (its sha256 hash is what is stored). */
 export const BENCH_TOKEN = "bench-token-7f3a9c1e";
@@ -46,7 +48,9 @@ export interface FillStats {
 }
 
 // ---------------------------------------------------------------------------
-// Tables and columns (snake_case, in foreign-key order)
+// Tables and the columns the generator writes (snake_case, in foreign-key order). A column left out
+// takes its default or NULL; an objective also gets the columns of objectiveDefaults (the service's
+// rule), after these. columnsOf checks against the entity metadata that no NOT NULL column is missed.
 
 const TABLES = {
   app_user: ["id", "name", "email", "role"],
@@ -62,7 +66,7 @@ const TABLES = {
   plan_status_change: ["id", "plan_id", "from", "to", "changed_by_id", "changed_at", "comment"],
   objective: [
     "id", "name", "description", "period_id", "plan_id", "account_id", "contact_id", "parent_id",
-    "target_revenue_cents", "target_quantity", "unit", "manual_quantity", "due_date",
+    "target_revenue_cents", "target_quantity", "unit", "manual_quantity",
   ],
   opportunity: [
     "id", "name", "account_id", "owner_id", "objective_id", "revenue_cents", "probability", "status",
@@ -81,6 +85,36 @@ const WITH_ID: Table[] = TABLE_ORDER.filter((t) => (TABLES[t] as readonly string
 
 type Value = string | number | null;
 
+type Columns = Record<Table, readonly string[]>;
+
+/**
+ * The columns each table is written with: TABLES, and for objectives the columns of objectiveDefaults.
+ * Throws when the entities have a NOT NULL column without a default that no row would fill.
+ */
+function columnsOf(db: Database): Columns {
+  const objective = db.dataSource.getMetadata(Objective);
+  const defaulted = Object.keys(objectiveDefaults({ startDate: "2000-01-01", endDate: "2000-12-31" })).map((p) => {
+    const c = objective.findColumnWithPropertyName(p);
+    if (!c) throw new Error(`objectiveDefaults gives ${p}, which is no column of Objective`);
+    return c.databaseName;
+  });
+  const columns: Columns = { ...TABLES, objective: [...TABLES.objective, ...defaulted] };
+  for (const m of db.dataSource.entityMetadatas) {
+    const written = columns[m.tableName as Table];
+    if (!written) continue;
+    const missing = m.columns.filter(
+      (c) => !c.isNullable && c.default === undefined && !c.isGenerated && !c.isCreateDate && !c.isUpdateDate && !written.includes(c.databaseName),
+    );
+    if (missing.length) {
+      throw new Error(
+        `bench/generate.ts writes ${m.tableName} rows without ${missing.map((c) => c.databaseName).join(", ")} (NOT NULL, no default): ` +
+          `give ${missing.length > 1 ? "them" : "it"} a column default, a default in objectiveDefaults for an objective, or a value in TABLES and the rows`,
+      );
+    }
+  }
+  return columns;
+}
+
 interface Sink {
   insert(table: Table, row: Value[]): void;
   /** Called every few hundred accounts and at the end. */
@@ -90,7 +124,10 @@ interface Sink {
 class SqliteSink implements Sink {
   private readonly stmts = new Map<Table, BetterSqlite3.Statement>();
   private open = false;
-  constructor(private readonly raw: BetterSqlite3.Database) {}
+  constructor(
+    private readonly raw: BetterSqlite3.Database,
+    private readonly columns: Columns,
+  ) {}
   insert(table: Table, row: Value[]): void {
     if (!this.open) {
       this.raw.exec("BEGIN");
@@ -98,7 +135,7 @@ class SqliteSink implements Sink {
     }
     let s = this.stmts.get(table);
     if (!s) {
-      const cols = TABLES[table];
+      const cols = this.columns[table];
       s = this.raw.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`);
       this.stmts.set(table, s);
     }
@@ -112,7 +149,10 @@ class SqliteSink implements Sink {
 
 class PostgresSink implements Sink {
   private readonly buffers = new Map<Table, Value[][]>();
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly columns: Columns,
+  ) {}
   insert(table: Table, row: Value[]): void {
     const b = this.buffers.get(table);
     if (b) b.push(row);
@@ -122,7 +162,7 @@ class PostgresSink implements Sink {
     for (const table of TABLE_ORDER) {
       const rows = this.buffers.get(table);
       if (!rows?.length) continue;
-      const cols = TABLES[table];
+      const cols = this.columns[table];
       const per = Math.floor(30_000 / cols.length);
       for (let i = 0; i < rows.length; i += per) {
         const chunk = rows.slice(i, i + per);
@@ -223,6 +263,7 @@ export async function fillDatabase(
   const id = (t: Table) => next[t]++;
   const perTable: Record<string, number> = Object.fromEntries(TABLE_ORDER.map((t) => [t, 0]));
 
+  const columns = columnsOf(db);
   let raw: BetterSqlite3.Database | null = null;
   let sink: Sink;
   if (db.dialect === "sqlite") {
@@ -230,21 +271,19 @@ export async function fillDatabase(
     raw.pragma("foreign_keys = OFF");
     raw.pragma("synchronous = OFF");
     raw.pragma("cache_size = -262144");
-    sink = new SqliteSink(raw);
+    sink = new SqliteSink(raw, columns);
   } else {
-    sink = new PostgresSink(db);
+    sink = new PostgresSink(db, columns);
   }
-  /** An objective is due at the end of its period (a year or a quarter of yearIds). */
-  const endOf = (periodId: number): string => {
-    for (const [y, p] of Object.entries(yearIds)) {
-      if (p.id === periodId) return `${y}-12-31`;
-      const i = p.q.indexOf(periodId);
-      if (i >= 0) return `${y}-${QUARTERS[i][1]}`;
-    }
-    throw new Error(`period ${periodId} is no year or quarter`);
-  };
+  /** Start and end date of every period, written or found: an objective's defaults come from its period. */
+  const periods = new Map<number, { startDate: string; endDate: string }>();
   const put = (table: Table, row: Value[]) => {
-    if (table === "objective") row = [...row, endOf(row[3] as number)];
+    if (table === "period") periods.set(row[0] as number, { startDate: row[3] as string, endDate: row[4] as string });
+    if (table === "objective") {
+      const period = periods.get(row[3] as number);
+      if (!period) throw new Error(`objective ${row[0]}: unknown period ${row[3]}`);
+      row = [...row, ...Object.values(objectiveDefaults(period))];
+    }
     sink.insert(table, row);
     perTable[table]++;
   };
@@ -276,11 +315,12 @@ export async function fillDatabase(
   );
   if (existingYear.length) {
     // Periods exist already (a second fill): reuse them.
-    const rows = await db.query<{ id: number; type: string; start_date: string | Date; parent_id: number | null }>(
-      "SELECT id, type, start_date, parent_id FROM period ORDER BY start_date, id",
+    const rows = await db.query<{ id: number; type: string; start_date: string; end_date: string; parent_id: number | null }>(
+      "SELECT id, type, CAST(start_date AS TEXT) AS start_date, CAST(end_date AS TEXT) AS end_date, parent_id FROM period ORDER BY start_date, id",
     );
+    for (const p of rows) periods.set(Number(p.id), { startDate: p.start_date, endDate: p.end_date });
     for (const p of rows) {
-      const y = Number(String(p.start_date instanceof Date ? p.start_date.getFullYear() : p.start_date).slice(0, 4));
+      const y = Number(p.start_date.slice(0, 4));
       if (p.type === "YEAR") yearIds[y] = { id: Number(p.id), q: yearIds[y]?.q ?? [] };
     }
     for (const p of rows) {

@@ -404,6 +404,55 @@ const followUpsVsMove =
     };
   };
 
+/** How a kind of record is created on a plan: its mutation, the same input each time or the i-th, where plan and account list it. */
+interface PlanChild {
+  mutation: "createActivity" | "createOpportunity";
+  same: (accountId: string, planId: string) => Record<string, unknown>;
+  nth: (accountId: string, planId: string, i: number) => Record<string, unknown>;
+  listed: "activities" | "opportunities";
+  /** the plan's audit entry for each record created on it */
+  action: string;
+  /** the record's field naming its plan(s), and what it reads once the plan is deleted */
+  planLink: "plan" | "plans";
+  noPlan: null | [];
+}
+/**
+ * createActivity / createOpportunity on a plan (`c`): the same create N times (all succeed, the plan lists
+ * each and records each once); N - 1 creates racing the plan's deletion (made before it they are kept
+ * without the plan, after it NOT_FOUND).
+ */
+const createOnPlan = (c: PlanChild): Scenario => ({
+  async identical() {
+    const a = await account();
+    const p = await plan(a);
+    return {
+      requests: times(N, () => ({ query: M[c.mutation], variables: { i: c.same(a, p) } })),
+      async check(os) {
+        expect(succeeded(os)).toHaveLength(N);
+        const s = await mustPlan(p);
+        expect(ids(s[c.listed])).toEqual(ids(succeeded(os).map((o) => o.data[c.mutation])));
+        expect(count(s, c.action)).toBe(N);
+      },
+    };
+  },
+  async conflicting() {
+    const a = await account();
+    const p = await plan(a);
+    const create = M[c.mutation];
+    return {
+      requests: [{ query: M.deletePlan, variables: { id: p } }, ...times(N - 1, (i) => ({ query: create, variables: { i: c.nth(a, p, i) } }))],
+      allowed: ["NOT_FOUND"],
+      async check(os) {
+        expect(succeeded(os, M.deletePlan)).toHaveLength(1);
+        const made = succeeded(os, create).map((o) => o.data[c.mutation].id).sort();
+        const d = await ok(`query($a: ID!) { account(id: $a) { ${c.listed} { id ${c.planLink} { id } } } }`, { a });
+        expect(ids(d.account[c.listed])).toEqual(made);
+        for (const x of d.account[c.listed]) expect(x[c.planLink]).toEqual(c.noPlan);
+      },
+    };
+  },
+});
+
 // ---------- one scenario per mutation ----------
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -884,37 +933,15 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
-  createActivity: {
-    async identical() {
-      const a = await account();
-      const p = await plan(a);
-      return {
-        requests: times(N, () => ({ query: M.createActivity, variables: { i: { subject: "Same", type: "CALL", accountId: a, planId: p } } })),
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(N);
-          const s = await mustPlan(p);
-          expect(ids(s.activities)).toEqual(ids(succeeded(os).map((o) => o.data.createActivity)));
-          expect(count(s, "ACTIVITY_LINKED")).toBe(N);
-        },
-      };
-    },
-    async conflicting() {
-      // activities for a plan race its deletion: before it they are kept (without plan), after it NOT_FOUND
-      const a = await account();
-      const p = await plan(a);
-      return {
-        requests: [{ query: M.deletePlan, variables: { id: p } }, ...times(N - 1, (i) => ({ query: M.createActivity, variables: { i: { subject: `S${i}`, type: "CALL", accountId: a, planId: p } } }))],
-        allowed: ["NOT_FOUND"],
-        async check(os) {
-          expect(succeeded(os, M.deletePlan)).toHaveLength(1);
-          const made = succeeded(os, M.createActivity).map((o) => o.data.createActivity.id).sort();
-          const d = await ok(`query($a: ID!) { account(id: $a) { activities { id plan { id } } } }`, { a });
-          expect(ids(d.account.activities)).toEqual(made);
-          for (const act of d.account.activities) expect(act.plan).toBeNull();
-        },
-      };
-    },
-  },
+  createActivity: createOnPlan({
+    mutation: "createActivity",
+    same: (a, p) => ({ subject: "Same", type: "CALL", accountId: a, planId: p }),
+    nth: (a, p, i) => ({ subject: `S${i}`, type: "CALL", accountId: a, planId: p }),
+    listed: "activities",
+    action: "ACTIVITY_LINKED",
+    planLink: "plan",
+    noPlan: null,
+  }),
 
   createBusinessPlan: {
     async identical() {
@@ -1150,37 +1177,15 @@ const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
-  createOpportunity: {
-    async identical() {
-      const a = await account();
-      const p = await plan(a);
-      return {
-        requests: times(N, () => ({ query: M.createOpportunity, variables: { i: { name: "Same", accountId: a, revenue: "1.00", planIds: [p, p] } } })),
-        async check(os) {
-          expect(succeeded(os)).toHaveLength(N);
-          const s = await mustPlan(p);
-          expect(ids(s.opportunities)).toEqual(ids(succeeded(os).map((o) => o.data.createOpportunity)));
-          expect(count(s, "OPPORTUNITY_LINKED")).toBe(N);
-        },
-      };
-    },
-    async conflicting() {
-      // opportunities for a plan race its deletion: before it they are kept (unlinked), after it NOT_FOUND
-      const a = await account();
-      const p = await plan(a);
-      return {
-        requests: [{ query: M.deletePlan, variables: { id: p } }, ...times(N - 1, (i) => ({ query: M.createOpportunity, variables: { i: { name: `O${i}`, accountId: a, revenue: "1.00", planIds: [p] } } }))],
-        allowed: ["NOT_FOUND"],
-        async check(os) {
-          expect(succeeded(os, M.deletePlan)).toHaveLength(1);
-          const made = succeeded(os, M.createOpportunity).map((o) => o.data.createOpportunity.id).sort();
-          const d = await ok(`query($a: ID!) { account(id: $a) { opportunities { id plans { id } } } }`, { a });
-          expect(ids(d.account.opportunities)).toEqual(made);
-          for (const o of d.account.opportunities) expect(o.plans).toEqual([]);
-        },
-      };
-    },
-  },
+  createOpportunity: createOnPlan({
+    mutation: "createOpportunity",
+    same: (a, p) => ({ name: "Same", accountId: a, revenue: "1.00", planIds: [p, p] }),
+    nth: (a, p, i) => ({ name: `O${i}`, accountId: a, revenue: "1.00", planIds: [p] }),
+    listed: "opportunities",
+    action: "OPPORTUNITY_LINKED",
+    planLink: "plans",
+    noPlan: [],
+  }),
 
   createPeriod: {
     async identical() {

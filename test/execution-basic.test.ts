@@ -19,6 +19,16 @@ const OBJECTIVE_FIELDS = `id name description isGlobal targetRevenue targetQuant
   progress { actualQuantity actualRevenue percentComplete } opportunities { id } activities { id }`;
 const OPPORTUNITY_FIELDS = `id name revenue probability status closeDate
   account { id } owner { id } objective { id } plans { id } sourceActivity { id } activities { id }`;
+/** A new OPEN opportunity of `am` on acc as OPPORTUNITY_FIELDS reads it, without activities, with `fields`. */
+const newOpportunity = (fields: Record<string, unknown>) => ({
+  id: expect.any(String),
+  status: "OPEN",
+  account: { id: acc.id },
+  owner: { id: gid("User", am.user.id) },
+  sourceActivity: null,
+  activities: [],
+  ...fields,
+});
 const ACTIVITY_FIELDS = `id subject type status dueAt completedAt notes
   account { id } contact { id } plan { id } objective { id } opportunity { id } owner { id } followUpOf { id } followUps { id }`;
 
@@ -210,20 +220,7 @@ describe("opportunities", () => {
       input: { name: " Line 3 retrofit ", accountId: acc.id, revenue: "750000", probability: 60, status: "OPEN", closeDate: "2097-05-15", objectiveId: ob.id, planIds: [plan.id, plan.id] },
     });
     const opp = d.createOpportunity;
-    expect(opp).toEqual({
-      id: expect.any(String),
-      name: "Line 3 retrofit",
-      revenue: "750000.00",
-      probability: 60,
-      status: "OPEN",
-      closeDate: "2097-05-15",
-      account: { id: acc.id },
-      owner: { id: gid("User", am.user.id) },
-      objective: { id: ob.id },
-      plans: [{ id: plan.id }],
-      sourceActivity: null,
-      activities: [],
-    });
+    expect(opp).toEqual(newOpportunity({ name: "Line 3 retrofit", revenue: "750000.00", probability: 60, closeDate: "2097-05-15", objective: { id: ob.id }, plans: [{ id: plan.id }] }));
     expect((await h.ok(am2.token, GET, { id: opp.id })).opportunity).toEqual(opp);
   });
 
@@ -369,20 +366,9 @@ describe("activities", () => {
   it("createFollowUpOpportunity inherits account and objective and is linked to the activity's plan", async () => {
     const src = await createActivity(h, am.token, { accountId: acc.id, planId: plan.id, objectiveId: ob.id });
     const d = await h.ok(am.token, FOLLOW_OPP, { id: src.id, input: { name: "Line 3 study", revenue: "85000", probability: 40, closeDate: "2097-04-30" } });
-    expect(d.createFollowUpOpportunity).toEqual({
-      id: expect.any(String),
-      name: "Line 3 study",
-      revenue: "85000.00",
-      probability: 40,
-      status: "OPEN",
-      closeDate: "2097-04-30",
-      account: { id: acc.id },
-      owner: { id: gid("User", am.user.id) },
-      objective: { id: ob.id },
-      plans: [{ id: plan.id }],
-      sourceActivity: { id: src.id },
-      activities: [],
-    });
+    expect(d.createFollowUpOpportunity).toEqual(
+      newOpportunity({ name: "Line 3 study", revenue: "85000.00", probability: 40, closeDate: "2097-04-30", objective: { id: ob.id }, plans: [{ id: plan.id }], sourceActivity: { id: src.id } }),
+    );
     // an activity without plan or objective gives an unlinked opportunity
     const bare = await createActivity(h, am.token, { accountId: acc.id });
     const b = await h.ok(am.token, `mutation($id: ID!) { createFollowUpOpportunity(activityId: $id, input: { name: "Bare", revenue: 5 }) { objective { id } plans { id } probability sourceActivity { id } } }`, { id: bare.id });

@@ -24,6 +24,9 @@ const OPP = `query($id: ID!) { opportunity(id: $id) { id name revenue status pro
 const ACT = `query($id: ID!) { activity(id: $id) { id subject type status dueAt completedAt notes account { id } contact { id } plan { id } objective { id } opportunity { id } owner { id } followUpOf { id } followUps { id subject } } }`;
 const getOpp = async (id: string) => (await h.ok(h.admin.token, OPP, { id })).opportunity;
 const getAct = async (id: string) => (await h.ok(h.admin.token, ACT, { id })).activity;
+/** An activity linked to everything of account A (contact cA, plan PA, objective obA) and opportunity `opp`: its input ids, and the links the API reads back. */
+const linkIdsInA = (opp: string) => ({ accountId: accA, contactId: cA, planId: PA, objectiveId: obA, opportunityId: opp });
+const linkedInA = (opp: string) => ({ account: { id: accA }, contact: { id: cA }, plan: { id: PA }, objective: { id: obA }, opportunity: { id: opp } });
 const linkAudits = async (planId: string, oppId: string, action: string) =>
   (await auditActions(h, planId)).filter((e) => e.action === action && e.changes.some((c) => c.field === "opportunityId" && (c.newValue === oppId || c.oldValue === oppId)));
 
@@ -154,23 +157,10 @@ describe("activities: consistency of contact, plan, objective and opportunity", 
   it("links everything of its own account (or a global objective)", async () => {
     const a = (
       await h.ok(am1.token, M.activity, {
-        input: { subject: " Kick-off ", type: "MEETING", accountId: accA, dueAt: "2026-03-01T09:30:00.000Z", notes: "n", contactId: cA, planId: PA, objectiveId: obA, opportunityId: oppA },
+        input: { subject: " Kick-off ", type: "MEETING", dueAt: "2026-03-01T09:30:00.000Z", notes: "n", ...linkIdsInA(oppA) },
       })
     ).createActivity;
-    expect(a).toMatchObject({
-      subject: "Kick-off",
-      type: "MEETING",
-      status: "PLANNED",
-      dueAt: "2026-03-01T09:30:00.000Z",
-      completedAt: null,
-      account: { id: accA },
-      contact: { id: cA },
-      plan: { id: PA },
-      objective: { id: obA },
-      opportunity: { id: oppA },
-      owner: { id: gid("User", am1.user.id) },
-      followUpOf: null,
-    });
+    expect(a).toMatchObject({ subject: "Kick-off", type: "MEETING", status: "PLANNED", dueAt: "2026-03-01T09:30:00.000Z", completedAt: null, ...linkedInA(oppA), owner: { id: gid("User", am1.user.id) }, followUpOf: null });
     const g = await mkActivity(h, am1.token, { subject: "global", type: "TASK", accountId: accA, objectiveId: obG, planId: PAF });
     expect(await getAct(g)).toMatchObject({ objective: { id: obG }, plan: { id: PAF } });
   });
@@ -188,7 +178,7 @@ describe("activities: consistency of contact, plan, objective and opportunity", 
   });
 
   it("the same rules on update; null clears a link", async () => {
-    const a = await mkActivity(h, am1.token, { subject: "to update", type: "CALL", accountId: accA, contactId: cA, planId: PA, objectiveId: obA, opportunityId: oppA });
+    const a = await mkActivity(h, am1.token, { subject: "to update", type: "CALL", ...linkIdsInA(oppA) });
     await expectRejected(h, am1.token, M.updateActivity, { id: a, input: { contactId: cB } }, "BAD_USER_INPUT", /contactId/);
     await expectRejected(h, am1.token, M.updateActivity, { id: a, input: { planId: PB } }, "BAD_USER_INPUT", /planId/);
     await expectRejected(h, am1.token, M.updateActivity, { id: a, input: { objectiveId: obB } }, "BAD_USER_INPUT", /objectiveId/);
@@ -251,23 +241,12 @@ describe("follow-ups", () => {
   let src: string;
   beforeAll(async () => {
     oppA = await mkOpp(h, am1.token, { name: "follow-up opp source", accountId: accA, revenue: "1.00" });
-    src = await mkActivity(h, am1.token, { subject: "source", type: "MEETING", accountId: accA, contactId: cA, planId: PA, objectiveId: obA, opportunityId: oppA });
+    src = await mkActivity(h, am1.token, { subject: "source", type: "MEETING", ...linkIdsInA(oppA) });
   });
 
   it("createFollowUpActivity inherits account, contact, plan, objective and opportunity; followUps lists them in order", async () => {
     const f1 = (await h.ok(rev.token, M.followUpActivity, { id: src, input: { subject: "later", type: "CALL", dueAt: "2026-09-01T08:00:00Z" } })).createFollowUpActivity;
-    expect(f1).toMatchObject({
-      subject: "later",
-      type: "CALL",
-      status: "PLANNED",
-      account: { id: accA },
-      contact: { id: cA },
-      plan: { id: PA },
-      objective: { id: obA },
-      opportunity: { id: oppA },
-      owner: { id: gid("User", rev.user.id) },
-      followUpOf: { id: src },
-    });
+    expect(f1).toMatchObject({ subject: "later", type: "CALL", status: "PLANNED", ...linkedInA(oppA), owner: { id: gid("User", rev.user.id) }, followUpOf: { id: src } });
     const f2 = (await h.ok(am1.token, M.followUpActivity, { id: src, input: { subject: "undated", type: "EMAIL" } })).createFollowUpActivity;
     const f3 = (await h.ok(am1.token, M.followUpActivity, { id: src, input: { subject: "sooner", type: "TASK", dueAt: "2026-08-01T08:00:00Z" } })).createFollowUpActivity;
     expect((await getAct(src)).followUps).toEqual([

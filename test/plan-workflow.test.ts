@@ -111,24 +111,25 @@ describe("checkTransition (pure) over every from x to x role x owner x periodEnd
 const h = useHarness();
 const w = useWorld(h);
 
-type ActorKind = "owner AM" | "other AM" | "REVIEWER" | "ADMIN (not owner)" | "ANALYST" | "ADMIN (owner)";
-const ACTORS: ActorKind[] = ["owner AM", "other AM", "REVIEWER", "ADMIN (not owner)", "ANALYST", "ADMIN (owner)"];
+/**
+ * Who acts in a cell: the World user, the role it holds and whether it owns the plan. The plan is made
+ * by its owner: the actor when it owns the plan, else the owner AM.
+ */
+const ACTOR_TABLE = {
+  "owner AM": ["owner", Role.ACCOUNT_MANAGER, true],
+  "other AM": ["otherAm", Role.ACCOUNT_MANAGER, false],
+  REVIEWER: ["reviewer", Role.REVIEWER, false],
+  "ADMIN (not owner)": ["admin", Role.ADMIN, false],
+  ANALYST: ["analyst", Role.ANALYST, false],
+  "ADMIN (owner)": ["admin", Role.ADMIN, true],
+} as const satisfies Record<string, readonly ["owner" | "otherAm" | "reviewer" | "admin" | "analyst", Role, boolean]>;
+type ActorKind = keyof typeof ACTOR_TABLE;
+const ACTORS = Object.keys(ACTOR_TABLE) as ActorKind[];
 
 function actorOf(kind: ActorKind): { user: TestUser; role: Role; isOwner: boolean; planBy: TestUser } {
-  switch (kind) {
-    case "owner AM":
-      return { user: w.owner, role: Role.ACCOUNT_MANAGER, isOwner: true, planBy: w.owner };
-    case "other AM":
-      return { user: w.otherAm, role: Role.ACCOUNT_MANAGER, isOwner: false, planBy: w.owner };
-    case "REVIEWER":
-      return { user: w.reviewer, role: Role.REVIEWER, isOwner: false, planBy: w.owner };
-    case "ADMIN (not owner)":
-      return { user: w.admin, role: Role.ADMIN, isOwner: false, planBy: w.owner };
-    case "ANALYST":
-      return { user: w.analyst, role: Role.ANALYST, isOwner: false, planBy: w.owner };
-    case "ADMIN (owner)":
-      return { user: w.admin, role: Role.ADMIN, isOwner: true, planBy: w.admin };
-  }
+  const [who, role, isOwner] = ACTOR_TABLE[kind];
+  const user = w[who];
+  return { user, role, isOwner, planBy: isOwner ? user : w.owner };
 }
 
 const apiCells: Array<[Status, Status, ActorKind, boolean]> = [];

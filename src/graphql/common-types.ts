@@ -25,6 +25,3 @@ export function pageInfoOf(page: Page<unknown>, after: string | null | undefined
     endCursor: page.cursors.at(-1) ?? null,
   };
 }
-
-/** @deprecated The limits live in src/common/limits.ts; this re-export keeps older branches compiling. */
-export { LIMITS } from "../common/limits";

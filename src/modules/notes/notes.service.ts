@@ -2,8 +2,8 @@ import { assertAdmin, assertCanWrite, assertMayNotePlan } from "../../auth/polic
 import { Role } from "../../common/enums";
 import { badInput } from "../../common/errors";
 import { mustFind } from "../../common/find";
+import { LIMITS } from "../../common/limits";
 import type { Database } from "../../db/data-source";
-import { LIMITS } from "../../graphql/common-types";
 import { Objective } from "../objectives/objective.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { planAccessFor } from "../plans/plan-team";

@@ -30,6 +30,15 @@ function assertDueDate(dueDate: string, period: Period): void {
   }
 }
 
+/**
+ * What a new objective takes from its period when its input does not say otherwise: due on the period's
+ * last day. `create`, `copyInto` and the benchmark generator (bench/generate.ts, which writes rows without
+ * the service) all take it from here, so a new stored field defaulted from the period is written once.
+ */
+export function objectiveDefaults(period: Pick<Period, "startDate" | "endDate">) {
+  return { dueDate: period.endDate };
+}
+
 export class ObjectivesService {
   constructor(
     private readonly db: Database,
@@ -66,7 +75,7 @@ export class ObjectivesService {
         parent?.planId != null && parent.planId !== (plan?.id ?? null) ? await em.findOneByOrFail(BusinessPlan, { id: parent.planId }) : null;
       if (parentPlan) await this.plans.assertStructureEditable(em, actor, parentPlan, "add a child objective to its objectives");
       this.assertTargets(input.unit ?? null, input.targetQuantity ?? null);
-      const dueDate = input.dueDate ?? period.endDate;
+      const dueDate = input.dueDate ?? objectiveDefaults(period).dueDate;
       assertDueDate(dueDate, period);
       // the owner: as given (an existing user), else the plan's owner, else the creator
       const ownerId = input.ownerId != null ? (await mustFind(em, User, input.ownerId, "User")).id : (plan?.ownerId ?? actor.id);
@@ -119,7 +128,7 @@ export class ObjectivesService {
         targetQuantity: source.targetQuantity,
         unit: source.unit,
         manualQuantity: null,
-        dueDate: period.endDate,
+        ...objectiveDefaults(period),
         ownerId: plan.ownerId,
       }),
     );
