@@ -72,11 +72,14 @@ export class CompiledReads {
   ): Promise<ExecutionResult | null> {
     if (operation.operation !== "query" || this.db.dialect !== "postgres") return null;
     const run = new Run(this, this.schema, fragments, variables, operation, ctx);
+    // what the root resolvers counted against the list budget is counted again by the executor
+    const budget = ctx.budget ? { used: ctx.budget.used, exceededAt: ctx.budget.exceededAt } : null;
     try {
       return await run.answer();
     } catch (e) {
-      if (e instanceof Unsupported) return null;
-      throw e;
+      if (!(e instanceof Unsupported)) throw e;
+      if (budget && ctx.budget) Object.assign(ctx.budget, budget);
+      return null;
     }
   }
 
@@ -179,6 +182,7 @@ class Run implements ReadSqlScope {
         data[key] = root.name;
         continue;
       }
+      data[key] = null; // the answer's keys in the selection's order, whatever is filled in first
       const field = root.getFields()[name];
       const resolve = field.resolve ?? unsupported("root field without resolver");
       const args = this.args(field, nodes[0]);
@@ -268,6 +272,7 @@ class Run implements ReadSqlScope {
         out[key] = type.name;
         continue;
       }
+      out[key] = null; // keeps the selection's key order (an entity below is filled in after its statement)
       const field = type.getFields()[name];
       const v = (value as Record<string, unknown>)[name];
       if (isListType(getNullableType(field.type)) && Array.isArray(v)) this.listItems += v.length;
