@@ -30,6 +30,8 @@ export interface AppConfig {
   batching: boolean;
   /** Column projections of list loaders; PROJECTIONS=false reads every column (benchmark comparison only). */
   projections: boolean;
+  /** Compiled reads on PostgreSQL (graphql/compiled-reads.ts); COMPILED_READS=false answers every query through the resolvers. */
+  compiledReads: boolean;
   /** How operations execute: "jit" (graphql-jit, compiled once per operation) or "graphql-js" (the reference interpreter). */
   executor: GraphqlExecutor;
   corsOrigins: string[];
@@ -133,6 +135,7 @@ const EnvSchema = z
     INTROSPECTION: bool("INTROSPECTION"),
     BATCHING: bool("BATCHING"),
     PROJECTIONS: bool("PROJECTIONS"),
+    COMPILED_READS: bool("COMPILED_READS"),
     GRAPHQL_EXECUTOR: z.preprocess(
       (v) => {
         const t = unset(v);
@@ -227,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: e.INTROSPECTION ?? !isProduction,
     batching: e.BATCHING ?? true,
     projections: e.PROJECTIONS ?? true,
+    compiledReads: e.COMPILED_READS ?? true,
     executor: e.GRAPHQL_EXECUTOR,
     corsOrigins: (e.CORS_ORIGINS ?? "")
       .split(",")

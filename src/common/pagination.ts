@@ -17,9 +17,14 @@ export const NESTED_FIRST_DESCRIPTION = `At most this many, in the list's order 
  * when negative or above 500), applied to the loaded list; null keeps the whole list.
  */
 export function nestedFirst(first: number | null | undefined): <T>(items: T[]) => T[] {
-  if (first === null || first === undefined) return (items) => items;
-  const n = pageSize(first);
+  const n = nestedLimit(first);
+  if (n === null) return (items) => items;
   return (items) => (items.length > n ? items.slice(0, n) : items);
+}
+
+/** How many items a nested list's `first` keeps: null (all) when left out; validated like a page size. */
+export function nestedLimit(first: unknown): number | null {
+  return first === null || first === undefined ? null : pageSize(first as number);
 }
 
 /** Opaque cursors: base64url of a JSON array of the sort key values. */

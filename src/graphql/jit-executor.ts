@@ -3,6 +3,8 @@ import {
   BREAK,
   type DocumentNode,
   execute,
+  type FragmentDefinitionNode,
+  Kind,
   GraphQLError,
   type GraphQLInputObjectType,
   type GraphQLSchema,
@@ -15,6 +17,8 @@ import {
   visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
+import type { CompiledReads } from "./compiled-reads";
+import type { Context } from "./context";
 
 /** Compiled operations kept per process (least recently used out first). */
 const CACHE_SIZE = 1000;
@@ -54,6 +58,12 @@ function mustNotCompile(document: DocumentNode, recursiveInputs: ReadonlySet<str
   });
   return found;
 }
+
+const fragmentsOf = (document: DocumentNode): Record<string, FragmentDefinitionNode> => {
+  const out: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out[d.name.value] = d;
+  return out;
+};
 
 const namedTypeOf = (t: TypeNode): string => (t.kind === "NamedType" ? t.name.value : namedTypeOf(t.type));
 
@@ -102,7 +112,7 @@ export function recursiveInputTypes(schema: GraphQLSchema): Set<string> {
  *   (mustNotCompile below: markers, `__proto__`, a variable of a recursive
  *   input type), runs on graphql-js.
  */
-export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+export function jitGateway(schema: GraphQLSchema, compiledReads?: CompiledReads): GatewayInterface {
   const compiled = new Map<string, CompiledQuery | null>();
   const recursiveInputs = recursiveInputTypes(schema);
 
@@ -130,6 +140,10 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     if (!operation) return graphqlJs();
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], inputs);
     if (coerced.errors) return { errors: coerced.errors };
+    if (compiledReads && operation.operation === "query") {
+      const answer = await compiledReads.execute(operation, fragmentsOf(rc.document), coerced.coerced, rc.context as Context);
+      if (answer) return answer;
+    }
 
     const q = compiledFor(`${rc.queryHash}:${operationName ?? ""}`, () => {
       if (mustNotCompile(rc.document, recursiveInputs)) return null;

@@ -240,6 +240,11 @@ interface BudgetedContext {
 
 const isPromiseLike = (v: unknown): v is PromiseLike<unknown> => typeof (v as { then?: unknown } | null)?.then === "function";
 
+const plainLists = new WeakSet<object>();
+
+/** A list field whose value is its parent's property (its only resolver is the item count below). */
+export const isPlainListField = (field: object): boolean => plainLists.has(field);
+
 /**
  * Wraps the resolver of every list field of the schema (once, when the schema
  * is built) to count its items against the request's ListBudget. A request
@@ -251,6 +256,7 @@ export function countListItems(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type.getFields())) {
       if (!isListType(getNullableType(field.type))) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
+      if (!field.resolve) plainLists.add(field);
       field.resolve = (source, args, ctx: BudgetedContext, info) => {
         const budget = ctx?.budget;
         if (!budget) return resolve(source, args, ctx, info);

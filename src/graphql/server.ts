@@ -17,6 +17,7 @@ import { noStoreCacheControl } from "./cache-control";
 import { requestObserverPlugin } from "./logging-plugin";
 import { currentRequestId } from "./request-scope";
 import { jitGateway } from "./jit-executor";
+import { CompiledReads } from "./compiled-reads";
 
 const loaderOptions = (c: AppConfig): LoaderOptions => ({ batching: c.batching, projections: c.projections });
 
@@ -92,7 +93,10 @@ export function createApolloServer(deps: AppDeps): ApolloServer<Context> {
   const limits = createQueryLimits({ hideSchemaDetails: deps.config.isProduction, maxListItems: deps.config.queryMaxListItems });
   return new ApolloServer<Context>({
     // graphql-jit runs the operations (jit-executor.ts); GRAPHQL_EXECUTOR=graphql-js keeps graphql-js' interpreter.
-    ...(deps.config.executor === "jit" ? { gateway: jitGateway(deps.schema) } : { schema: deps.schema }),
+    // compiled reads (compiled-reads.ts) answer queries over the entities on PostgreSQL in one statement.
+    ...(deps.config.executor === "jit"
+      ? { gateway: jitGateway(deps.schema, deps.config.compiledReads && deps.db.dialect === "postgres" ? new CompiledReads(deps.schema, deps.db) : undefined) }
+      : { schema: deps.schema }),
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

@@ -219,7 +219,7 @@ function sqliteRawRows(db: Database, sql: string, params: unknown[]): unknown[][
 }
 
 /** Runs a SELECT on TypeORM's pg pool, rows as arrays; logged (and failing) like TypeORM's own queries. */
-async function pgRawRows(db: Database, sql: string, params: unknown[]): Promise<unknown[][]> {
+export async function pgRawRows(db: Database, sql: string, params: unknown[]): Promise<unknown[][]> {
   // inside a keyed request's transaction (Database.requestTransaction): its connection, not the pool
   const pool = (db.requestConnection() as Pool | null) ?? (db.dataSource.driver as unknown as { master: Pool }).master;
   db.logger.logQuery(sql, params);

@@ -17,6 +17,7 @@ import { User } from "../users/user.entity";
 import { Account } from "./account.entity";
 import { AccountsArgs, CreateAccountInput, UpdateAccountInput } from "./accounts.inputs";
 import { AccountConnection } from "./accounts.types";
+import { ACCOUNT_SQL, accountPlanFilter } from "./accounts.read-sql";
 
 @Resolver(() => AccountConnection)
 export class AccountConnectionResolver {
@@ -56,19 +57,19 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => User, { nullable: true })
-  @Extensions({ needs: ["ownerId"] })
+  @Extensions({ needs: ["ownerId"], sql: ACCOUNT_SQL.owner })
   owner(@Root() a: Account, @Ctx() ctx: Context) {
     return a.ownerId == null ? null : ctx.loaders.user.load(a.ownerId);
   }
 
   @FieldResolver(() => [Contact])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACCOUNT_SQL.contacts })
   contacts(@Root() a: Account, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.contactsByAccount(null, info).load(a.id);
   }
 
   @FieldResolver(() => [BusinessPlan])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACCOUNT_SQL.businessPlans })
   businessPlans(
     @Root() a: Account,
     @Ctx() ctx: Context,
@@ -78,18 +79,17 @@ export class AccountsResolver {
     @Arg("topLevelOnly", () => Boolean, { nullable: true }) topLevelOnly?: boolean | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const filter = { status: filterValues("status", status), periodId, ownerId, topLevelOnly: topLevelOnly ?? false };
-    return ctx.loaders.plansByAccount(filter, info).load(a.id);
+    return ctx.loaders.plansByAccount(accountPlanFilter({ status, periodId, ownerId, topLevelOnly }), info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "Objectives explicitly tied to this account." })
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACCOUNT_SQL.objectives })
   objectives(@Root() a: Account, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.objectivesByAccount(null, info).load(a.id);
   }
 
   @FieldResolver(() => [Objective], { description: "This account's objectives plus the global ones." })
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACCOUNT_SQL.applicableObjectives })
   async applicableObjectives(
     @Root() a: Account,
     @Ctx() ctx: Context,
@@ -106,7 +106,7 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => [Opportunity])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACCOUNT_SQL.opportunities })
   opportunities(
     @Root() a: Account,
     @Ctx() ctx: Context,
@@ -118,7 +118,7 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => [Activity], { description: "Ordered by due time (undated last), then creation." })
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACCOUNT_SQL.activities })
   activities(
     @Root() a: Account,
     @Ctx() ctx: Context,

@@ -4,7 +4,7 @@ import type { LoaderKit } from "../../loaders/loaders";
 import { Activity } from "./activity.entity";
 
 /** The documented activity order (due date, undated last, then id), for alias "t". */
-const SQL_ACTIVITY_ORDER = `"t"."due_at" ASC NULLS LAST, "t"."id" ASC`;
+export const SQL_ACTIVITY_ORDER = `"t"."due_at" ASC NULLS LAST, "t"."id" ASC`;
 
 /** The activities module's per-request loaders (composed by src/registry.ts). */
 export function activityLoaders(k: LoaderKit) {

@@ -9,6 +9,7 @@ import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Activity } from "./activity.entity";
 import { CompleteActivityArgs, CreateActivityInput, FollowUpActivityInput, FollowUpOpportunityInput, UpdateActivityInput } from "./activities.inputs";
+import { ACTIVITY_SQL } from "./activities.read-sql";
 
 @Resolver(() => Activity)
 export class ActivitiesResolver {
@@ -52,55 +53,55 @@ export class ActivitiesResolver {
   }
 
   @FieldResolver(() => Account)
-  @Extensions({ needs: ["accountId"] })
+  @Extensions({ needs: ["accountId"], sql: ACTIVITY_SQL.account })
   account(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(a.accountId);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  @Extensions({ needs: ["contactId"] })
+  @Extensions({ needs: ["contactId"], sql: ACTIVITY_SQL.contact })
   contact(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.contactId == null ? null : ctx.loaders.contact.load(a.contactId);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true })
-  @Extensions({ needs: ["planId"] })
+  @Extensions({ needs: ["planId"], sql: ACTIVITY_SQL.plan })
   plan(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.planId == null ? null : ctx.loaders.plan.load(a.planId);
   }
 
   @FieldResolver(() => Objective, { nullable: true })
-  @Extensions({ needs: ["objectiveId"] })
+  @Extensions({ needs: ["objectiveId"], sql: ACTIVITY_SQL.objective })
   objective(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.objectiveId == null ? null : ctx.loaders.objective.load(a.objectiveId);
   }
 
   @FieldResolver(() => Opportunity, { nullable: true })
-  @Extensions({ needs: ["opportunityId"] })
+  @Extensions({ needs: ["opportunityId"], sql: ACTIVITY_SQL.opportunity })
   opportunity(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.opportunityId == null ? null : ctx.loaders.opportunity.load(a.opportunityId);
   }
 
   @FieldResolver(() => User)
-  @Extensions({ needs: ["ownerId"] })
+  @Extensions({ needs: ["ownerId"], sql: ACTIVITY_SQL.owner })
   owner(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(a.ownerId);
   }
 
   @FieldResolver(() => Activity, { nullable: true })
-  @Extensions({ needs: ["followUpOfId"] })
+  @Extensions({ needs: ["followUpOfId"], sql: ACTIVITY_SQL.followUpOf })
   followUpOf(@Root() a: Activity, @Ctx() ctx: Context) {
     return a.followUpOfId == null ? null : ctx.loaders.activity.load(a.followUpOfId);
   }
 
   @FieldResolver(() => [Activity])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACTIVITY_SQL.followUps })
   followUps(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.followUps.load(a.id);
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities created as follow-ups of this activity." })
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: ACTIVITY_SQL.followUpOpportunities })
   followUpOpportunities(@Root() a: Activity, @Ctx() ctx: Context) {
     return ctx.loaders.followUpOpportunities.load(a.id);
   }

@@ -4,6 +4,7 @@ import type { Context } from "../../graphql/context";
 import { Account } from "../accounts/account.entity";
 import { Contact } from "./contact.entity";
 import { CreateContactInput } from "./contacts.inputs";
+import { CONTACT_SQL } from "../activities/activities.read-sql";
 
 @Resolver(() => Contact)
 export class ContactsResolver {
@@ -19,7 +20,7 @@ export class ContactsResolver {
   }
 
   @FieldResolver(() => Account)
-  @Extensions({ needs: ["accountId"] })
+  @Extensions({ needs: ["accountId"], sql: CONTACT_SQL.account })
   account(@Root() c: Contact, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(c.accountId);
   }

@@ -1,5 +1,10 @@
+import { ObjectiveUnit } from "../../common/enums";
+import { progressId } from "../../common/ids";
+import { type Cents, ratio, sumOf, sumSql } from "../../common/money";
 import type { Database } from "../../db/data-source";
-import { type Cents, sumOf, sumSql } from "../../common/money";
+import type { Context } from "../../graphql/context";
+import type { Objective } from "./objective.entity";
+import type { ObjectiveProgress } from "./objectives.types";
 
 export interface ProgressFigures {
   /** COMPLETED CALL/MEETING activities for CALLS/MEETINGS objectives. */
@@ -134,4 +139,22 @@ GROUP BY s.root_id, s.account_id`;
     else f.wonRevenue += sumOf(r.v);
   }
   return out;
+}
+
+const pct = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 100);
+
+/** What progress needs of the objective (Objective.progress and its compiled read). */
+export type ProgressOf = Pick<Objective, "id" | "unit" | "manualQuantity" | "targetQuantity" | "targetRevenue">;
+
+/**
+ * THE progress of an objective (and its descendants), over every account (scope null) or one:
+ * the figures through the request's progress loader (one statement for all asked together).
+ */
+export async function progressOf(ctx: Context, o: ProgressOf, scope: number | null): Promise<ObjectiveProgress> {
+  const f = await ctx.loaders.progress.load(progressKey({ objectiveId: o.id, accountId: scope }));
+  const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
+  let percentComplete: number | null = null;
+  if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
+  else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
+  return { id: progressId(o.id, scope), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
 }

@@ -19,6 +19,7 @@ import { Contact } from "../contacts/contact.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
+import { rowByKey } from "../../graphql/read-sql";
 
 @ObjectType({ simpleResolvers: true, implements: Node })
 @Entity("objective")
@@ -107,7 +108,7 @@ export class Objective {
   ownerRef?: User;
 
   @Field(() => User, { nullable: true, description: "Who answers for the objective; defaults to its plan's owner, or to its creator." })
-  @Extensions({ needs: ["ownerId"] })
+  @Extensions({ needs: ["ownerId"], sql: rowByKey("app_user", "owner_id") })
   owner(@Ctx() ctx: Context): Promise<User | null> | null {
     return this.ownerId == null ? null : ctx.loaders.user.load(this.ownerId);
   }

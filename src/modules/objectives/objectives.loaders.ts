@@ -3,15 +3,15 @@ import { type LoaderKit, SQL_BY_ID } from "../../loaders/loaders";
 import { emptyProgress, loadProgress, type ProgressFigures } from "./objective-progress";
 import { Objective } from "./objective.entity";
 
+/** The objective (alias "t") lies in a period that overlaps the period whose id is `period` (SQL). */
+export const objectiveOverlapsPeriodSql = (period: string) =>
+  `EXISTS (SELECT 1 FROM period op, period fp WHERE op.id = "t"."period_id" AND fp.id = ${period}
+            AND op.start_date <= fp.end_date AND op.end_date >= fp.start_date)`;
+
 /** The objectives module's per-request loaders (composed by src/registry.ts). */
 export function objectiveLoaders(k: LoaderKit) {
   const { db, o, raw } = k;
-  /** The objective (alias "t") lies in a period that overlaps period `periodId` (parameter number `start`). */
-  const periodOverlap = (periodId: number, start: number) => ({
-    sql: `EXISTS (SELECT 1 FROM period op, period fp WHERE op.id = "t"."period_id" AND fp.id = ${db.param(start)}
-            AND op.start_date <= fp.end_date AND op.end_date >= fp.start_date)`,
-    params: [periodId],
-  });
+  const periodOverlap = (periodId: number, start: number) => ({ sql: objectiveOverlapsPeriodSql(db.param(start)), params: [periodId] });
   return {
     objective: k.byIds(Objective),
     /**

@@ -12,12 +12,12 @@ import { Opportunity } from "../opportunities/opportunity.entity";
 import { Period } from "../periods/period.entity";
 import { BusinessPlan } from "../plans/business-plan.entity";
 import { Objective } from "./objective.entity";
-import { accountScopeOf, progressKey } from "./objective-progress";
+import { accountScopeOf, progressOf } from "./objective-progress";
 import { ObjectiveStatus, objectiveStatus } from "./objective-status";
 import { CreateObjectiveInput, UpdateObjectiveInput } from "./objectives.inputs";
 import { ObjectiveProgress } from "./objectives.types";
+import { OBJECTIVE_SQL } from "./objectives.read-sql";
 
-const pct = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 100);
 
 @Resolver(() => Objective)
 export class ObjectivesResolver {
@@ -52,43 +52,43 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => Period)
-  @Extensions({ needs: ["periodId"] })
+  @Extensions({ needs: ["periodId"], sql: OBJECTIVE_SQL.period })
   period(@Root() o: Objective, @Ctx() ctx: Context) {
     return ctx.loaders.period.load(o.periodId);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true })
-  @Extensions({ needs: ["planId"] })
+  @Extensions({ needs: ["planId"], sql: OBJECTIVE_SQL.plan })
   plan(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.planId == null ? null : ctx.loaders.plan.load(o.planId);
   }
 
   @FieldResolver(() => Account, { nullable: true })
-  @Extensions({ needs: ["accountId"] })
+  @Extensions({ needs: ["accountId"], sql: OBJECTIVE_SQL.account })
   account(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.accountId == null ? null : ctx.loaders.account.load(o.accountId);
   }
 
   @FieldResolver(() => Contact, { nullable: true })
-  @Extensions({ needs: ["contactId"] })
+  @Extensions({ needs: ["contactId"], sql: OBJECTIVE_SQL.contact })
   contact(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.contactId == null ? null : ctx.loaders.contact.load(o.contactId);
   }
 
   @FieldResolver(() => Objective, { nullable: true })
-  @Extensions({ needs: ["parentId"] })
+  @Extensions({ needs: ["parentId"], sql: OBJECTIVE_SQL.parent })
   parent(@Root() o: Objective, @Ctx() ctx: Context) {
     return o.parentId == null ? null : ctx.loaders.objective.load(o.parentId);
   }
 
   @FieldResolver(() => [Objective])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: OBJECTIVE_SQL.children })
   children(@Root() o: Objective, @Ctx() ctx: Context) {
     return ctx.loaders.objectiveChildren.load(o.id);
   }
 
   @FieldResolver(() => Boolean, { description: "True when the objective has neither account nor plan: it applies to all accounts." })
-  @Extensions({ needs: ["accountId", "planId"] })
+  @Extensions({ needs: ["accountId", "planId"], sql: OBJECTIVE_SQL.isGlobal })
   isGlobal(@Root() o: Objective): boolean {
     return o.accountId == null && o.planId == null;
   }
@@ -97,7 +97,7 @@ export class ObjectivesResolver {
     description:
       "Progress of this objective and its descendants; for a global objective, accountId narrows it to one account (in Account.applicableObjectives it is that account).",
   })
-  @Extensions({ needs: ["id", "unit", "manualQuantity", "targetQuantity", "targetRevenue"] })
+  @Extensions({ needs: ["id", "unit", "manualQuantity", "targetQuantity", "targetRevenue"], sql: OBJECTIVE_SQL.progress })
   async progress(
     @Root() o: Objective,
     @Ctx() ctx: Context,
@@ -106,12 +106,7 @@ export class ObjectivesResolver {
   ): Promise<ObjectiveProgress> {
     // an id that cannot exist narrows to an account without activities or opportunities: zero
     const scope = filterKey(accountId, "Account") ?? accountScopeOf(o);
-    const f = await ctx.loaders.progress.load(progressKey({ objectiveId: o.id, accountId: scope }));
-    const actualQuantity = o.unit === ObjectiveUnit.UNITS ? (o.manualQuantity ?? 0) : f.countedQuantity;
-    let percentComplete: number | null = null;
-    if (o.targetQuantity != null && o.targetQuantity > 0) percentComplete = pct(actualQuantity / o.targetQuantity);
-    else if (o.targetRevenue != null && o.targetRevenue > 0n) percentComplete = pct(ratio(f.wonRevenue, o.targetRevenue));
-    return { id: progressId(o.id, scope), actualQuantity, actualRevenue: f.wonRevenue, percentComplete };
+    return progressOf(ctx, o, scope);
   }
 
   @FieldResolver(() => ObjectiveStatus, {
@@ -124,14 +119,14 @@ export class ObjectivesResolver {
   }
 
   @FieldResolver(() => [Opportunity])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: OBJECTIVE_SQL.opportunities })
   opportunities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.opportunitiesByObjective(null, info).load(o.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: OBJECTIVE_SQL.activities })
   activities(@Root() o: Objective, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.activitiesByObjective(null, info).load(o.id).then(take);

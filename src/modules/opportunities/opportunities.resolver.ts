@@ -9,6 +9,7 @@ import { BusinessPlan } from "../plans/business-plan.entity";
 import { User } from "../users/user.entity";
 import { Opportunity } from "./opportunity.entity";
 import { CreateOpportunityInput, UpdateOpportunityInput } from "./opportunities.inputs";
+import { OPPORTUNITY_SQL } from "../activities/activities.read-sql";
 
 @Resolver(() => Opportunity)
 export class OpportunitiesResolver {
@@ -43,38 +44,38 @@ export class OpportunitiesResolver {
   }
 
   @FieldResolver(() => Account)
-  @Extensions({ needs: ["accountId"] })
+  @Extensions({ needs: ["accountId"], sql: OPPORTUNITY_SQL.account })
   account(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(o.accountId);
   }
 
   @FieldResolver(() => User)
-  @Extensions({ needs: ["ownerId"] })
+  @Extensions({ needs: ["ownerId"], sql: OPPORTUNITY_SQL.owner })
   owner(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(o.ownerId);
   }
 
   @FieldResolver(() => Objective, { nullable: true })
-  @Extensions({ needs: ["objectiveId"] })
+  @Extensions({ needs: ["objectiveId"], sql: OPPORTUNITY_SQL.objective })
   objective(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return o.objectiveId == null ? null : ctx.loaders.objective.load(o.objectiveId);
   }
 
   @FieldResolver(() => [BusinessPlan])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: OPPORTUNITY_SQL.plans })
   plans(@Root() o: Opportunity, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.plansByOpportunity.load(o.id).then(take);
   }
 
   @FieldResolver(() => Activity, { nullable: true, description: "The activity this opportunity was created as a follow-up of." })
-  @Extensions({ needs: ["sourceActivityId"] })
+  @Extensions({ needs: ["sourceActivityId"], sql: OPPORTUNITY_SQL.sourceActivity })
   sourceActivity(@Root() o: Opportunity, @Ctx() ctx: Context) {
     return o.sourceActivityId == null ? null : ctx.loaders.activity.load(o.sourceActivityId);
   }
 
   @FieldResolver(() => [Activity])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: OPPORTUNITY_SQL.activities })
   activities(@Root() o: Opportunity, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.activitiesByOpportunity.load(o.id).then(take);

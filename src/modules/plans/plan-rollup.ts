@@ -1,6 +1,11 @@
 import type { EntityManager } from "typeorm";
 import type { Database, Dialect } from "../../db/data-source";
-import { type Cents, partsText, sumOf, sumPartsSql, sumSql, weightedCentsSql } from "../../common/money";
+import { rollupId } from "../../common/ids";
+import { type Cents, partsText, ratio, sumOf, sumPartsSql, sumSql, weightedCentsSql } from "../../common/money";
+import type { Context } from "../../graphql/context";
+import type { BusinessPlan } from "./business-plan.entity";
+import { hasFrozenFigures } from "./plan-workflow";
+import type { PlanRollup } from "./plans.types";
 import { PlanFrozenRollup } from "./plan-frozen-rollup.entity";
 
 export interface RollupFigures {
@@ -199,4 +204,25 @@ export interface FrozenRollup extends RollupFigures {
 export async function freezeRollup(db: Database, em: EntityManager, planId: number, at: Date): Promise<void> {
   const f = (await loadRollups(db, [planId], em)).get(planId) ?? emptyRollup();
   await em.insert(PlanFrozenRollup, { planId, ...f, asOf: at });
+}
+
+/** What a rollup needs of the plan (BusinessPlan.rollup and its compiled read). */
+export type RollupOf = Pick<BusinessPlan, "id" | "status" | "revenueTarget">;
+
+/**
+ * THE rollup of a plan as the API answers it: live figures, or an EXPIRED plan's stored ones,
+ * through the request's rollup loader (one statement for all plans asked together).
+ */
+export async function rollupOf(ctx: Context, p: RollupOf): Promise<PlanRollup> {
+  const f = await ctx.loaders.rollup.load(figuresKey(p.id, hasFrozenFigures(p.status)));
+  return {
+    id: rollupId(p.id),
+    revenueTarget: p.revenueTarget,
+    childrenRevenueTarget: f.childrenRevenueTarget,
+    pipelineRevenue: f.pipelineRevenue,
+    wonRevenue: f.wonRevenue,
+    weightedPipelineRevenue: f.weightedPipelineRevenue,
+    attainment: ratio(f.wonRevenue, p.revenueTarget),
+    asOf: f.asOf,
+  };
 }

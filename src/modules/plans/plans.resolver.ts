@@ -1,8 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { parseId, rollupId } from "../../common/ids";
+import { parseId } from "../../common/ids";
 import { NESTED_FIRST_DESCRIPTION, nestedFirst } from "../../common/pagination";
-import { ratio } from "../../common/money";
 import { AUDIT_TRAIL_DEFAULT } from "../../common/limits";
 import type { Context } from "../../graphql/context";
 import { connectionOf } from "../../graphql/connection";
@@ -18,10 +17,10 @@ import { User } from "../users/user.entity";
 import { BusinessPlan } from "./business-plan.entity";
 import { FieldChange, PlanAuditEntry } from "./plan-audit-entry.entity";
 import { PlanStatusChange } from "./plan-status-change.entity";
-import { figuresKey } from "./plan-rollup";
-import { hasFrozenFigures } from "./plan-workflow";
+import { rollupOf } from "./plan-rollup";
 import { AuditTrailArgs, BusinessPlansArgs, ChangeBusinessPlanStatusArgs, CreateBusinessPlanInput, UpdateBusinessPlanInput } from "./plans.inputs";
 import { BusinessPlanConnection, PlanRollup } from "./plans.types";
+import { PLAN_SQL } from "./plans.read-sql";
 
 @Resolver(() => BusinessPlanConnection)
 export class BusinessPlanConnectionResolver {
@@ -119,25 +118,25 @@ export class PlansResolver {
   // ----- fields -----
 
   @FieldResolver(() => Account)
-  @Extensions({ needs: ["accountId"] })
+  @Extensions({ needs: ["accountId"], sql: PLAN_SQL.account })
   account(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.account.load(p.accountId);
   }
 
   @FieldResolver(() => User)
-  @Extensions({ needs: ["ownerId"] })
+  @Extensions({ needs: ["ownerId"], sql: PLAN_SQL.owner })
   owner(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(p.ownerId);
   }
 
   @FieldResolver(() => Period)
-  @Extensions({ needs: ["periodId"] })
+  @Extensions({ needs: ["periodId"], sql: PLAN_SQL.period })
   period(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.period.load(p.periodId);
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true })
-  @Extensions({ needs: ["parentId"] })
+  @Extensions({ needs: ["parentId"], sql: PLAN_SQL.parent })
   parent(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return p.parentId == null ? null : ctx.loaders.plan.load(p.parentId);
   }
@@ -152,33 +151,33 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => [BusinessPlan])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: PLAN_SQL.children })
   children(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.planChildren(null, info).load(p.id);
   }
 
   @FieldResolver(() => [Objective])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: PLAN_SQL.objectives })
   objectives(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.loaders.objectivesByPlan(null, info).load(p.id);
   }
 
   @FieldResolver(() => [Opportunity], { description: "Opportunities linked to this plan directly." })
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: PLAN_SQL.opportunities })
   opportunities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.opportunitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Activity])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: PLAN_SQL.activities })
   activities(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, description: NESTED_FIRST_DESCRIPTION }) first?: number | null) {
     const take = nestedFirst(first);
     return ctx.loaders.activitiesByPlan.load(p.id).then(take);
   }
 
   @FieldResolver(() => [Contact])
-  @Extensions({ needs: ["id"] })
+  @Extensions({ needs: ["id"], sql: PLAN_SQL.contacts })
   contacts(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return ctx.loaders.contactsByPlan.load(p.id);
   }
@@ -196,24 +195,14 @@ export class PlansResolver {
   }
 
   @FieldResolver(() => BusinessPlan, { nullable: true, description: "The plan this one was rolled forward from." })
-  @Extensions({ needs: ["copiedFromId"] })
+  @Extensions({ needs: ["copiedFromId"], sql: PLAN_SQL.copiedFrom })
   copiedFrom(@Root() p: BusinessPlan, @Ctx() ctx: Context) {
     return p.copiedFromId == null ? null : ctx.loaders.plan.load(p.copiedFromId);
   }
 
   @FieldResolver(() => PlanRollup, { description: "Live figures; an EXPIRED plan answers the figures stored when it expired." })
-  @Extensions({ needs: ["id", "revenueTarget", "status"] })
+  @Extensions({ needs: ["id", "revenueTarget", "status"], sql: PLAN_SQL.rollup })
   async rollup(@Root() p: BusinessPlan, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PlanRollup> {
-    const f = await ctx.loaders.rollup.load(figuresKey(p.id, hasFrozenFigures(p.status)));
-    return {
-      id: rollupId(p.id),
-      revenueTarget: p.revenueTarget,
-      childrenRevenueTarget: f.childrenRevenueTarget,
-      pipelineRevenue: f.pipelineRevenue,
-      wonRevenue: f.wonRevenue,
-      weightedPipelineRevenue: f.weightedPipelineRevenue,
-      attainment: ratio(f.wonRevenue, p.revenueTarget),
-      asOf: f.asOf,
-    };
+    return rollupOf(ctx, p);
   }
 }

@@ -1,0 +1,48 @@
+import type { PlanStatus } from "../../common/enums";
+import { nestedLimit } from "../../common/pagination";
+import type { ComputedSql } from "../../graphql/read-sql";
+import { rowByKey, rowsByParent, rowsSql } from "../../graphql/read-sql";
+import { SQL_BY_ID } from "../../loaders/loaders";
+import { SQL_ACTIVITY_ORDER } from "../activities/activities.loaders";
+import { SQL_CONTACT_ORDER } from "../contacts/contacts.loaders";
+import { rollupOf } from "./plan-rollup";
+
+/**
+ * The BusinessPlan fields' compiled reads (graphql/compiled-reads.ts), declared on their
+ * resolvers in plans.resolver.ts: the same rows, order and arguments as the resolvers' loaders.
+ */
+const rollup: ComputedSql = {
+  kind: "computed",
+  inputs: (row) => ({ id: `${row}."id"`, status: `${row}."status"`, revenueTarget: `${row}."revenue_target_cents"::text` }),
+  complete: (rows, ctx) =>
+    Promise.all(
+      rows.map((r) =>
+        rollupOf(ctx, { id: r.id as number, status: r.status as PlanStatus, revenueTarget: r.revenueTarget == null ? null : BigInt(r.revenueTarget as string) }),
+      ),
+    ),
+};
+
+export const PLAN_SQL = {
+  account: rowByKey("account", "account_id"),
+  owner: rowByKey("app_user", "owner_id"),
+  period: rowByKey("period", "period_id"),
+  parent: rowByKey("business_plan", "parent_id"),
+  copiedFrom: rowByKey("business_plan", "copied_from_id"),
+  children: rowsByParent("business_plan", "parent_id", SQL_BY_ID),
+  objectives: rowsByParent("objective", "plan_id", SQL_BY_ID),
+  activities: rowsByParent("activity", "plan_id", SQL_ACTIVITY_ORDER, (a) => nestedLimit(a.first)),
+  /** Linked through plan_opportunity, by opportunity id. */
+  opportunities: rowsSql((parent, args) => ({
+    from: `opportunity "t"`,
+    where: `"t"."id" IN (SELECT po.opportunity_id FROM plan_opportunity po WHERE po.plan_id = ${parent}."id")`,
+    orderBy: SQL_BY_ID,
+    limit: nestedLimit(args.first),
+  })),
+  /** Linked through plan_contact, by last name, first name, id. */
+  contacts: rowsSql((parent) => ({
+    from: `contact "t"`,
+    where: `"t"."id" IN (SELECT pc.contact_id FROM plan_contact pc WHERE pc.plan_id = ${parent}."id")`,
+    orderBy: SQL_CONTACT_ORDER,
+  })),
+  rollup,
+};
