@@ -126,7 +126,7 @@ function inputValue(c: Ctx, type: GraphQLInputType, depth: number, required = fa
 }
 
 /** A GraphQL literal for a JS value (enums unquoted when the type is an enum). */
-function literal(value: unknown, type: GraphQLInputType): string {
+export function literal(value: unknown, type: GraphQLInputType): string {
   if (value === null || value === undefined) return "null";
   const inner = isNonNullType(type) ? (type.ofType as GraphQLInputType) : type;
   if (Array.isArray(value)) return `[${value.map((v) => literal(v, isListType(inner) ? (inner.ofType as GraphQLInputType) : inner)).join(", ")}]`;
