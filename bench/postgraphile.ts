@@ -212,7 +212,8 @@ export function cpuDelta(before: Map<number, number>, after: Map<number, number>
 /** What run.ts lends the comparison (its servers, load generator and helpers). */
 export interface PeerKit<S extends { url: string; pid: number; stop(): Promise<void> }, M> {
   log: (s?: string) => void;
-  ours: (databaseUrl: string | null, logging: boolean) => Promise<S>;
+  /** `compiledReads: false`: the resolver path (COMPILED_READS=false), for the before/after in the same run. */
+  ours: (databaseUrl: string | null, logging: boolean, compiledReads?: boolean) => Promise<S>;
   peer: (databaseUrl: string) => Promise<S>;
   post: (url: string, body: string) => Promise<{ status: number; text: string; ms: number }>;
   assertOk: (name: string, r: { status: number; text: string }) => void;
@@ -238,10 +239,11 @@ export interface PeerInput {
   rounds: number;
 }
 
-type Cell = "sqlite" | "sqlitePlain" | "pg" | "pgPlain" | "peer";
+type Cell = "sqlite" | "sqlitePlain" | "pgResolvers" | "pg" | "pgPlain" | "peer";
 const CELLS: Record<Cell, string> = {
   sqlite: "ours, SQLite, as shipped",
   sqlitePlain: "ours, SQLite, no rollups/progress",
+  pgResolvers: "ours, PostgreSQL, as shipped, resolvers only (COMPILED_READS=false)",
   pg: "ours, PostgreSQL, as shipped (rollups, progress)",
   pgPlain: "ours, PostgreSQL, no rollups/progress",
   peer: "PostGraphile 4 (no rollups/progress)",
@@ -284,6 +286,7 @@ export async function comparePeer<S extends { url: string; pid: number; stop(): 
     Q2: {
       sqlite: input.accounts.map((a) => body(Q2, { id: a.globalId, period: input.period.globalId })),
       sqlitePlain: input.accounts.map((a) => body(Q2_PLAIN, { id: a.globalId, period: input.period.globalId })),
+      pgResolvers: input.accounts.map((a) => body(Q2, { id: a.globalId, period: input.period.globalId })),
       pg: input.accounts.map((a) => body(Q2, { id: a.globalId, period: input.period.globalId })),
       pgPlain: input.accounts.map((a) => body(Q2_PLAIN, { id: a.globalId, period: input.period.globalId })),
       peer: input.accounts.map((a) => body(PEER_Q2, { id: a.id, period: input.period.id, ...dates })),
@@ -291,6 +294,7 @@ export async function comparePeer<S extends { url: string; pid: number; stop(): 
     Q3: {
       sqlite: [body(Q3, { period: input.period.globalId })],
       sqlitePlain: [body(Q3_PLAIN, { period: input.period.globalId })],
+      pgResolvers: [body(Q3, { period: input.period.globalId })],
       pg: [body(Q3, { period: input.period.globalId })],
       pgPlain: [body(Q3_PLAIN, { period: input.period.globalId })],
       peer: [body(PEER_Q3, { period: input.period.id, ...dates })],
@@ -303,18 +307,20 @@ export async function comparePeer<S extends { url: string; pid: number; stop(): 
   const peer = await kit.peer(input.url);
   const servers: Partial<Record<Cell, S>> = {};
   try {
-    const logged = await kit.ours(input.url, true);
-    try {
-      const auth = (await kit.statementsOf(logged, body("{ me { id } }", {}))).statements.length;
-      for (const q of ["Q2", "Q3"] as const) {
-        for (const c of ["pg", "pgPlain"] as const) {
-          const r = await kit.statementsOf(logged, bodies[q][c][0]);
-          kit.assertOk(`${q} ${c}`, r.response);
-          result.statements[q][c] = r.statements.length - auth;
+    for (const compiled of [true, false]) {
+      const logged = await kit.ours(input.url, true, compiled);
+      try {
+        const auth = (await kit.statementsOf(logged, body("{ me { id } }", {}))).statements.length;
+        for (const q of ["Q2", "Q3"] as const) {
+          for (const c of compiled ? (["pg", "pgPlain"] as const) : (["pgResolvers"] as const)) {
+            const r = await kit.statementsOf(logged, bodies[q][c][0]);
+            kit.assertOk(`${q} ${c}`, r.response);
+            result.statements[q][c] = r.statements.length - auth;
+          }
         }
+      } finally {
+        await logged.stop();
       }
-    } finally {
-      await logged.stop();
     }
     const peerStatements = async () => Number((await (await fetch(peer.url.replace(/\/graphql$/, "/statements"))).text()));
     for (const q of ["Q2", "Q3"] as const) {
@@ -324,6 +330,7 @@ export async function comparePeer<S extends { url: string; pid: number; stop(): 
     }
 
     // 2. The same objects, for every account Q2 rotates through and for Q3.
+    servers.pgResolvers = await kit.ours(input.url, false, false);
     servers.pg = await kit.ours(input.url, false);
     servers.pgPlain = servers.pg;
     servers.peer = peer;

@@ -234,12 +234,12 @@ let nodeOptions = "";
 async function startGraphql(
   data: DataSet,
   variant: "a" | "b",
-  opts: { logging?: boolean; nodeArgs?: string[]; databaseUrl?: string } = {},
+  opts: { logging?: boolean; nodeArgs?: string[]; databaseUrl?: string; compiledReads?: boolean } = {},
 ): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(PORT|HOST|DATABASE_URL|BATCHING|DB_LOGGING|SEED_DEMO|ADMIN_TOKEN|NODE_ENV|LOG_LEVEL|PLAYGROUND|INTROSPECTION)$/.test(k)) env[k] = v;
+    if (!/^(PORT|HOST|DATABASE_URL|BATCHING|DB_LOGGING|SEED_DEMO|ADMIN_TOKEN|NODE_ENV|LOG_LEVEL|PLAYGROUND|INTROSPECTION|COMPILED_READS)$/.test(k)) env[k] = v;
   }
   Object.assign(env, {
     NODE_ENV: "production",
@@ -250,6 +250,8 @@ async function startGraphql(
     HOST: "127.0.0.1",
     BATCHING: variant === "b" ? "false" : "true",
     DB_LOGGING: opts.logging ? "true" : "false",
+    // (b), the one-key-at-a-time baseline, runs on the resolvers (compiled reads would not batch anyway)
+    COMPILED_READS: opts.compiledReads === false || variant === "b" ? "false" : "true",
   });
   if (nodeOptions) env.NODE_OPTIONS = [env.NODE_OPTIONS, nodeOptions].filter(Boolean).join(" ");
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, "dist", "src", "main.js")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -831,7 +833,7 @@ async function main() {
       peer = await comparePeer(
         {
           log,
-          ours: (databaseUrl, logging) => startGraphql(data, "a", { logging, databaseUrl: databaseUrl ?? undefined }),
+          ours: (databaseUrl, logging, compiledReads) => startGraphql(data, "a", { logging, databaseUrl: databaseUrl ?? undefined, compiledReads }),
           peer: startPeer,
           post,
           assertOk,

@@ -310,8 +310,8 @@ describe("batching: a constant number of statements", () => {
     const hundred = await measure(q, { acc: acc100, first: 100 });
     expect(one.data.businessPlans.edges).toHaveLength(1);
     expect(hundred.data.businessPlans.edges).toHaveLength(n);
-    // authentication + the page + one rollup statement
-    expectStatementsAtMost(3, { one: one.statements, hundred: hundred.statements });
+    // authentication + the page + one rollup statement (+ on PostgreSQL, compiled reads' statement for the page's plans)
+    expectStatementsAtMost(h.dialect === "postgres" ? 4 : 3, { one: one.statements, hundred: hundred.statements });
     hundred.data.businessPlans.edges.forEach((e: any, idx: number) => {
       const i = idx + 1;
       const won = cents(`${i}.0${i % 10}`);

@@ -72,11 +72,14 @@ export class CompiledReads {
   ): Promise<ExecutionResult | null> {
     if (operation.operation !== "query" || this.db.dialect !== "postgres") return null;
     const run = new Run(this, this.schema, fragments, variables, operation, ctx);
+    // what the root resolvers counted against the list budget is counted again by the executor
+    const budget = ctx.budget ? { used: ctx.budget.used, exceededAt: ctx.budget.exceededAt } : null;
     try {
       return await run.answer();
     } catch (e) {
-      if (e instanceof Unsupported) return null;
-      throw e;
+      if (!(e instanceof Unsupported)) throw e;
+      if (budget && ctx.budget) Object.assign(ctx.budget, budget);
+      return null;
     }
   }
 
@@ -130,11 +133,19 @@ type Walk =
   | { kind: "list"; item: Walk | null }
   | { kind: "computed"; def: ComputedSql; args: Record<string, unknown>; type: GraphQLOutputType; fields: Collected | null };
 
+/** The statement of one entity selection: SQL, its parameters ($1, the ids, is set per run) and where its computed values sit. */
+interface Statement {
+  sql: string;
+  params: unknown[];
+  walk: Walk;
+}
+
 class Run implements ReadSqlScope {
   private params: unknown[] = [];
   private aliases = 0;
   private readonly collected = new Map<string, Collected>();
   private readonly boundaries: Boundary[] = [];
+  private readonly statements = new Map<Collected, Statement>();
   private listItems = 0;
 
   constructor(
@@ -153,15 +164,26 @@ class Run implements ReadSqlScope {
 
   async answer(): Promise<ExecutionResult> {
     const root = this.schema.getQueryType() ?? unsupported("no query type");
+    const rootFields = this.collect(root, [this.operation.selectionSet]);
+    // first the whole selection, without running anything: an operation compiled reads cannot
+    // answer goes to the executor before any resolver or statement has run
+    for (const [, nodes] of rootFields) {
+      const name = nodes[0].name.value;
+      if (name === "__typename") continue;
+      if (name.startsWith("__")) unsupported("introspection");
+      const field = root.getFields()[name] ?? unsupported(`no field ${name}`);
+      if (!field.resolve) unsupported("root field without resolver");
+      this.prepare(field.type, nodes);
+    }
     const data: Record<string, unknown> = {};
-    for (const [key, nodes] of this.collect(root, [this.operation.selectionSet])) {
+    for (const [key, nodes] of rootFields) {
       const name = nodes[0].name.value;
       if (name === "__typename") {
         data[key] = root.name;
         continue;
       }
-      if (name.startsWith("__")) unsupported("introspection");
-      const field = root.getFields()[name] ?? unsupported(`no field ${name}`);
+      data[key] = null; // the answer's keys in the selection's order, whatever is filled in first
+      const field = root.getFields()[name];
       const resolve = field.resolve ?? unsupported("root field without resolver");
       const args = this.args(field, nodes[0]);
       const info = this.info(root, field, nodes, key);
@@ -185,6 +207,27 @@ class Run implements ReadSqlScope {
   }
 
   // ---------- root values, in Node ----------
+
+  /** Checks the selection of a root field's type and builds the statement of each entity selection in it. */
+  private prepare(type: GraphQLOutputType, nodes: FieldNode[]): void {
+    const t = getNullableType(type);
+    if (isListType(t)) return this.prepare(t.ofType, nodes);
+    if (isLeafType(t)) return;
+    if (!isObjectType(t)) return unsupported("abstract type");
+    const fields = this.collect(t, nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s));
+    if (this.reads.entity(t.name)) {
+      if (!this.statements.has(fields)) this.statements.set(fields, this.statementFor(t, fields));
+      return;
+    }
+    for (const [, sub] of fields) {
+      const name = sub[0].name.value;
+      if (name === "__typename") continue;
+      const field = t.getFields()[name] ?? unsupported(`no field ${name}`);
+      if (field.resolve && !isPlainListField(field)) unsupported(`${t.name}.${name} has a resolver`);
+      if (sub.some((n) => n.arguments?.length)) unsupported("arguments on a plain field");
+      this.prepare(field.type, sub);
+    }
+  }
 
   /** Puts a resolved value into the answer: leaves serialised, plain objects walked, entities deferred to SQL. */
   private place(type: GraphQLOutputType, value: unknown, nodes: FieldNode[], put: (v: unknown) => void): void {
@@ -215,6 +258,7 @@ class Run implements ReadSqlScope {
     if (!isObjectType(type)) return unsupported("abstract type");
     const fields = this.collect(type, nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s));
     if (this.reads.entity(type.name)) {
+      if (!this.statements.has(fields)) unsupported("selection not prepared");
       const id = (value as { id?: unknown }).id;
       if (typeof id !== "number") unsupported("entity without id");
       this.boundaries.push({ type, fields, id: id as number, put });
@@ -228,9 +272,8 @@ class Run implements ReadSqlScope {
         out[key] = type.name;
         continue;
       }
-      const field = type.getFields()[name] ?? unsupported(`no field ${name}`);
-      if (field.resolve && !isPlainListField(field)) unsupported(`${type.name}.${name} has a resolver`);
-      if (sub.some((n) => n.arguments?.length)) unsupported("arguments on a plain field");
+      out[key] = null; // keeps the selection's key order (an entity below is filled in after its statement)
+      const field = type.getFields()[name];
       const v = (value as Record<string, unknown>)[name];
       if (isListType(getNullableType(field.type)) && Array.isArray(v)) this.listItems += v.length;
       this.place(field.type, v, sub, (x) => {
@@ -241,6 +284,16 @@ class Run implements ReadSqlScope {
 
   // ---------- entities, in SQL ----------
 
+  /** The statement that answers the selection `fields` of entity `type` for a list of ids ($1). */
+  private statementFor(type: GraphQLObjectType, fields: Collected): Statement {
+    this.params = [null];
+    const table = this.table(type);
+    const walk: Walk & { kind: "object" } = { kind: "object", fields: [] };
+    const obj = this.objectJson(type, "n0", new Set(), fields, walk);
+    const sql = `SELECT k.o, ${obj} FROM unnest($1::int[]) WITH ORDINALITY AS k(id, o) CROSS JOIN LATERAL (SELECT "t".* FROM ${table} "t" WHERE "t"."id" = k.id) n0`;
+    return { sql, params: this.params, walk };
+  }
+
   /** One statement per selection (every object of the answer with that selection at once). */
   private async fetchBoundaries(): Promise<void> {
     const groups = new Map<Collected, Boundary[]>();
@@ -250,19 +303,18 @@ class Run implements ReadSqlScope {
       else groups.set(b.fields, [b]);
     }
     await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const { type, fields } = group[0];
-        this.params = [];
-        const table = this.table(type);
-        const ids = this.bind(group.map((b) => b.id));
-        const walk: Walk = { kind: "object", fields: [] };
-        const obj = this.objectJson(type, "n0", new Set(), fields, walk);
-        const sql = `SELECT k.o, ${obj} FROM unnest(${ids}::int[]) WITH ORDINALITY AS k(id, o) CROSS JOIN LATERAL (SELECT "t".* FROM ${table} "t" WHERE "t"."id" = k.id) n0`;
-        const rows = await this.reads.query(sql, this.params);
+      [...groups].map(async ([fields, group]) => {
+        const st = this.statements.get(fields) ?? unsupported("selection not prepared");
+        let rows: unknown[][];
+        try {
+          rows = await this.reads.query(st.sql, [group.map((b) => b.id), ...st.params.slice(1)]);
+        } catch {
+          return unsupported("statement failed"); // the resolvers' own error (and log) for the same failure
+        }
         const answers = new Array<unknown>(group.length);
         for (const r of rows) answers[Number(r[0]) - 1] = r[1];
         if (answers.some((a) => a === undefined)) unsupported("an object was deleted meanwhile");
-        await this.finish(walk, answers);
+        await this.finish(st.walk, answers);
         group.forEach((b, i) => b.put(answers[i]));
       }),
     );
@@ -331,7 +383,10 @@ class Run implements ReadSqlScope {
     }
     walk.fields.push({ key, walk: { kind: "list", item: childWalk.fields.length ? childWalk : null } });
     const order = r.orderBy ?? `"t"."id"`;
-    return `(SELECT COALESCE(json_agg(${obj} ORDER BY ${alias}."__o"), '[]'::json) FROM (SELECT "t".*${extraSql}, row_number() OVER (ORDER BY ${order}) AS "__o" FROM ${r.from} WHERE ${r.where} ORDER BY ${order}${limit}) ${alias})`;
+    // the rows' order again over the outer alias (declarations order over "t", whose columns the subquery keeps)
+    const outerOrder = order.replace(/"t"\./g, `${alias}.`);
+    const inner = limit ? ` ORDER BY ${order}${limit}` : "";
+    return `(SELECT COALESCE(json_agg(${obj} ORDER BY ${outerOrder}), '[]'::json) FROM (SELECT "t".*${extraSql} FROM ${r.from} WHERE ${r.where}${inner}) ${alias})`;
   }
 
   /** A column value as the field's scalar serialises it. */

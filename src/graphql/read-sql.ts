@@ -30,6 +30,7 @@ export interface RowsSql {
   rows(parent: string, args: Record<string, unknown>, s: ReadSqlScope): {
     from: string;
     where: string;
+    /** Every column written `"t"."col"`: the answer's list is ordered again over the subquery's alias. */
     orderBy?: string;
     /** At most this many rows (a list's `first`). */
     limit?: number | null;
