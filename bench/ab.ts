@@ -13,18 +13,31 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN } from "./generate";
 import { Q2_PLAIN, Q3_PLAIN } from "./postgraphile";
 import { Q2, Q3 } from "./queries";
 
-const args = process.argv.slice(2);
-const get = (n: string, d?: string) => {
-  const i = args.indexOf(`--${n}`);
-  return i >= 0 ? args[i + 1] : d;
-};
-const all = (n: string) => args.flatMap((a, i) => (a === `--${n}` ? [args[i + 1]] : []));
+const argv: string[] = [];
+for (const a of process.argv.slice(2)) {
+  // --node-args takes node's own flags ("--cpu-prof ..."): joined to it as --node-args=VALUE, so they are not read as options
+  if (argv.at(-1) === "--node-args") argv[argv.length - 1] = `--node-args=${a}`;
+  else argv.push(a);
+}
+const str = { type: "string" } as const;
+const { values } = parseArgs({
+  args: argv,
+  options: {
+    a: str, b: str, db: str, query: str, rounds: str, duration: str, warmup: str, period: str, accounts: str, "node-args": str,
+    env: { type: "string", multiple: true },
+    "env-b": { type: "string", multiple: true },
+  },
+  strict: true,
+});
+const get = (n: Exclude<keyof typeof values, "env" | "env-b">, d?: string) => values[n] ?? d;
+const all = (n: "env" | "env-b") => values[n] ?? [];
 const HEADERS = { "content-type": "application/json", authorization: `Bearer ${BENCH_TOKEN}` };
 const cpuMs = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");

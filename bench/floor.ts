@@ -10,6 +10,7 @@
  *   node dist/bench/floor.js --db bench/data/size-200.sqlite --port 4100
  */
 import { createServer } from "node:http";
+import { parseArgs } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
 import { fromGlobalId } from "../src/common/ids";
 
@@ -118,13 +119,16 @@ export function openFloor(file: string) {
 }
 
 function main() {
-  const args = process.argv.slice(2);
-  const get = (n: string) => {
-    const i = args.indexOf(`--${n}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const usage = "usage: floor --db FILE [--port N]";
+  let values: { db?: string; port?: string };
+  try {
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: { db: { type: "string" }, port: { type: "string" } }, strict: true }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${usage}`);
+  }
+  const get = (n: keyof typeof values) => values[n];
   const file = get("db");
-  if (!file) throw new Error("usage: floor --db FILE [--port N]");
+  if (!file) throw new Error(usage);
   const floor = openFloor(file);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -22,6 +22,7 @@
 import "reflect-metadata";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import type BetterSqlite3 from "better-sqlite3";
 import { hashToken } from "../src/auth/tokens";
 import { type Database, openDatabase } from "../src/db/data-source";
@@ -510,17 +511,16 @@ export function defaultDataFile(accounts: number): string {
   return resolve(__dirname, "..", "..", "bench", "data", `size-${accounts}.sqlite`);
 }
 
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 async function main() {
-  const args = process.argv.slice(2);
-  const accounts = Number(arg(args, "accounts") ?? "20");
+  const { values: args } = parseArgs({
+    args: process.argv.slice(2),
+    options: { accounts: { type: "string" }, out: { type: "string" }, postgres: { type: "string" }, check: { type: "boolean" } },
+    strict: true,
+  });
+  const accounts = Number(args.accounts ?? "20");
   if (!Number.isInteger(accounts) || accounts < 1) throw new Error("--accounts must be a positive integer");
   const log = (s: string) => process.stdout.write(`${s}\n`);
-  const pg = arg(args, "postgres");
+  const pg = args.postgres;
   let stats: FillStats;
   let where: string;
   if (pg) {
@@ -532,9 +532,9 @@ async function main() {
     }
     where = pg.replace(/\/\/[^@]*@/, "//***@");
   } else {
-    where = resolve(arg(args, "out") ?? defaultDataFile(accounts));
+    where = resolve(args.out ?? defaultDataFile(accounts));
     log(`generating ${accounts} accounts into ${where}`);
-    stats = await generateSqliteFile(where, accounts, { log, check: args.includes("--check") });
+    stats = await generateSqliteFile(where, accounts, { log, check: args.check === true });
   }
   log(
     `${stats.accounts} accounts, ${stats.rows.toLocaleString("en-US")} rows in ${stats.seconds.toFixed(1)} s ` +

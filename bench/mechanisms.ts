@@ -20,6 +20,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
 import { Client } from "pg";
@@ -40,10 +41,6 @@ export const CONFIGS: Record<string, Record<string, string>> = {
   "no-projections": { PROJECTIONS: "false" },
 };
 
-const arg = (argv: string[], n: string) => {
-  const i = argv.indexOf(`--${n}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -137,15 +134,20 @@ interface Sample {
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const size = (arg(argv, "size") ?? "S").toUpperCase();
+  const str = { type: "string" } as const;
+  const { values: arg } = parseArgs({
+    args: process.argv.slice(2),
+    options: { size: str, rounds: str, q2: str, q3: str, warmup: str, connections: str, postgres: str, configs: str },
+    strict: true,
+  });
+  const size = (arg.size ?? "S").toUpperCase();
   const accounts = SIZES[size] ?? Number(size);
-  const rounds = Number(arg(argv, "rounds") ?? 3);
-  const amounts = { Q2: Number(arg(argv, "q2") ?? 200), Q3: Number(arg(argv, "q3") ?? 20) };
-  const warmup = Number(arg(argv, "warmup") ?? 3);
-  const connections = Number(arg(argv, "connections") ?? 2);
-  const pgAdmin = arg(argv, "postgres");
-  const names = (arg(argv, "configs") ?? Object.keys(CONFIGS).join(",")).split(",");
+  const rounds = Number(arg.rounds ?? 3);
+  const amounts = { Q2: Number(arg.q2 ?? 200), Q3: Number(arg.q3 ?? 20) };
+  const warmup = Number(arg.warmup ?? 3);
+  const connections = Number(arg.connections ?? 2);
+  const pgAdmin = arg.postgres;
+  const names = (arg.configs ?? Object.keys(CONFIGS).join(",")).split(",");
   for (const n of names) if (!CONFIGS[n]) throw new Error(`unknown configuration ${n} (${Object.keys(CONFIGS).join(", ")})`);
 
   const file = defaultDataFile(accounts);

@@ -16,6 +16,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { Client } from "pg";
 import { moveSqliteToPostgres } from "../scripts/migrate-to-postgres";
 import { toGlobalId as gid } from "../src/common/ids";
@@ -215,14 +216,18 @@ async function statementsOfQueries(databaseUrl: string, accountId: number, perio
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const usage = "usage: npm run bench:pg-plans -- --postgres postgres://user@host:5432/postgres [--sizes M,L]";
+  let values: { postgres?: string; sizes?: string } = {};
+  try {
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: { postgres: { type: "string" }, sizes: { type: "string" } }, strict: true }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  const get = (name: keyof typeof values) => values[name];
   const admin = get("postgres");
   if (!admin) {
-    console.error("usage: npm run bench:pg-plans -- --postgres postgres://user@host:5432/postgres [--sizes M,L]");
+    console.error(usage);
     process.exit(2);
   }
   const sizes = (get("sizes") ?? "M,L").split(",").map((s) => ({ label: s, accounts: SIZE_ALIASES[s] ?? Number(s) }));

@@ -9,17 +9,16 @@
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { Client } from "pg";
 import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN } from "./generate";
 import { Q2_PLAIN, Q3_PLAIN } from "./postgraphile";
 import { Q2, Q3 } from "./queries";
 
-const args = process.argv.slice(2);
-const get = (n: string, d?: string) => {
-  const i = args.indexOf(`--${n}`);
-  return i >= 0 ? args[i + 1] : d;
-};
+const str = { type: "string" } as const;
+const { values } = parseArgs({ args: process.argv.slice(2), options: { db: str, query: str, repeat: str, period: str, account: str }, strict: true });
+const get = (n: keyof typeof values, d?: string) => values[n] ?? d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 

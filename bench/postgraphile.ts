@@ -20,6 +20,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { parseArgs } from "node:util";
 import pg, { Client } from "pg";
 import { Q2, Q3 } from "./queries";
 
@@ -469,13 +470,17 @@ function main() {
   const { postgraphile } = require("postgraphile") as typeof import("postgraphile");
   const PgSimplifyInflectorPlugin = require("@graphile-contrib/pg-simplify-inflector");
   const ConnectionFilterPlugin = require("postgraphile-plugin-connection-filter");
-  const args = process.argv.slice(2);
-  const get = (n: string) => {
-    const i = args.indexOf(`--${n}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const usage = "usage: postgraphile --db URL [--port N] [--pool N] [--schema FILE]";
+  let values: { db?: string; port?: string; pool?: string; schema?: string };
+  try {
+    const str = { type: "string" } as const;
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: { db: str, port: str, pool: str, schema: str }, strict: true }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${usage}`);
+  }
+  const get = (n: keyof typeof values) => values[n];
   const db = get("db");
-  if (!db) throw new Error("usage: postgraphile --db URL [--port N] [--pool N]");
+  if (!db) throw new Error(usage);
   // statements sent, for the benchmark's statements/request (GET /statements)
   let statements = 0;
   const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;

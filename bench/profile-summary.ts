@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 
 interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
@@ -92,8 +93,15 @@ export function summarizeProfile(path: string, topN = 30): ProfileSummary {
 }
 
 if (require.main === module) {
-  const path = process.argv[2];
-  if (!path) throw new Error("usage: profile-summary <dir-or-file>");
+  const usage = "usage: profile-summary <dir-or-file>";
+  let positionals: string[];
+  try {
+    ({ positionals } = parseArgs({ args: process.argv.slice(2), options: {}, allowPositionals: true, strict: true }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${usage}`);
+  }
+  const [path, ...extra] = positionals;
+  if (!path || extra.length) throw new Error(usage);
   const s = summarizeProfile(path);
   process.stdout.write(`busy ${s.busyMs} ms, idle ${s.idleMs} ms\n\nself time by category:\n`);
   for (const c of s.categories.slice(0, 25)) process.stdout.write(`  ${String(c.pct).padStart(5)}%  ${c.category}\n`);

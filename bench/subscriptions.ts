@@ -21,6 +21,7 @@ import { createServer } from "node:http";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as netServer } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -32,10 +33,6 @@ const ROOT = resolve(__dirname, "..", "..");
 const THIS_MAIN = join(ROOT, "dist", "src", "main.js");
 const log = (s = "") => process.stdout.write(`${s}\n`);
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 const freePort = () =>
   new Promise<number>((ok) => {
@@ -270,6 +267,13 @@ async function outboxOverhead(pgBase: string | null, before: string | null, seco
 }
 
 async function main() {
+  const str = { type: "string" } as const;
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { postgres: str, changes: str, duration: str, connections: str, before: str, only: str },
+    strict: true,
+  });
+  const arg = (name: keyof typeof values, fallback: string) => values[name] ?? fallback;
   const pgBase = arg("postgres", "postgres://postgres@127.0.0.1:5432/postgres");
   const changes = Number(arg("changes", "1000"));
   const seconds = Number(arg("duration", "10"));

@@ -6,9 +6,13 @@
  */
 import "reflect-metadata";
 import { Client } from "pg";
+import type { ColumnOptions, QueryRunner } from "typeorm";
+import { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fillDatabase } from "../bench/generate";
 import { type Database, type DbConfig, MIGRATION_LOCK_KEY as MIGRATION_LOCK, migrationsFor, openDatabase } from "../src/db/data-source";
-import { pendingSchemaChanges } from "../scripts/generate-migration";
+import { Objective } from "../src/modules/objectives/objective.entity";
+import { columnsNeedingBackfill, migrationQueries, parseBackfill, pendingSchemaChanges } from "../scripts/generate-migration";
 import { freshDatabaseUrl, TEST_DB } from "./helpers/db";
 
 const cfg = (databaseUrl: string, dbPoolSize = 4): DbConfig => ({ databaseUrl, dbLogging: false, dbPoolSize, databaseSsl: false });
@@ -58,6 +62,95 @@ describe(`migrations (${TEST_DB})`, () => {
     } finally {
       await other.close();
       await scratch.drop();
+    }
+  });
+});
+
+/**
+ * A scratch column on the entity (added to this data source's metadata only, as a new `@Column`
+ * would), so the schema builder has a column to add to a table that holds rows.
+ */
+function addScratchColumn(db: Database, propertyName: string, options: ColumnOptions): void {
+  const meta = db.dataSource.getMetadata(Objective);
+  const column = new ColumnMetadata({ connection: db.dataSource, entityMetadata: meta, args: { target: Objective, propertyName, mode: "regular", options } });
+  meta.registerColumn(column);
+  column.build(db.dataSource);
+}
+
+/** Runs statements as the migration runner does (on SQLite: foreign keys off, as TypeORM sets them for migrations), in one transaction. */
+async function runStatements(db: Database, statements: string[]): Promise<void> {
+  const qr: QueryRunner = db.dataSource.createQueryRunner();
+  try {
+    await qr.beforeMigration();
+    await qr.startTransaction();
+    try {
+      for (const q of statements) await qr.query(q);
+      await qr.commitTransaction();
+    } catch (e) {
+      await qr.rollbackTransaction();
+      throw e;
+    } finally {
+      await qr.afterMigration();
+    }
+  } finally {
+    await qr.release();
+  }
+}
+
+describe(`generate-migration --backfill (${TEST_DB})`, () => {
+  it("parses TABLE.COLUMN=SQL", () => {
+    expect(parseBackfill("objective.start_date=(SELECT 1) = 1")).toEqual({ table: "objective", column: "start_date", sql: "(SELECT 1) = 1" });
+    for (const bad of ["objective=1", "objective.start_date=", "objective.start_date", ".x=1"]) expect(() => parseBackfill(bad)).toThrow(/TABLE\.COLUMN=SQL/);
+  });
+
+  it("a migration adding NOT NULL columns to a filled table gives every existing row its computed value, and its down removes them", async () => {
+    const { url, drop } = await freshDatabaseUrl();
+    const db = await openDatabase(cfg(url));
+    try {
+      await fillDatabase(db, 1);
+      const count = async () => Number((await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM objective`))[0].n);
+      const rows = await count();
+      expect(rows).toBeGreaterThan(20);
+      // start from the period's first day (as dueDate from its last); a label with a column default, backfilled from the name
+      addScratchColumn(db, "scratchStart", { type: "date" });
+      addScratchColumn(db, "scratchLabel", { type: "varchar", length: 220, default: "" });
+      expect((await pendingSchemaChanges(db)).up.some((q) => q.includes("scratch_start"))).toBe(true);
+      await expect(migrationQueries(db, [parseBackfill("objective.no_such=1")])).rejects.toThrow(/does not add objective\.no_such/);
+
+      const { up, down } = await migrationQueries(db, [
+        parseBackfill(`objective.scratch_start=(SELECT p.start_date FROM period p WHERE p.id = objective.period_id)`),
+        parseBackfill(`objective.scratch_label=name || ' (' || id || ')'`),
+      ]);
+      // as generated, without the backfill, the same migration fails on these rows
+      const plain = await migrationQueries(db, []);
+      if (db.dialect === "postgres") expect(columnsNeedingBackfill(plain.up)).toEqual(["objective.scratch_start"]);
+      await expect(runStatements(db, plain.up)).rejects.toThrow(/NOT NULL constraint|not-null constraint|contains null values/i);
+      expect(await count()).toBe(rows);
+
+      await runStatements(db, up);
+      expect(await count()).toBe(rows);
+      const wrong = await db.query(
+        `SELECT o.id FROM objective o JOIN period p ON p.id = o.period_id
+         WHERE o.scratch_start IS NULL OR o.scratch_start <> p.start_date OR o.scratch_label <> o.name || ' (' || o.id || ')'`,
+      );
+      expect(wrong).toEqual([]);
+      // no drift: the table is what the entity (with the scratch columns) declares, NOT NULL included
+      expect(await pendingSchemaChanges(db)).toEqual({ up: [], down: [] });
+      await expect(db.query(`UPDATE objective SET scratch_start = NULL`)).rejects.toThrow(/NOT NULL constraint|not-null constraint|contains null values/i);
+      if (db.dialect === "sqlite") expect(await db.query(`PRAGMA foreign_key_check`)).toEqual([]);
+
+      await runStatements(db, down);
+      expect(await count()).toBe(rows);
+      const added = (await pendingSchemaChanges(db)).up.join("\n");
+      expect(added).toContain("scratch_start");
+      expect(added).toContain("scratch_label");
+      if (db.dialect === "sqlite") expect(await db.query(`PRAGMA foreign_key_check`)).toEqual([]);
+      // and up again, on the rows that went through down
+      await runStatements(db, up);
+      expect(await pendingSchemaChanges(db)).toEqual({ up: [], down: [] });
+    } finally {
+      await db.close();
+      await drop();
     }
   });
 });
