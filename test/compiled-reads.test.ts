@@ -337,7 +337,7 @@ interface Ctx {
   g: Gen;
   schema: GraphQLSchema;
   pools: Pools;
-  /** This operation may carry argument values the server refuses (BAD_USER_INPUT). */
+  /** This operation may still get an argument value the server refuses (BAD_USER_INPUT); one at most (see `refused`). */
   wild: boolean;
   defs: string[];
   variables: Record<string, unknown>;
@@ -367,6 +367,16 @@ function idFor(c: Ctx, type: IdPool | null, ownPercent = 72): string {
  * A value for an argument or input field of `field`, by its name and type: the world's ids, small pages,
  * enum subsets (empty, with duplicates), cursors the same connection served; undefined: leave it out.
  */
+/**
+ * One refused value per operation at most: two refused arguments in different places of the tree
+ * each null the same non-null ancestor, and which error arrives first (the one reported) depends
+ * on the order in which the loaders resolve, for the resolvers alone too (seen with seed 1983980291).
+ */
+function refused<T>(c: Ctx, value: T): T {
+  c.wild = false;
+  return value;
+}
+
 function valueFor(c: Ctx, field: string, name: string, type: GraphQLInputType, idType: IdPool | null): unknown {
   const g = c.g;
   const inner = (isNonNullType(type) ? type.ofType : type) as GraphQLInputType;
@@ -374,7 +384,7 @@ function valueFor(c: Ctx, field: string, name: string, type: GraphQLInputType, i
     const item = getNamedType(inner);
     if (isEnumType(item)) {
       const values = item.getValues().map((v) => v.name);
-      if (c.wild && chance(g, 10)) return Array.from({ length: 11 }, () => pick(g, values)); // over the filter limit
+      if (c.wild && chance(g, 10)) return refused(c, Array.from({ length: 11 }, () => pick(g, values))); // over the filter limit
       return Array.from({ length: int(g, 0, values.length) }, () => pick(g, values)); // duplicates allowed
     }
     if (name === "ids") return Array.from({ length: int(g, 0, 4) }, () => idFor(c, pick(g, NODE_POOLS)));
@@ -396,14 +406,14 @@ function valueFor(c: Ctx, field: string, name: string, type: GraphQLInputType, i
       // a root field's id (account(id:), ...) names one of the world's objects most of the time
       return idFor(c, idType, field !== "node" && name === "id" ? 88 : 72);
     case "Int":
-      if (c.wild && chance(g, 15)) return pick(g, [-1, 501]);
+      if (c.wild && chance(g, 15)) return refused(c, pick(g, [-1, 501]));
       return pick(g, FIRSTS);
     case "Boolean":
       return g(fc.boolean);
     case "String": {
       if (name !== "after" && name !== "before") return pick(g, c.pools.searches);
       const served = c.pools.cursors[field] ?? [];
-      if (c.wild && chance(g, 30)) return pick(g, ["not-a-cursor", ...Object.values(c.pools.cursors).flat()]);
+      if (c.wild && chance(g, 30)) return refused(c, pick(g, ["not-a-cursor", ...Object.values(c.pools.cursors).flat()]));
       return served.length ? pick(g, served) : undefined;
     }
     case "DateTime":
