@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
+import { PG_SESSION_OPTIONS } from "../src/db/data-source";
 import { toGlobalId as gid } from "../src/common/ids";
 import { BENCH_TOKEN } from "./generate";
 import { Q2_PLAIN, Q3_PLAIN } from "./postgraphile";
@@ -65,7 +66,8 @@ async function main() {
         const i = text.lastIndexOf(" -- [");
         return i >= 0 ? { sql: text.slice(0, i), params: JSON.parse(text.slice(i + 4)) as unknown[] } : { sql: text, params: [] };
       });
-    const c = new Client({ connectionString: db, options: "-c TimeZone=UTC" });
+    // the API's own session settings (JIT off, random_page_cost): the plans the server gets
+    const c = new Client({ connectionString: db, options: PG_SESSION_OPTIONS });
     await c.connect();
     try {
       let totalExec = 0;

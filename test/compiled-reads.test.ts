@@ -344,6 +344,11 @@ interface Ctx {
   fragments: string[];
   aliases: number;
   directives: number;
+  /**
+   * This operation may use @skip/@include (a third of them): compiled reads leave every operation
+   * with a directive to the executor, so most operations have none, or few would be compiled.
+   */
+  directivesOn: boolean;
   /** Fields written so far; relations stop at maxFields (the parser allows 2,000 tokens). */
   fields: number;
   maxFields: number;
@@ -452,7 +457,7 @@ function argsOf(c: Ctx, field: GraphQLField<unknown, unknown>, rootIdType: IdPoo
 }
 
 function directive(c: Ctx): string {
-  if (c.directives >= QUERY_LIMITS.maxDirectives - 2 || !chance(c.g, 8)) return "";
+  if (!c.directivesOn || c.directives >= QUERY_LIMITS.maxDirectives - 2 || !chance(c.g, 8)) return "";
   c.directives++;
   const name = c.g(fc.boolean) ? "include" : "skip";
   if (c.g(fc.boolean)) return ` @${name}(if: ${c.g(fc.boolean)})`;
@@ -542,7 +547,7 @@ function genOperation(g: Gen, schema: GraphQLSchema, pools: Pools): Op {
   const r = int(g, 0, 99);
   const [maxDepth, maxFields, relationP] =
     r < 35 ? [int(g, 1, 4), int(g, 5, 60), int(g, 15, 45)] : r < 90 ? [int(g, 4, 7), int(g, 60, 300), int(g, 20, 45)] : r < 95 ? [int(g, 8, 12), int(g, 20, 80), 25] : [int(g, 5, 8), 900, 50];
-  const c: Ctx = { g, schema, pools, wild: chance(g, 20), defs: [], variables: {}, fragments: [], aliases: 0, directives: 0, fields: 0, maxFields, maxDepth, relationP, asOfKeys: new Set() };
+  const c: Ctx = { g, schema, pools, wild: chance(g, 20), defs: [], variables: {}, fragments: [], aliases: 0, directives: 0, directivesOn: chance(g, 33), fields: 0, maxFields, maxDepth, relationP, asOfKeys: new Set() };
   const query = schema.getQueryType()!;
   const scope = newScope();
   const total = ROOTS.reduce((s, [, w]) => s + w, 0);

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve } from "node:path";
-import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface } from "typeorm";
-import pg, { Client, type ClientConfig } from "pg";
+import { DataSource, type DataSourceOptions, type EntityManager, MigrationExecutor, type MigrationInterface, QueryFailedError } from "typeorm";
+import pg, { Client, type ClientConfig, type Pool } from "pg";
 import type { AppConfig } from "../config";
 import { entities } from "./entities";
 import { postgresMigrations } from "./migrations/postgres";
@@ -12,6 +12,7 @@ import { SnakeNamingStrategy } from "./naming";
 import { parsePgUtcTimestamp } from "./pg-timestamp";
 import { CountingQueryLogger } from "./query-logger";
 import { SqliteReadGate } from "./sqlite-read-gate";
+import { StatementNames } from "./statement-names";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -310,6 +311,28 @@ export class Database {
   /** Raw query through the same connection/pool as everything else. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], em?: EntityManager): Promise<T[]> {
     return (em ?? this.manager).query(sql, params) as Promise<T[]>;
+  }
+
+  /** The texts kept prepared per PostgreSQL connection (statement-names.ts). */
+  private readonly statementNames = new StatementNames();
+
+  /**
+   * PostgreSQL: a read on TypeORM's pg pool without a TypeORM query runner (or, inside a keyed
+   * request's transaction, on its connection: its own rows are visible only there). Logged and
+   * failing (QueryFailedError) like TypeORM's own queries. `arrays`: rows as arrays (no object per
+   * row); `prepare`: a recurring text is kept prepared per connection (statement-names.ts).
+   */
+  async pgRead<R>(sql: string, params: unknown[], opts: { arrays?: boolean; prepare?: boolean } = {}): Promise<R[]> {
+    const inTransaction = this.requestConnection() as Pool | null;
+    const pool = inTransaction ?? (this.dataSource.driver as unknown as { master: Pool }).master;
+    const name = opts.prepare ? this.statementNames.nameFor(sql) : undefined;
+    this.logger.logQuery(sql, params);
+    try {
+      return (await pool.query({ text: sql, values: params, ...(name ? { name } : {}), ...(opts.arrays ? { rowMode: "array" as const } : {}) })).rows as R[];
+    } catch (e) {
+      this.logger.logQueryError(e as Error, sql);
+      throw new QueryFailedError(sql, params, e as Error);
+    }
   }
 
   /**

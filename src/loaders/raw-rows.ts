@@ -218,17 +218,9 @@ function sqliteRawRows(db: Database, sql: string, params: unknown[]): unknown[][
   return stmt.all(...params) as unknown[][];
 }
 
-/** Runs a SELECT on TypeORM's pg pool, rows as arrays; logged (and failing) like TypeORM's own queries. */
-export async function pgRawRows(db: Database, sql: string, params: unknown[]): Promise<unknown[][]> {
-  // inside a keyed request's transaction (Database.requestTransaction): its connection, not the pool
-  const pool = (db.requestConnection() as Pool | null) ?? (db.dataSource.driver as unknown as { master: Pool }).master;
-  db.logger.logQuery(sql, params);
-  try {
-    return (await pool.query<unknown[]>({ text: sql, values: params, rowMode: "array" })).rows;
-  } catch (e) {
-    db.logger.logQueryError(e as Error, sql);
-    throw new QueryFailedError(sql, params, e as Error);
-  }
+/** Runs a SELECT on TypeORM's pg pool, rows as arrays; logged (and failing) like TypeORM's own queries (Database.pgRead). */
+export function pgRawRows(db: Database, sql: string, params: unknown[], opts: { prepare?: boolean } = {}): Promise<unknown[][]> {
+  return db.pgRead<unknown[]>(sql, params, { arrays: true, prepare: opts.prepare });
 }
 
 const tables = new WeakMap<Database, Map<new () => ObjectLiteral, RawTable<ObjectLiteral>>>();

@@ -126,10 +126,11 @@ FROM scoped s CROSS JOIN LATERAL (
 GROUP BY s.root_id, s.account_id`;
   const uniq = new Map(parsed.map((p) => [p.key, p]));
   const keys = [...uniq.values()];
-  const rows = await db.query<{ kind: string; id: number | string; account_id: number | string | null; v: unknown }>(sql, [
+  // one text, kept prepared per connection
+  const rows = await db.pgRead<{ kind: string; id: number | string; account_id: number | string | null; v: unknown }>(sql, [
     keys.map((k) => k.objectiveId),
     keys.map((k) => k.accountId),
-  ]);
+  ], { prepare: true });
   const out = new Map<string, ProgressFigures>();
   for (const p of parsed) out.set(p.key, emptyProgress());
   for (const r of rows) {

@@ -137,7 +137,9 @@ FROM ${rowsFor("plan_frozen_rollup", "fr", "plan_id", "fr.*", f, pg ? 3 : 2 * n 
       : ""
   }`;
   const params = pg ? [[...planIds], [...planIds], ...(f ? [[...frozenIds]] : [])] : [...planIds, ...planIds, ...frozenIds];
-  const rows = await db.query<{ kind: string; plan_id: number | string; a: unknown; b: unknown; c: unknown; d: unknown; e: unknown }>(sql, params, em);
+  type Row = { kind: string; plan_id: number | string; a: unknown; b: unknown; c: unknown; d: unknown; e: unknown };
+  // PostgreSQL, outside a write: one of two texts (with or without frozen ids), kept prepared per connection
+  const rows = pg && !em ? await db.pgRead<Row>(sql, params, { prepare: true }) : await db.query<Row>(sql, params, em);
   const live = new Map<number, RollupFigures>();
   const stored: Array<{ id: number; row: (typeof rows)[number] }> = [];
   for (const r of rows) {
