@@ -22,7 +22,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import pg, { Client } from "pg";
-import { Q2, Q3 } from "./queries";
+import { AUTH_ONLY, Q2, Q3 } from "./queries";
 
 // ---------------------------------------------------------------------------
 // The queries
@@ -311,7 +311,7 @@ export async function comparePeer<S extends { url: string; pid: number; stop(): 
     for (const compiled of [true, false]) {
       const logged = await kit.ours(input.url, true, compiled);
       try {
-        const auth = (await kit.statementsOf(logged, body("{ me { id } }", {}))).statements.length;
+        const auth = (await kit.statementsOf(logged, body(AUTH_ONLY, {}))).statements.length;
         for (const q of ["Q2", "Q3"] as const) {
           for (const c of compiled ? (["pg", "pgPlain"] as const) : (["pgResolvers"] as const)) {
             const r = await kit.statementsOf(logged, bodies[q][c][0]);

@@ -10,7 +10,10 @@ const ACCOUNT_TREE = `
     applicableObjectives(periodId: $period) { name isGlobal progress { percentComplete } }
     activities(status: [PLANNED]) { subject dueAt followUpOf { subject } }`;
 
-/** Q1: the smallest authenticated request (the per-request baseline). */
+/** Authentication and nothing else: the statement-count baseline (reads no row). */
+export const AUTH_ONLY = "{ __typename }";
+
+/** Q1: the smallest authenticated request that reads a row (the per-request baseline). */
 export const Q1 = "{ me { id } }";
 
 /** Q2: one account's full tree (the account view). */
