@@ -142,3 +142,20 @@ describe("deleteContact", () => {
     await expectRejected(h, h.admin.token, DEL_CONTACT, { id: ofObjective }, "PLAN_LOCKED");
   });
 });
+
+describe("deleteBusinessPlan", () => {
+  const DEL_PLAN = `mutation($id: ID!) { deleteBusinessPlan(id: $id) }`;
+  it("refuses a plan under whose objectives another plan's objectives hang (a plan moved out from under it keeps them); deletes it once they are gone", async () => {
+    const top = await kit.plan(year, owner);
+    const child = await kit.plan(year, owner, { accountId: top.accountId, parentId: top.id });
+    const goal = await kit.objective(year, { planId: top.id });
+    const sub = await kit.objective(year, { planId: child.id, parentId: goal });
+    // the child leaves the tree; its objective still hangs under the former parent's
+    await h.ok(owner.token, `mutation($id: ID!) { updateBusinessPlan(id: $id, input: { parentId: null }) { id } }`, { id: child.id });
+    const refused = await expectRejected(h, owner.token, DEL_PLAN, { id: top.id }, "BAD_USER_INPUT");
+    expect(refused.message).toContain(sub);
+    expect(refused.message).toContain(child.id);
+    await h.ok(owner.token, `mutation($id: ID!) { deleteObjective(id: $id) }`, { id: sub });
+    expect((await h.ok(owner.token, DEL_PLAN, { id: top.id })).deleteBusinessPlan).toBe(top.id);
+  });
+});

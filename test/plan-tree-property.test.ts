@@ -423,6 +423,8 @@ async function step(m: Model, acc: string, c: Command): Promise<{ want: Code; go
       else if (!(c.actor === "admin" || x.owner === c.actor)) want = "FORBIDDEN";
       else if (x.status !== "DRAFT") want = "BAD_USER_INPUT";
       else if (m.children(x.id).length) want = "BAD_USER_INPUT";
+      // objectives of another plan under its objectives (a plan moved out from under it keeps them): refused
+      else if ([...m.objectives.values()].some((o) => o.plan !== x.id && o.parent != null && m.objectives.get(o.parent)?.plan === x.id)) want = "BAD_USER_INPUT";
       else if (x.parent) want = structure(m, c.actor, m.plan(x.parent));
       // its objectives go with it; those under another plan's objective leave that plan's objective tree
       const others = [

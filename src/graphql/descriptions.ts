@@ -73,7 +73,7 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "Mutation.updateBusinessPlan(id)": "The plan's id.",
   "Mutation.updateBusinessPlan(input)": "The fields to change; a field left out stays as it is.",
   "Mutation.updateBusinessPlan(expectedVersion)": EXPECTED_VERSION,
-  "Mutation.deleteBusinessPlan": "Deletes a DRAFT plan without child plans (owner or ADMIN), with its objectives; an edit of its parent (CHILD_REMOVED). Answers the deleted plan's id. Evict it from client caches.",
+  "Mutation.deleteBusinessPlan": "Deletes a DRAFT plan without child plans (owner or ADMIN), with its objectives; an edit of its parent (CHILD_REMOVED). BAD_USER_INPUT while another plan's objectives hang under its objectives (a plan moved out from under it keeps them). Answers the deleted plan's id. Evict it from client caches.",
   "Mutation.deleteBusinessPlan(id)": "The plan's id.",
   "Mutation.changeBusinessPlanStatus":
     "Moves a plan through the workflow DRAFT -> SUBMITTED -> FINAL_APPROVED -> EXPIRED (a REVIEWER may send SUBMITTED back to DRAFT; EXPIRED only once the plan's period has ended, which freezes its rollup); anything else is INVALID_STATUS_TRANSITION.",

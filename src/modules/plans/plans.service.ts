@@ -197,6 +197,20 @@ export class PlansService {
       if (children.length) {
         throw badInput("id", `the plan has child plans (BusinessPlan ${children.map((c) => toGlobalId("BusinessPlan", c.id)).join(", ")}); delete or move them first`);
       }
+      // Its objectives go with it (ON DELETE CASCADE), and with them every objective hanging under one of
+      // them, in whatever plan: objectives of a plan that was moved out from under this one still can.
+      // Those belong to another plan, which would lose them unaudited: refused like child plans.
+      const hanging = await em
+        .createQueryBuilder(Objective, "o")
+        .innerJoin(Objective, "p", "p.id = o.parent_id")
+        .where("p.plan_id = :plan", { plan: plan.id })
+        .andWhere("(o.plan_id IS NULL OR o.plan_id <> :plan)", { plan: plan.id })
+        .orderBy("o.id", "ASC")
+        .getMany();
+      if (hanging.length) {
+        const list = hanging.map((o) => `Objective ${toGlobalId("Objective", o.id)}${o.planId == null ? "" : ` of BusinessPlan ${toGlobalId("BusinessPlan", o.planId)}`}`).join(", ");
+        throw badInput("id", `objectives of other plans hang under this plan's objectives (${list}); move or delete them first`);
+      }
       // Removing a child plan is a structural edit of its parent.
       const parent = plan.parentId == null ? null : await em.findOneByOrFail(BusinessPlan, { id: plan.parentId });
       if (parent) await this.assertStructureEditable(em, actor, parent, "remove a child plan from it");
