@@ -73,3 +73,20 @@ export const rowsByParent = (table: string, column: string, orderBy: string, lim
 /** `bind` for SQL builders whose arrays stand for IN lists: `($1, $2)`. */
 export const inListBinder = (s: ReadSqlScope) => (value: unknown) =>
   Array.isArray(value) ? `(${value.map((v) => s.bind(v)).join(", ")})` : s.bind(value);
+
+/**
+ * A list field through a link table: the rows of `table` linked to the parent in `link.table`
+ * (`link.parent` holds the parent's id, `link.target` the row's), in `orderBy` order.
+ */
+export const rowsThroughLink = (
+  table: string,
+  link: { table: string; parent: string; target: string },
+  orderBy: string,
+  limit?: (args: Record<string, unknown>) => number | null,
+): RowsSql =>
+  rowsSql((parent, args) => ({
+    from: `${table} "t"`,
+    where: `"t"."id" IN (SELECT l."${link.target}" FROM ${link.table} l WHERE l."${link.parent}" = ${parent}."id")`,
+    orderBy,
+    limit: limit?.(args) ?? null,
+  }));

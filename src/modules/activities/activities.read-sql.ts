@@ -1,5 +1,5 @@
 import { nestedLimit } from "../../common/pagination";
-import { rowByKey, rowsByParent, rowsSql } from "../../graphql/read-sql";
+import { rowByKey, rowsByParent, rowsThroughLink } from "../../graphql/read-sql";
 import { SQL_BY_ID } from "../../loaders/loaders";
 import { SQL_ACTIVITY_ORDER } from "./activities.loaders";
 
@@ -26,12 +26,7 @@ export const OPPORTUNITY_SQL = {
   sourceActivity: rowByKey("activity", "source_activity_id"),
   activities: rowsByParent("activity", "opportunity_id", SQL_ACTIVITY_ORDER, (a) => nestedLimit(a.first)),
   /** Linked through plan_opportunity, by plan id. */
-  plans: rowsSql((parent, args) => ({
-    from: `business_plan "t"`,
-    where: `"t"."id" IN (SELECT po.plan_id FROM plan_opportunity po WHERE po.opportunity_id = ${parent}."id")`,
-    orderBy: SQL_BY_ID,
-    limit: nestedLimit(args.first),
-  })),
+  plans: rowsThroughLink("business_plan", { table: "plan_opportunity", parent: "opportunity_id", target: "plan_id" }, SQL_BY_ID, (a) => nestedLimit(a.first)),
 };
 
 export const CONTACT_SQL = {

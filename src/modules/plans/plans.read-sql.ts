@@ -1,7 +1,7 @@
 import type { PlanStatus } from "../../common/enums";
 import { nestedLimit } from "../../common/pagination";
 import type { ComputedSql } from "../../graphql/read-sql";
-import { rowByKey, rowsByParent, rowsSql } from "../../graphql/read-sql";
+import { rowByKey, rowsByParent, rowsThroughLink } from "../../graphql/read-sql";
 import { SQL_BY_ID } from "../../loaders/loaders";
 import { SQL_ACTIVITY_ORDER } from "../activities/activities.loaders";
 import { SQL_CONTACT_ORDER } from "../contacts/contacts.loaders";
@@ -32,17 +32,8 @@ export const PLAN_SQL = {
   objectives: rowsByParent("objective", "plan_id", SQL_BY_ID),
   activities: rowsByParent("activity", "plan_id", SQL_ACTIVITY_ORDER, (a) => nestedLimit(a.first)),
   /** Linked through plan_opportunity, by opportunity id. */
-  opportunities: rowsSql((parent, args) => ({
-    from: `opportunity "t"`,
-    where: `"t"."id" IN (SELECT po.opportunity_id FROM plan_opportunity po WHERE po.plan_id = ${parent}."id")`,
-    orderBy: SQL_BY_ID,
-    limit: nestedLimit(args.first),
-  })),
+  opportunities: rowsThroughLink("opportunity", { table: "plan_opportunity", parent: "plan_id", target: "opportunity_id" }, SQL_BY_ID, (a) => nestedLimit(a.first)),
   /** Linked through plan_contact, by last name, first name, id. */
-  contacts: rowsSql((parent) => ({
-    from: `contact "t"`,
-    where: `"t"."id" IN (SELECT pc.contact_id FROM plan_contact pc WHERE pc.plan_id = ${parent}."id")`,
-    orderBy: SQL_CONTACT_ORDER,
-  })),
+  contacts: rowsThroughLink("contact", { table: "plan_contact", parent: "plan_id", target: "contact_id" }, SQL_CONTACT_ORDER),
   rollup,
 };
