@@ -114,7 +114,7 @@ const decimalSql = (c: string) =>
 /** DateTime (toISOString: milliseconds, truncated like the TIMESTAMP parser) of a UTC TIMESTAMP column. */
 const dateTimeSql = (c: string) => `to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The fields of a selection, by response key (graphql-js collectFields: fragments, skip/include). */
+/** The fields of a selection, by response key (graphql-js collectFields: fragments merged; directives are not compiled). */
 type Collected = Map<string, FieldNode[]>;
 
 /** An entity whose selection the statement answers, and where its answer goes. */
