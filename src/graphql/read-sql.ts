@@ -1,3 +1,4 @@
+import { nestedLimit } from "../common/pagination";
 import type { Context } from "./context";
 
 /**
@@ -58,6 +59,9 @@ export interface ExprSql {
 }
 
 export const rowsSql = (rows: RowsSql["rows"]): RowsSql => ({ kind: "rows", rows });
+
+/** A nested list's limit from its `first` argument, validated as the resolvers' nestedFirst does (common/pagination.ts). */
+export const byFirst = (args: Record<string, unknown>): number | null => nestedLimit(args.first);
 
 /** An object field: the row of `table` whose id is the parent's column `column` (none: null). */
 export const rowByKey = (table: string, column: string): RowsSql =>

@@ -1,8 +1,7 @@
 import type { ActivityStatus, OpportunityStatus, PlanStatus } from "../../common/enums";
 import { filterKey } from "../../common/ids";
 import { filterValues } from "../../common/limits";
-import { nestedLimit } from "../../common/pagination";
-import { inListBinder, rowByKey, rowsByParent, rowsSql } from "../../graphql/read-sql";
+import { byFirst, inListBinder, rowByKey, rowsByParent, rowsSql } from "../../graphql/read-sql";
 import { SQL_BY_ID } from "../../loaders/loaders";
 import { SQL_ACTIVITY_ORDER } from "../activities/activities.loaders";
 import { SQL_CONTACT_ORDER } from "../contacts/contacts.loaders";
@@ -47,12 +46,12 @@ export const ACCOUNT_SQL = {
     from: `opportunity "t"`,
     where: `"t"."account_id" = ${parent}."id"${statusIn(filterValues("status", args.status as OpportunityStatus[] | null), inListBinder(s))}`,
     orderBy: SQL_BY_ID,
-    limit: nestedLimit(args.first),
+    limit: byFirst(args),
   })),
   activities: rowsSql((parent, args, s) => ({
     from: `activity "t"`,
     where: `"t"."account_id" = ${parent}."id"${statusIn(filterValues("status", args.status as ActivityStatus[] | null), inListBinder(s))}`,
     orderBy: SQL_ACTIVITY_ORDER,
-    limit: nestedLimit(args.first),
+    limit: byFirst(args),
   })),
 };

@@ -1,5 +1,4 @@
-import { nestedLimit } from "../../common/pagination";
-import { rowByKey, rowsByParent, rowsThroughLink } from "../../graphql/read-sql";
+import { byFirst, rowByKey, rowsByParent, rowsThroughLink } from "../../graphql/read-sql";
 import { SQL_BY_ID } from "../../loaders/loaders";
 import { SQL_ACTIVITY_ORDER } from "./activities.loaders";
 
@@ -24,9 +23,9 @@ export const OPPORTUNITY_SQL = {
   owner: rowByKey("app_user", "owner_id"),
   objective: rowByKey("objective", "objective_id"),
   sourceActivity: rowByKey("activity", "source_activity_id"),
-  activities: rowsByParent("activity", "opportunity_id", SQL_ACTIVITY_ORDER, (a) => nestedLimit(a.first)),
+  activities: rowsByParent("activity", "opportunity_id", SQL_ACTIVITY_ORDER, byFirst),
   /** Linked through plan_opportunity, by plan id. */
-  plans: rowsThroughLink("business_plan", { table: "plan_opportunity", parent: "opportunity_id", target: "plan_id" }, SQL_BY_ID, (a) => nestedLimit(a.first)),
+  plans: rowsThroughLink("business_plan", { table: "plan_opportunity", parent: "opportunity_id", target: "plan_id" }, SQL_BY_ID, byFirst),
 };
 
 export const CONTACT_SQL = {

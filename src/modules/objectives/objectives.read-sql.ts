@@ -1,8 +1,7 @@
 import type { ObjectiveUnit } from "../../common/enums";
 import { filterKey } from "../../common/ids";
-import { nestedLimit } from "../../common/pagination";
 import type { ComputedSql, ExprSql } from "../../graphql/read-sql";
-import { rowByKey, rowsByParent } from "../../graphql/read-sql";
+import { byFirst, rowByKey, rowsByParent } from "../../graphql/read-sql";
 import { SQL_BY_ID } from "../../loaders/loaders";
 import { SQL_ACTIVITY_ORDER } from "../activities/activities.loaders";
 import { progressOf } from "./objective-progress";
@@ -51,8 +50,8 @@ export const OBJECTIVE_SQL = {
   contact: rowByKey("contact", "contact_id"),
   parent: rowByKey("objective", "parent_id"),
   children: rowsByParent("objective", "parent_id", SQL_BY_ID),
-  opportunities: rowsByParent("opportunity", "objective_id", SQL_BY_ID, (a) => nestedLimit(a.first)),
-  activities: rowsByParent("activity", "objective_id", SQL_ACTIVITY_ORDER, (a) => nestedLimit(a.first)),
+  opportunities: rowsByParent("opportunity", "objective_id", SQL_BY_ID, byFirst),
+  activities: rowsByParent("activity", "objective_id", SQL_ACTIVITY_ORDER, byFirst),
   isGlobal,
   progress,
 };

@@ -1,7 +1,6 @@
 import type { PlanStatus } from "../../common/enums";
-import { nestedLimit } from "../../common/pagination";
 import type { ComputedSql } from "../../graphql/read-sql";
-import { rowByKey, rowsByParent, rowsThroughLink } from "../../graphql/read-sql";
+import { byFirst, rowByKey, rowsByParent, rowsThroughLink } from "../../graphql/read-sql";
 import { SQL_BY_ID } from "../../loaders/loaders";
 import { SQL_ACTIVITY_ORDER } from "../activities/activities.loaders";
 import { SQL_CONTACT_ORDER } from "../contacts/contacts.loaders";
@@ -30,9 +29,9 @@ export const PLAN_SQL = {
   copiedFrom: rowByKey("business_plan", "copied_from_id"),
   children: rowsByParent("business_plan", "parent_id", SQL_BY_ID),
   objectives: rowsByParent("objective", "plan_id", SQL_BY_ID),
-  activities: rowsByParent("activity", "plan_id", SQL_ACTIVITY_ORDER, (a) => nestedLimit(a.first)),
+  activities: rowsByParent("activity", "plan_id", SQL_ACTIVITY_ORDER, byFirst),
   /** Linked through plan_opportunity, by opportunity id. */
-  opportunities: rowsThroughLink("opportunity", { table: "plan_opportunity", parent: "plan_id", target: "opportunity_id" }, SQL_BY_ID, (a) => nestedLimit(a.first)),
+  opportunities: rowsThroughLink("opportunity", { table: "plan_opportunity", parent: "plan_id", target: "opportunity_id" }, SQL_BY_ID, byFirst),
   /** Linked through plan_contact, by last name, first name, id. */
   contacts: rowsThroughLink("contact", { table: "plan_contact", parent: "plan_id", target: "contact_id" }, SQL_CONTACT_ORDER),
   rollup,
